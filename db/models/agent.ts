@@ -1,0 +1,31 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+/** The AI agent a call speaks as: what it says, how it listens, and how long it may talk. */
+const agentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    description: { type: String, default: '' },
+    language: { type: String, default: 'en-IN' },
+    prompt: { type: String, required: true },
+    greeting: { type: String, required: true },
+    noResponsePrompt: { type: String, default: 'Hello? Are you there?' },
+    goodbyeMessage: { type: String, default: 'Thank you for your time. Goodbye!' },
+    voicemailMessage: { type: String, default: '' },
+    voice: { type: String, default: 'aura-2-thalia-en' },
+    llmModel: { type: String, default: 'gpt-4o-mini' },
+    maxCallDurationSec: { type: Number, default: 600, min: 10, max: 14400 },
+    noResponseTimeoutSec: { type: Number, default: 10, min: 1 },
+    noResponseHangupSec: { type: Number, default: 5, min: 1 },
+    voicemailDetection: { type: Boolean, default: true },
+    endPhrases: { type: [String], default: ['bye', 'goodbye', 'thank you, goodbye'] },
+    active: { type: Boolean, default: true },
+  },
+  { timestamps: true, collection: 'agents' },
+);
+
+agentSchema.index({ name: 1 });
+agentSchema.index({ active: 1, createdAt: -1 });
+
+export type AgentRecord = InferSchemaType<typeof agentSchema>;
+export const Agent = model('Agent', agentSchema);

@@ -1,0 +1,78 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { CALL_STATUSES } from '../../domain/call-status';
+import { PRIORITIES } from '../../domain/priority';
+
+/**
+ * One document per attempt. The first attempt's id is the call's public `callLogId`; retries point
+ * back to it through `retryOf`. Activities upsert by `_id`, so a retried activity never duplicates a row.
+ */
+const transcriptTurnSchema = new Schema(
+  {
+    turn: { type: Number, required: true },
+    speaker: { type: String, enum: ['bot', 'caller'], required: true },
+    text: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+    endedAt: { type: Date },
+    interrupted: { type: Boolean, default: false },
+  },
+  { _id: false },
+);
+
+const turnLatencySchema = new Schema(
+  {
+    turn: { type: Number, required: true },
+    sttFinalMs: Number,
+    llmFirstTokenMs: Number,
+    ttsFirstByteMs: Number,
+    voiceToVoiceMs: Number,
+  },
+  { _id: false },
+);
+
+const callLogSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    callId: { type: String, required: true },
+    attempt: { type: Number, required: true, min: 1 },
+    retryOf: { type: String, default: null },
+    retryCount: { type: Number, default: 0 },
+    direction: { type: String, enum: ['outbound', 'inbound'], default: 'outbound' },
+    phoneNumber: { type: String, required: true },
+    phoneLast4: { type: String, required: true },
+    agentId: { type: String, required: true },
+    status: { type: String, enum: CALL_STATUSES, required: true },
+    outboundStatus: { type: String, default: null },
+    failureReason: { type: String, default: null },
+    exotelCallSid: { type: String },
+    priority: { type: String, enum: PRIORITIES, default: 'medium' },
+    campaignId: { type: String, default: null },
+    seriesId: { type: String, default: null },
+    scheduledCallId: { type: String, default: null },
+    workflowId: { type: String, required: true },
+    recordingUrl: { type: String, default: null },
+    timings: {
+      queuedAt: Date,
+      dialedAt: Date,
+      ringingAt: Date,
+      answeredAt: Date,
+      mediaStartedAt: Date,
+      endedAt: Date,
+      durationSec: Number,
+    },
+    transcript: { type: [transcriptTurnSchema], default: [] },
+    latency: { type: [turnLatencySchema], default: [] },
+    metadata: { type: Schema.Types.Mixed, default: {} },
+  },
+  { timestamps: true, collection: 'call_logs', minimize: false },
+);
+
+callLogSchema.index({ exotelCallSid: 1 }, { unique: true, sparse: true });
+callLogSchema.index({ callId: 1, attempt: 1 }, { unique: true });
+callLogSchema.index({ status: 1, createdAt: -1 });
+callLogSchema.index({ agentId: 1, createdAt: -1 });
+callLogSchema.index({ campaignId: 1, status: 1 });
+callLogSchema.index({ retryOf: 1 });
+callLogSchema.index({ phoneLast4: 1, createdAt: -1 });
+
+export type CallLogRecord = InferSchemaType<typeof callLogSchema>;
+export const CallLog = model('CallLog', callLogSchema);

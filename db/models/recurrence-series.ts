@@ -1,0 +1,43 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { PRIORITIES } from '../../domain/priority';
+import { businessHoursSchema } from './business-hours';
+
+/** A repeating call (daily, weekly or monthly) driven by one recurrence workflow. */
+const recurrenceSeriesSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workflowId: { type: String, required: true },
+    agentId: { type: String, required: true },
+    phoneNumber: { type: String, required: true },
+    phoneLast4: { type: String, required: true },
+    frequency: { type: String, enum: ['daily', 'weekly', 'monthly'], required: true },
+    interval: { type: Number, default: 1, min: 1 },
+    daysOfWeek: { type: [Number], default: [] },
+    dayOfMonth: { type: Number, default: null },
+    timeOfDay: { type: String, required: true, match: /^\d{2}:\d{2}$/ },
+    timezone: { type: String, required: true },
+    startDate: { type: Date, required: true },
+    endDate: { type: Date, default: null },
+    maxOccurrences: { type: Number, default: null },
+    businessHours: { type: businessHoursSchema, default: null },
+    callTemplate: {
+      priority: { type: String, enum: PRIORITIES, default: 'medium' },
+      retryPolicy: { type: Schema.Types.Mixed, default: null },
+      metadata: { type: Schema.Types.Mixed, default: {} },
+    },
+    status: { type: String, enum: ['active', 'paused', 'cancelled', 'completed'], default: 'active' },
+    occurrencesStarted: { type: Number, default: 0 },
+    nextOccurrenceAt: { type: Date, default: null },
+    skipped: {
+      type: [new Schema({ occurrence: Number, at: Date, reason: String }, { _id: false })],
+      default: [],
+    },
+  },
+  { timestamps: true, collection: 'recurrence_series', minimize: false },
+);
+
+recurrenceSeriesSchema.index({ status: 1, nextOccurrenceAt: 1 });
+recurrenceSeriesSchema.index({ agentId: 1, createdAt: -1 });
+
+export type RecurrenceSeriesRecord = InferSchemaType<typeof recurrenceSeriesSchema>;
+export const RecurrenceSeries = model('RecurrenceSeries', recurrenceSeriesSchema);

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * Every port, URL, key and limit Ringline reads, in one place. The local stack runs on these defaults;
+ * production overrides them through the environment (see .env.example, which a test keeps in step).
+ */
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = z.url();
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Secrets that ship with a development default; production refuses to run with those defaults. */
+const DEV_SECRET = 'ringline-dev-secret-change-me';
+
+export const configShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  PUBLIC_API_URL: url.default('http://127.0.0.1:3000'),
+
+  MEDIA_HOST: z.string().min(1).default('127.0.0.1'),
+  MEDIA_PORT: port.default(3001),
+  PUBLIC_MEDIA_WS_URL: url.default('ws://127.0.0.1:3001'),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('ringline'),
+  TEMPORAL_EXOTEL_TASK_QUEUE: z.string().min(1).default('ringline-exotel'),
+  TEMPORAL_UI_URL: url.default('http://127.0.0.1:8233'),
+
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .default('mongodb://127.0.0.1:27017/ringline'),
+
+  EXOTEL_BASE_URL: url.default('http://127.0.0.1:4010'),
+  EXOTEL_ACCOUNT_SID: z.string().min(1).default('ringline-sim'),
+  EXOTEL_API_KEY: z.string().min(1).default('sim-key'),
+  EXOTEL_API_TOKEN: z.string().min(1).default('sim-token'),
+  EXOTEL_CALLER_ID: z.string().min(1).default('+918047112233'),
+  EXOTEL_RATE_LIMIT_PER_MINUTE: positiveInt.default(200),
+  MAX_CONCURRENT_CALLS: positiveInt.default(10),
+
+  DEEPGRAM_BASE_URL: url.default('http://127.0.0.1:4020'),
+  DEEPGRAM_API_KEY: z.string().min(1).default('sim-deepgram-key'),
+  OPENAI_BASE_URL: url.default('http://127.0.0.1:4030/v1'),
+  OPENAI_API_KEY: z.string().min(1).default('sim-openai-key'),
+
+  WEBHOOK_SECRET: z.string().min(16).default(DEV_SECRET),
+  MEDIA_TOKEN_SECRET: z.string().min(16).default(DEV_SECRET),
+
+  DEFAULT_COUNTRY: z.string().length(2).default('IN'),
+  METRICS_ENABLED: booleanFlag.default(true),
+} as const;
+
+export const configSchema = z.object(configShape);
+export type Config = z.infer<typeof configSchema>;
+export type ConfigKey = keyof typeof configShape;
+
+const SECRET_KEYS: readonly ConfigKey[] = ['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}\n` +
+        'See .env.example for every variable and its meaning.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, so `FOO=` in a .env file falls back to the default instead of failing. */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(configShape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') out[key] = value.trim();
+  }
+  return out;
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(withoutEmpty(env));
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(config)'),
+        message: issue.message,
+      })),
+    );
+  }
+  const config = result.data;
+  if (config.NODE_ENV === 'production') {
+    const weak = SECRET_KEYS.filter((key) => config[key] === DEV_SECRET);
+    if (weak.length > 0) {
+      throw new ConfigError(
+        weak.map((variable) => ({ variable, message: 'must be set to a private value in production' })),
+      );
+    }
+  }
+  return config;
+}

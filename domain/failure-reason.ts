@@ -1,0 +1,31 @@
+/**
+ * Why an attempt did not succeed. Retryable reasons get a retry policy; when a reason's retries are
+ * exhausted the call fails with `<reason>_max_retries`.
+ */
+export const FAILURE_REASONS = [
+  'no_answer',
+  'busy',
+  'network_error',
+  'rate_limited',
+  'connection_lost',
+  'no_response',
+  'voicemail',
+  'invalid_number',
+  'dnd_blocked',
+  'exotel_failed',
+  'configuration_error',
+  'cancelled',
+] as const;
+
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+export type ExhaustedFailureReason = `${FailureReason}_max_retries`;
+export type RecordedFailureReason = FailureReason | ExhaustedFailureReason;
+
+export function exhausted(reason: FailureReason): ExhaustedFailureReason {
+  return `${reason}_max_retries`;
+}
+
+export function isRecordedFailureReason(value: string): value is RecordedFailureReason {
+  const base = value.endsWith('_max_retries') ? value.slice(0, -'_max_retries'.length) : value;
+  return (FAILURE_REASONS as readonly string[]).includes(base);
+}

@@ -1,0 +1,13 @@
+/**
+ * Ringline's own processes in the local stack, started in this order once Temporal and the database
+ * answer. Adding a process is one line here.
+ */
+export interface StackProcess {
+  name: string;
+  entry: string;
+}
+
+export const STACK_PROCESSES: StackProcess[] = [
+  { name: 'api', entry: 'api/main.ts' },
+  { name: 'worker', entry: 'workers/main.ts' },
+];

@@ -1,0 +1,6 @@
+import { rmSync } from 'node:fs';
+
+export default async function globalTeardown(): Promise<void> {
+  await Promise.all((globalThis.__RINGLINE_TEST_PROCESSES__ ?? []).map((p) => p.stop()));
+  for (const dir of globalThis.__RINGLINE_TEST_DIRS__ ?? []) rmSync(dir, { recursive: true, force: true });
+}

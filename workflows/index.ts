@@ -1,0 +1,2 @@
+/** Every workflow the `ringline` worker runs; the worker bundles this module for its sandbox. */
+export {};
