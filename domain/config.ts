@@ -42,7 +42,14 @@ export const configShape = {
   EXOTEL_API_TOKEN: z.string().min(1).default('sim-token'),
   EXOTEL_CALLER_ID: z.string().min(1).default('+918047112233'),
   EXOTEL_RATE_LIMIT_PER_MINUTE: positiveInt.default(200),
+  EXOTEL_MODE: z.enum(['connect', 'flow']).default('connect'),
+  EXOTEL_FLOW_URL: url.optional(),
+  EXOTEL_RING_TIMEOUT_SEC: positiveInt.max(120).default(30),
+  EXOTEL_HTTP_TIMEOUT_MS: positiveInt.default(10_000),
+  EXOTEL_CIRCUIT_FAILURES: positiveInt.default(5),
+  EXOTEL_CIRCUIT_OPEN_SEC: positiveInt.default(60),
   MAX_CONCURRENT_CALLS: positiveInt.default(10),
+  MAX_WAITING_CALLS: positiveInt.default(5_000),
 
   DEEPGRAM_BASE_URL: url.default('http://127.0.0.1:4020'),
   DEEPGRAM_API_KEY: z.string().min(1).default('sim-deepgram-key'),
@@ -51,6 +58,7 @@ export const configShape = {
 
   WEBHOOK_SECRET: z.string().min(16).default(DEV_SECRET),
   MEDIA_TOKEN_SECRET: z.string().min(16).default(DEV_SECRET),
+  MEDIA_TOKEN_TTL_SEC: positiveInt.default(900),
 
   DEFAULT_COUNTRY: z.string().length(2).default('IN'),
   METRICS_ENABLED: booleanFlag.default(true),
@@ -93,6 +101,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const config = result.data;
+  if (config.EXOTEL_MODE === 'flow' && !config.EXOTEL_FLOW_URL) {
+    throw new ConfigError([{ variable: 'EXOTEL_FLOW_URL', message: 'is required when EXOTEL_MODE=flow' }]);
+  }
   if (config.NODE_ENV === 'production') {
     const weak = SECRET_KEYS.filter((key) => config[key] === DEV_SECRET);
     if (weak.length > 0) {

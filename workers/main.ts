@@ -1,27 +1,31 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { createGeneralActivities } from '../activities';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { installTemporalRuntime } from './temporal-runtime';
 
-/** The general worker: every workflow, and the activities that touch the database. */
+/** The general worker (queue `ringline`): every workflow, and the activities that touch the database. */
 async function main(): Promise<void> {
   const config = getConfigOrExit();
   const logger = createLogger('worker', { level: config.LOG_LEVEL });
   installTemporalRuntime(logger);
   await connectDatabase(config.MONGODB_URI, logger);
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
+    activities: createGeneralActivities(client, config),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await worker.run();
-  await connection.close();
-  await disconnectDatabase();
+  await Promise.all([connection.close(), clientConnection.close(), disconnectDatabase()]);
   logger.info('worker stopped');
 }
 

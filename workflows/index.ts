@@ -1,2 +1,3 @@
 /** Every workflow the `ringline` worker runs; the worker bundles this module for its sandbox. */
-export {};
+export { callWorkflow } from './call';
+export { lineGateWorkflow } from './line-gate';

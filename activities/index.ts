@@ -1,0 +1,19 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../domain/config';
+import { createLineGateActivities } from './line-gate';
+import { createMediaControlActivities } from './media-control';
+import { createRecordActivities } from './records';
+
+/** Activities of the general `ringline` queue: database writes, the line gate, media control. */
+export function createGeneralActivities(client: Client, config: Config) {
+  return {
+    ...createRecordActivities(),
+    ...createLineGateActivities(
+      client,
+      config.TEMPORAL_TASK_QUEUE,
+      { failureThreshold: config.EXOTEL_CIRCUIT_FAILURES, openMs: config.EXOTEL_CIRCUIT_OPEN_SEC * 1000 },
+      () => config.MAX_CONCURRENT_CALLS,
+    ),
+    ...createMediaControlActivities(config.MEDIA_TOKEN_SECRET),
+  };
+}

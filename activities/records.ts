@@ -1,0 +1,66 @@
+import { attemptCallLogId } from '../domain/call-ids';
+import type { AttemptRecord, RetryRecord, RetryStatusUpdate } from '../domain/attempt-record';
+import { lastFourDigits } from '../domain/phone-mask';
+import { CallLog } from '../db/models/call-log';
+import { RetryAttempt } from '../db/models/retry-attempt';
+
+/**
+ * Database writes on behalf of the call workflow. Each is an upsert keyed by the attempt's id, so a
+ * retried activity rewrites the same row instead of adding one.
+ */
+export function createRecordActivities() {
+  return {
+    async recordAttempt(record: AttemptRecord): Promise<void> {
+      const id = attemptCallLogId(record.callId, record.attempt);
+      const set: Record<string, unknown> = { status: record.status };
+      for (const key of ['outboundStatus', 'failureReason', 'exotelCallSid', 'recordingUrl', 'latency'] as const) {
+        if (record[key] !== undefined) set[key] = record[key];
+      }
+      for (const [key, value] of Object.entries(record.timings ?? {})) {
+        if (value !== undefined) set[`timings.${key}`] = key === 'durationSec' ? value : new Date(value as string);
+      }
+      await CallLog.updateOne(
+        { _id: id },
+        {
+          $set: set,
+          $setOnInsert: {
+            callId: record.callId,
+            attempt: record.attempt,
+            retryOf: record.attempt > 1 ? record.callId : null,
+            retryCount: record.attempt - 1,
+            phoneNumber: record.phoneNumber,
+            phoneLast4: lastFourDigits(record.phoneNumber),
+            agentId: record.agentId,
+            priority: record.priority,
+            workflowId: record.workflowId,
+            campaignId: record.campaignId ?? null,
+            seriesId: record.seriesId ?? null,
+            scheduledCallId: record.scheduledCallId ?? null,
+            metadata: record.metadata ?? {},
+          },
+        },
+        { upsert: true },
+      );
+    },
+
+    async recordRetryScheduled(retry: RetryRecord): Promise<void> {
+      await RetryAttempt.updateOne(
+        { originalCallLogId: retry.originalCallLogId, attemptNumber: retry.attemptNumber },
+        {
+          $set: { scheduledFor: new Date(retry.scheduledFor), delayMs: retry.delayMs },
+          $setOnInsert: { callLogId: retry.callLogId, reason: retry.reason, status: 'scheduled' },
+        },
+        { upsert: true },
+      );
+    },
+
+    async recordRetryStatus(update: RetryStatusUpdate): Promise<void> {
+      await RetryAttempt.updateOne(
+        { originalCallLogId: update.originalCallLogId, attemptNumber: update.attemptNumber },
+        { $set: { status: update.status, executedAt: new Date(update.at) } },
+      );
+    },
+  };
+}
+
+export type RecordActivities = ReturnType<typeof createRecordActivities>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { paginationQueryShape, resourceIdSchema, booleanQuerySchema } from './common';
+
+const sentence = (max: number) => z.string().trim().min(1).max(max);
+
+/** Every Agent field a client may set; the model's defaults fill in what a create leaves out. */
+const agentFields = {
+  name: sentence(200),
+  description: z.string().trim().max(2_000),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en-IN'),
+  prompt: sentence(20_000),
+  greeting: sentence(1_000),
+  noResponsePrompt: sentence(1_000),
+  goodbyeMessage: sentence(1_000),
+  /** Empty: a voicemail is hung up on without a message. */
+  voicemailMessage: z.string().trim().max(1_000),
+  voice: sentence(100),
+  llmModel: sentence(100),
+  /** Exotel's TimeLimit ceiling is 14400 s. */
+  maxCallDurationSec: z.int().min(10).max(14_400),
+  noResponseTimeoutSec: z.int().min(1).max(120),
+  noResponseHangupSec: z.int().min(1).max(120),
+  voicemailDetection: z.boolean(),
+  endPhrases: z.array(sentence(200)).max(50),
+};
+
+export const createAgentSchema = z.strictObject({
+  id: resourceIdSchema.optional(),
+  ...agentFields,
+  description: agentFields.description.optional(),
+  language: agentFields.language.optional(),
+  noResponsePrompt: agentFields.noResponsePrompt.optional(),
+  goodbyeMessage: agentFields.goodbyeMessage.optional(),
+  voicemailMessage: agentFields.voicemailMessage.optional(),
+  voice: agentFields.voice.optional(),
+  llmModel: agentFields.llmModel.optional(),
+  maxCallDurationSec: agentFields.maxCallDurationSec.optional(),
+  noResponseTimeoutSec: agentFields.noResponseTimeoutSec.optional(),
+  noResponseHangupSec: agentFields.noResponseHangupSec.optional(),
+  voicemailDetection: agentFields.voicemailDetection.optional(),
+  endPhrases: agentFields.endPhrases.optional(),
+});
+export type CreateAgentRequest = z.infer<typeof createAgentSchema>;
+
+export const updateAgentSchema = z
+  .strictObject({ ...agentFields, active: z.boolean() })
+  .partial()
+  .refine((update) => Object.keys(update).length > 0, 'must change at least one field');
+export type UpdateAgentRequest = z.infer<typeof updateAgentSchema>;
+
+export const agentIdParamsSchema = z.object({ agentId: resourceIdSchema });
+
+export const listAgentsQuerySchema = z.object({ ...paginationQueryShape, active: booleanQuerySchema.optional() });

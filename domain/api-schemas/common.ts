@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks shared by the API's request schemas. Query strings arrive as text, so numbers and
+ * booleans there are coerced; bodies are JSON and keep their types strict.
+ */
+
+/** Ids Ringline generates or accepts from clients: safe in URLs, workflow ids and log lines. */
+export const resourceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
+
+/** A call's public id; calls started by series and campaigns carry ids of their own shape (`<seriesId>-<n>`). */
+export const callLogIdSchema = z.string().regex(/^[A-Za-z0-9_:.-]{1,128}$/, 'must be 1-128 letters, digits or _ : . -');
+
+export const isoDateTimeSchema = z.iso.datetime({ offset: true });
+
+export const booleanQuerySchema = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const paginationQueryShape = {
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+};
+
+/** RFC 9110 visible ASCII plus space: what an HTTP header carries safely and a log line shows readably. */
+export const idempotencyKeySchema = z.string().regex(/^[\x20-\x7e]{1,255}$/, 'must be 1-255 printable ASCII characters');

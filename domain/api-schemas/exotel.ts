@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { isExotelTerminalStatus } from '../call-outcome';
+import type { ExotelStatusEvent } from '../call-workflow-types';
+import { callLogIdSchema } from './common';
+
+/**
+ * What Exotel sends Ringline. Form bodies carry every value as text and send an empty value for null,
+ * JSON bodies send numbers and nulls, so both are folded into one shape here.
+ */
+
+const optionalText = z
+  .union([z.string(), z.number(), z.null()])
+  .optional()
+  .transform((value) => (value === null || value === undefined || String(value).trim() === '' ? undefined : String(value).trim()));
+
+/** The routing part of each attempt's StatusCallback URL; see lib/webhook-signature.ts. */
+export const statusCallbackQuerySchema = z.object({
+  call: callLogIdSchema,
+  attempt: z.coerce.number().int().min(1),
+  sig: z.string().min(1).max(256),
+});
+
+export type StatusCallbackFields = Omit<ExotelStatusEvent, 'attempt' | 'receivedAt'>;
+
+/** Exotel adds fields over time (`Legs[0][Status]`, `PhoneNumberSid`, …): unknown ones are ignored, not refused. */
+export const statusCallbackBodySchema = z
+  .looseObject({
+    CallSid: z.string().trim().min(1).max(128),
+    Status: z.string().trim().min(1).max(64).transform((status) => status.toLowerCase()),
+    EventType: optionalText,
+    CustomField: optionalText,
+    StartTime: optionalText,
+    EndTime: optionalText,
+    ConversationDuration: optionalText,
+    RecordingUrl: optionalText,
+  })
+  .transform((body): StatusCallbackFields => {
+    const fields: StatusCallbackFields = {
+      callSid: body.CallSid,
+      status: body.Status,
+      eventType: eventTypeOf(body.EventType, body.Status),
+    };
+    const duration = body.ConversationDuration === undefined ? NaN : Number(body.ConversationDuration);
+    if (body.CustomField !== undefined) fields.customField = body.CustomField;
+    if (body.StartTime !== undefined) fields.startTime = body.StartTime;
+    if (body.EndTime !== undefined) fields.endTime = body.EndTime;
+    if (Number.isFinite(duration) && duration >= 0) fields.conversationDurationSec = duration;
+    if (body.RecordingUrl !== undefined) fields.recordingUrl = body.RecordingUrl;
+    return fields;
+  });
+
+/** Callbacks without event subscriptions carry no EventType: the status says which event it was. */
+function eventTypeOf(eventType: string | undefined, status: string): ExotelStatusEvent['eventType'] {
+  const given = eventType?.toLowerCase();
+  if (given === 'answered' || given === 'terminal') return given;
+  if (isExotelTerminalStatus(status)) return 'terminal';
+  if (status === 'in-progress') return 'answered';
+  return 'unknown';
+}
+
+/**
+ * Flow mode: the Voicebot applet's dynamic URL is called with the call's data as query parameters.
+ * Only these are read; Exotel sends more, which are ignored.
+ */
+export const voicebotUrlQuerySchema = z.looseObject({
+  CustomField: z.string().trim().min(1).max(128),
+  CallSid: optionalText,
+});

@@ -1,0 +1,41 @@
+import type { CallStatus } from './call-status';
+import type { Priority } from './priority';
+
+/** The fields of one attempt's CallLog row that the call workflow writes as the attempt moves on. */
+export interface AttemptRecord {
+  callId: string;
+  attempt: number;
+  phoneNumber: string;
+  agentId: string;
+  priority: Priority;
+  workflowId: string;
+  status: CallStatus;
+  campaignId?: string;
+  seriesId?: string;
+  scheduledCallId?: string;
+  metadata?: Record<string, unknown>;
+  outboundStatus?: string;
+  failureReason?: string | null;
+  exotelCallSid?: string;
+  recordingUrl?: string;
+  timings?: Partial<Record<'queuedAt' | 'dialedAt' | 'ringingAt' | 'answeredAt' | 'mediaStartedAt' | 'endedAt', string>> & {
+    durationSec?: number;
+  };
+  latency?: { turn: number; sttFinalMs?: number; llmFirstTokenMs?: number; ttsFirstByteMs?: number; voiceToVoiceMs?: number }[];
+}
+
+export interface RetryRecord {
+  originalCallLogId: string;
+  attemptNumber: number;
+  callLogId: string;
+  reason: string;
+  delayMs: number;
+  scheduledFor: string;
+}
+
+export interface RetryStatusUpdate {
+  originalCallLogId: string;
+  attemptNumber: number;
+  status: 'dialed' | 'cancelled' | 'superseded';
+  at: string;
+}

@@ -1,0 +1,125 @@
+import type { CallTimings } from './call-timings';
+import type { AttemptOutcome, ExotelTerminalStatus, MediaOutcome } from './call-outcome';
+import type { CallPhase, CallStatus } from './call-status';
+import type { FailureReason, RecordedFailureReason } from './failure-reason';
+import type { Priority } from './priority';
+import type { RetryPolicyOverride } from './retry-policy';
+
+/** What starts a `callWorkflow` (workflow id `call-<callId>`). */
+export interface CallWorkflowInput {
+  callId: string;
+  /** E.164. */
+  phoneNumber: string;
+  agentId: string;
+  priority: Priority;
+  /** From the agent at the time the call was accepted; bounds the call (Exotel TimeLimit) and the line lease. */
+  maxCallDurationSec: number;
+  /** Exotel account whose line gate the call waits in. */
+  exotelAccount: string;
+  /** ISO time; absent = now. */
+  scheduledFor?: string;
+  retryPolicy?: RetryPolicyOverride;
+  campaignId?: string;
+  seriesId?: string;
+  scheduledCallId?: string;
+  metadata?: Record<string, unknown>;
+  /** Ring time before Exotel gives up (TimeOut), in seconds. */
+  ringTimeoutSec?: number;
+  /** The rate-limited queue of the Exotel worker (config TEMPORAL_EXOTEL_TASK_QUEUE). */
+  exotelTaskQueue?: string;
+  /** Shorter waits for tests; production uses the defaults. */
+  timings?: Partial<CallTimings>;
+}
+
+/** An Exotel status callback, routed to the attempt named in its callback URL. */
+export interface ExotelStatusEvent {
+  attempt: number;
+  callSid: string;
+  status: string;
+  eventType: 'answered' | 'terminal' | 'unknown';
+  customField?: string;
+  startTime?: string;
+  endTime?: string;
+  conversationDurationSec?: number;
+  recordingUrl?: string;
+  receivedAt: string;
+}
+
+/** The media server accepted the attempt's WebSocket; `controlUrl` ends the live call on that instance. */
+export interface MediaStartedEvent {
+  attempt: number;
+  controlUrl: string;
+  streamSid?: string;
+  startedAt: string;
+}
+
+export interface TurnLatency {
+  turn: number;
+  sttFinalMs?: number;
+  llmFirstTokenMs?: number;
+  ttsFirstByteMs?: number;
+  voiceToVoiceMs?: number;
+}
+
+export interface ConversationSummary {
+  turns: number;
+  durationMs: number;
+  latency: TurnLatency[];
+}
+
+export interface MediaEndedEvent {
+  attempt: number;
+  outcome: MediaOutcome;
+  summary?: ConversationSummary;
+  endedAt: string;
+}
+
+export interface CancelRequest {
+  reason?: string;
+}
+
+export interface AttemptView {
+  attempt: number;
+  callLogId: string;
+  callSid?: string;
+  exotelStatus?: ExotelTerminalStatus | 'in-progress';
+  answered: boolean;
+  mediaConnected: boolean;
+  outcome?: AttemptOutcome;
+  startedAt?: string;
+  endedAt?: string;
+}
+
+/** Why a call that is not dialing is waiting. */
+export type WaitReason = 'line_busy' | 'circuit_open' | 'scheduled' | 'retry_backoff';
+
+/** The `status` query: everything ops need to see about one call. */
+export interface CallWorkflowStatus {
+  callId: string;
+  phase: CallPhase | CallStatus;
+  attempt: number;
+  attempts: AttemptView[];
+  nextAttemptAt: string | null;
+  waitReason: WaitReason | null;
+  lastOutcome: AttemptOutcome | null;
+  finalReason: RecordedFailureReason | null;
+  cancelRequested: boolean;
+  retriesByReason: Partial<Record<FailureReason, number>>;
+}
+
+/** What a finished `callWorkflow` returns. */
+export interface CallWorkflowResult {
+  callId: string;
+  status: CallStatus;
+  failureReason: RecordedFailureReason | null;
+  attempts: number;
+}
+
+export interface RescheduleRequest {
+  /** ISO time. */
+  at: string;
+}
+
+export interface RescheduleResult {
+  effectiveAt: string;
+}

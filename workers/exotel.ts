@@ -1,0 +1,44 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { ExotelApi } from '../activities/exotel-api';
+import { createExotelActivities } from '../activities/exotel';
+import { getConfigOrExit } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { installTemporalRuntime } from './temporal-runtime';
+
+/**
+ * The Exotel worker (queue `ringline-exotel`): only Exotel API calls. Its activity rate is capped by
+ * the Temporal server across every worker on the queue, which is how the account's 200 requests per
+ * minute (dialing and call-details polling together) is kept without a per-process limiter.
+ */
+async function main(): Promise<void> {
+  const config = getConfigOrExit();
+  const logger = createLogger('worker-exotel', { level: config.LOG_LEVEL });
+  installTemporalRuntime(logger);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const api = new ExotelApi({
+    baseUrl: config.EXOTEL_BASE_URL,
+    accountSid: config.EXOTEL_ACCOUNT_SID,
+    apiKey: config.EXOTEL_API_KEY,
+    apiToken: config.EXOTEL_API_TOKEN,
+    timeoutMs: config.EXOTEL_HTTP_TIMEOUT_MS,
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
+    activities: createExotelActivities(api, config),
+    maxTaskQueueActivitiesPerSecond: config.EXOTEL_RATE_LIMIT_PER_MINUTE / 60,
+  });
+  logger.info(
+    { taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE, requestsPerMinute: config.EXOTEL_RATE_LIMIT_PER_MINUTE },
+    'Exotel worker started',
+  );
+  await worker.run();
+  await connection.close();
+  logger.info('Exotel worker stopped');
+}
+
+main().catch((err: unknown) => {
+  createLogger('worker-exotel').fatal({ err }, 'Exotel worker failed');
+  process.exit(1);
+});

@@ -1,0 +1,567 @@
+import {
+  ActivityFailure,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ExotelActivities } from '../activities/exotel';
+import type { LineGateActivities } from '../activities/line-gate';
+import type { MediaControlActivities } from '../activities/media-control';
+import type { RecordActivities } from '../activities/records';
+import type { AttemptRecord } from '../domain/attempt-record';
+import { attemptCallLogId } from '../domain/call-ids';
+import { classifyAttempt, isExotelTerminalStatus, type AttemptOutcome, type ExotelTerminalStatus, type MediaOutcome } from '../domain/call-outcome';
+import type { CallStatus } from '../domain/call-status';
+import type {
+  AttemptView,
+  CallWorkflowInput,
+  CallWorkflowResult,
+  CallWorkflowStatus,
+  ExotelStatusEvent,
+  MediaEndedEvent,
+  MediaStartedEvent,
+  WaitReason,
+} from '../domain/call-workflow-types';
+import type { DialResult } from '../domain/dial-result';
+import type { FailureReason, RecordedFailureReason } from '../domain/failure-reason';
+import { DEFAULT_CALL_TIMINGS, type CallTimings } from '../domain/call-timings';
+import { decideRetry, resolveRetryPolicy } from '../domain/retry-policy';
+import { callSearchAttributes } from '../domain/call-search-attributes';
+import {
+  callStatusQuery,
+  cancelSignal,
+  dialReportSignal,
+  exotelStatusSignal,
+  lineDelayedSignal,
+  lineGateWorkflowId,
+  lineGrantedSignal,
+  mediaEndedSignal,
+  mediaStartedSignal,
+  releaseLineSignal,
+  rescheduleUpdate,
+  retryNowSignal,
+} from './messages';
+
+/**
+ * One logical customer call (`call-<callId>`), from its first dial to its final outcome, through
+ * every retry. Each attempt: wait for a line → dial (at most once) → follow Exotel's webhooks and the
+ * media server's signals → classify → retry or finish. Lost webhooks are settled by asking Exotel;
+ * late or duplicate ones for another attempt are ignored.
+ */
+
+const DEFAULT_RING_TIMEOUT_SEC = 30;
+
+const records = proxyActivities<RecordActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const gate = proxyActivities<LineGateActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const mediaControl = proxyActivities<MediaControlActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 5, initialInterval: '500 milliseconds' },
+});
+
+/** Exotel activities run on their own, rate-limited task queue. */
+function exotelActivities(taskQueue: string) {
+  const dial = proxyActivities<ExotelActivities>({
+    taskQueue,
+    startToCloseTimeout: '30 seconds',
+    // Never re-run a dial: a retry could ring the customer twice.
+    retry: { maximumAttempts: 1 },
+  });
+  const details = proxyActivities<ExotelActivities>({
+    taskQueue,
+    startToCloseTimeout: '20 seconds',
+    retry: { maximumAttempts: 5, initialInterval: '2 seconds', maximumInterval: '30 seconds' },
+  });
+  return { dialAttempt: dial.dialAttempt, fetchCallDetails: details.fetchCallDetails };
+}
+
+interface AttemptState {
+  number: number;
+  callSid?: string;
+  dialUnknown: boolean;
+  answered: boolean;
+  answeredAt?: number;
+  exotelStatus?: ExotelTerminalStatus;
+  terminalAt?: number;
+  endTime?: string;
+  durationSec?: number;
+  recordingUrl?: string;
+  media?: MediaStartedEvent;
+  mediaEnded?: MediaEndedEvent;
+  hangupRequested: boolean;
+  outcome?: AttemptOutcome;
+}
+
+export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkflowResult> {
+  const timings: CallTimings = { ...DEFAULT_CALL_TIMINGS, ...input.timings };
+  const exotel = exotelActivities(input.exotelTaskQueue ?? 'ringline-exotel');
+  const policy = resolveRetryPolicy(input.retryPolicy);
+  const ringTimeoutSec = input.ringTimeoutSec ?? DEFAULT_RING_TIMEOUT_SEC;
+  const workflowId = workflowInfo().workflowId;
+  const gateHandle = getExternalWorkflowHandle(lineGateWorkflowId(input.exotelAccount));
+
+  let phase: CallStatus = 'waiting_for_line';
+  let waitReason: WaitReason | null = null;
+  let nextAttemptAt: number | null = input.scheduledFor ? Date.parse(input.scheduledFor) : null;
+  let cancelRequested = false;
+  let cancelReason = 'cancelled';
+  /** A live conversation gets the agent's goodbye; a call answered after its cancel is closed at once. */
+  let cancelledWhileLive = false;
+  let retryNowRequested = false;
+  let lineGranted = false;
+  let lineRequested = false;
+  let lastOutcome: AttemptOutcome | null = null;
+  let finalReason: RecordedFailureReason | null = null;
+  const retriesByReason: Partial<Record<FailureReason, number>> = {};
+  const attempts: AttemptState[] = [];
+  const current = () => attempts[attempts.length - 1];
+
+  const record = (attempt: AttemptState, fields: Partial<AttemptRecord>) =>
+    records.recordAttempt({
+      callId: input.callId,
+      attempt: attempt.number,
+      phoneNumber: input.phoneNumber,
+      agentId: input.agentId,
+      priority: input.priority,
+      workflowId,
+      campaignId: input.campaignId,
+      seriesId: input.seriesId,
+      scheduledCallId: input.scheduledCallId,
+      metadata: input.metadata,
+      status: phase,
+      ...fields,
+    });
+
+  const setPhase = (next: CallStatus, attempt: number) => {
+    phase = next;
+    upsertSearchAttributes(
+      callSearchAttributes({ status: next, attempt, nextAttemptAt: nextAttemptAt === null ? null : new Date(nextAttemptAt) }),
+    );
+  };
+
+  // --- handlers -------------------------------------------------------------------------------
+  setHandler(exotelStatusSignal, (event: ExotelStatusEvent) => {
+    const attempt = current();
+    if (!attempt || event.attempt !== attempt.number || attempt.outcome) {
+      log.info('ignoring Exotel status for another or finished attempt', { eventAttempt: event.attempt, status: event.status });
+      return;
+    }
+    attempt.callSid ??= event.callSid;
+    if (event.recordingUrl) attempt.recordingUrl = event.recordingUrl;
+    if (event.status === 'in-progress' || event.eventType === 'answered') {
+      if (!attempt.answered) {
+        attempt.answered = true;
+        attempt.answeredAt = Date.now();
+      }
+      return;
+    }
+    if (isExotelTerminalStatus(event.status) && attempt.exotelStatus === undefined) {
+      attempt.exotelStatus = event.status;
+      attempt.terminalAt = Date.now();
+      attempt.endTime = event.endTime;
+      attempt.durationSec = event.conversationDurationSec;
+      // Callbacks can be reordered: a completed call was answered even if the answered event is late or lost.
+      if (event.status === 'completed' && (event.conversationDurationSec ?? 0) > 0) attempt.answered = true;
+    }
+  });
+
+  setHandler(mediaStartedSignal, (event: MediaStartedEvent) => {
+    const attempt = current();
+    if (!attempt || event.attempt !== attempt.number || attempt.outcome) return;
+    attempt.media ??= event;
+    if (!attempt.answered) {
+      attempt.answered = true;
+      attempt.answeredAt = Date.now();
+    }
+  });
+
+  setHandler(mediaEndedSignal, (event: MediaEndedEvent) => {
+    const attempt = current();
+    if (!attempt || event.attempt !== attempt.number || attempt.outcome) return;
+    attempt.mediaEnded ??= event;
+  });
+
+  setHandler(cancelSignal, (request) => {
+    if (!cancelRequested) {
+      cancelRequested = true;
+      cancelReason = request?.reason ?? 'cancelled';
+      cancelledWhileLive = phase === 'in_progress';
+    }
+  });
+
+  setHandler(retryNowSignal, () => {
+    retryNowRequested = true;
+  });
+
+  setHandler(lineGrantedSignal, () => {
+    if (lineRequested) {
+      lineGranted = true;
+    } else {
+      // A grant for a request we already withdrew: hand it straight back.
+      void releaseLine();
+    }
+  });
+
+  setHandler(lineDelayedSignal, (delay) => {
+    if (phase === 'waiting_for_line') waitReason = delay.reason;
+  });
+
+  setHandler(
+    rescheduleUpdate,
+    ({ at }) => {
+      nextAttemptAt = Date.parse(at);
+      retryNowRequested = false;
+      return { effectiveAt: new Date(nextAttemptAt).toISOString() };
+    },
+    {
+      validator: ({ at }) => {
+        if (phase !== 'scheduled' && phase !== 'retry_scheduled') {
+          throw new Error(`cannot reschedule a call that is ${phase}`);
+        }
+        if (!Number.isFinite(Date.parse(at))) throw new Error('at must be an ISO date-time');
+      },
+    },
+  );
+
+  setHandler(callStatusQuery, (): CallWorkflowStatus => ({
+    callId: input.callId,
+    phase,
+    attempt: current()?.number ?? 0,
+    attempts: attempts.map(viewOf),
+    nextAttemptAt: nextAttemptAt === null ? null : new Date(nextAttemptAt).toISOString(),
+    waitReason,
+    lastOutcome,
+    finalReason,
+    cancelRequested,
+    retriesByReason: { ...retriesByReason },
+  }));
+
+  function viewOf(a: AttemptState): AttemptView {
+    return {
+      attempt: a.number,
+      callLogId: attemptCallLogId(input.callId, a.number),
+      callSid: a.callSid,
+      exotelStatus: a.exotelStatus ?? (a.answered ? 'in-progress' : undefined),
+      answered: a.answered,
+      mediaConnected: Boolean(a.media),
+      outcome: a.outcome,
+      endedAt: a.endTime,
+    };
+  }
+
+  const finish = async (status: CallStatus, reason: RecordedFailureReason | null): Promise<CallWorkflowResult> => {
+    finalReason = reason;
+    nextAttemptAt = null;
+    waitReason = null;
+    setPhase(status, current()?.number ?? 0);
+    return { callId: input.callId, status, failureReason: reason, attempts: attempts.length };
+  };
+
+  // --- waiting until the first dial time ----------------------------------------------------------
+  if (nextAttemptAt !== null && nextAttemptAt > Date.now()) {
+    waitReason = 'scheduled';
+    setPhase('scheduled', 1);
+    while (!cancelRequested && !retryNowRequested && nextAttemptAt !== null && nextAttemptAt > Date.now()) {
+      const target: number = nextAttemptAt;
+      await condition(() => cancelRequested || retryNowRequested || nextAttemptAt !== target, target - Date.now());
+    }
+    if (cancelRequested) {
+      attempts.push(newAttempt(1));
+      await record(current(), { status: 'cancelled', failureReason: 'cancelled' });
+      return finish('cancelled', 'cancelled');
+    }
+  }
+
+  // --- attempts -----------------------------------------------------------------------------------
+  for (;;) {
+    const attempt = newAttempt(attempts.length + 1);
+    attempts.push(attempt);
+    retryNowRequested = false;
+    nextAttemptAt = null;
+
+    waitReason = 'line_busy';
+    setPhase('waiting_for_line', attempt.number);
+    await record(attempt, { timings: { queuedAt: nowIso() } });
+
+    lineGranted = false;
+    lineRequested = true;
+    await gate.requestLine(input.exotelAccount, {
+      workflowId,
+      priority: input.priority,
+      requestedAt: nowIso(),
+      leaseMs: (ringTimeoutSec + input.maxCallDurationSec) * 1000 + timings.ringGraceMs + timings.callGraceMs,
+    });
+    await condition(() => lineGranted || cancelRequested);
+    waitReason = null;
+    if (!lineGranted) {
+      lineRequested = false;
+      await releaseLine();
+      return settleCancelledBeforeDial(attempt);
+    }
+
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await runAttempt(attempt);
+    } finally {
+      lineRequested = false;
+      lineGranted = false;
+      await releaseLine();
+    }
+    attempt.outcome = outcome;
+    lastOutcome = outcome;
+    await record(attempt, {
+      status: outcome.status,
+      failureReason: outcome.failureReason,
+      outboundStatus: attempt.exotelStatus,
+      recordingUrl: attempt.recordingUrl,
+      timings: { endedAt: attempt.endTime ? toIso(attempt.endTime) : nowIso(), durationSec: attempt.durationSec },
+      latency: attempt.mediaEnded?.summary?.latency,
+    });
+
+    if (outcome.status !== 'failed' || outcome.failureReason === null) {
+      return finish(outcome.status, outcome.failureReason);
+    }
+    if (cancelRequested) return finish('cancelled', 'cancelled');
+
+    const reason = outcome.failureReason;
+    const decision = decideRetry(reason, retriesByReason[reason] ?? 0, attempts.length, policy, Math.random());
+    if (!decision.retry) return finish('failed', decision.finalReason);
+
+    retriesByReason[reason] = decision.retryNumber;
+    nextAttemptAt = Date.now() + decision.delayMs;
+    waitReason = 'retry_backoff';
+    setPhase('retry_scheduled', attempt.number);
+    const retryKey = { originalCallLogId: input.callId, attemptNumber: attempt.number + 1 };
+    await records.recordRetryScheduled({
+      ...retryKey,
+      callLogId: attemptCallLogId(input.callId, attempt.number + 1),
+      reason,
+      delayMs: decision.delayMs,
+      scheduledFor: new Date(nextAttemptAt).toISOString(),
+    });
+    while (!cancelRequested && !retryNowRequested && nextAttemptAt !== null && nextAttemptAt > Date.now()) {
+      const target: number = nextAttemptAt;
+      await condition(() => cancelRequested || retryNowRequested || nextAttemptAt !== target, target - Date.now());
+    }
+    if (cancelRequested) {
+      await records.recordRetryStatus({ ...retryKey, status: 'cancelled', at: nowIso() });
+      return finish('cancelled', 'cancelled');
+    }
+    await records.recordRetryStatus({ ...retryKey, status: 'dialed', at: nowIso() });
+  }
+
+  // --- one attempt ----------------------------------------------------------------------------------
+  /** The gate may have been terminated by an operator; its lease timeout covers a lost release. */
+  async function releaseLine(): Promise<void> {
+    try {
+      await gateHandle.signal(releaseLineSignal, { workflowId });
+    } catch (err) {
+      log.warn('could not release the line; the gate reclaims it when the lease ends', { error: String(err) });
+    }
+  }
+
+  async function reportDial(ok: boolean): Promise<void> {
+    try {
+      await gateHandle.signal(dialReportSignal, { workflowId, ok });
+    } catch (err) {
+      log.warn('could not report the dial result to the line gate', { error: String(err) });
+    }
+  }
+
+  async function settleCancelledBeforeDial(attempt: AttemptState): Promise<CallWorkflowResult> {
+    attempt.outcome = { status: 'cancelled', failureReason: 'cancelled' };
+    lastOutcome = attempt.outcome;
+    await record(attempt, { status: 'cancelled', failureReason: 'cancelled', timings: { endedAt: nowIso() } });
+    log.info('call cancelled before dialing', { reason: cancelReason });
+    return finish('cancelled', 'cancelled');
+  }
+
+  async function runAttempt(attempt: AttemptState): Promise<AttemptOutcome> {
+    if (cancelRequested) return { status: 'cancelled', failureReason: 'cancelled' };
+    setPhase('dialing', attempt.number);
+    await record(attempt, { timings: { dialedAt: nowIso() } });
+
+    let dial: DialResult;
+    try {
+      dial = await exotel.dialAttempt({
+        callId: input.callId,
+        attempt: attempt.number,
+        phoneNumber: input.phoneNumber,
+        maxCallDurationSec: input.maxCallDurationSec,
+        ringTimeoutSec,
+      });
+    } catch (err) {
+      // The activity itself failed or timed out (a worker died mid-request): fate unknown.
+      dial = { outcome: 'unknown', detail: err instanceof ActivityFailure ? String(err.cause?.message ?? err.message) : String(err) };
+    }
+    const failedRequest = dial.outcome === 'unknown' || (dial.outcome === 'rejected' && (dial.reason === 'network_error' || dial.reason === 'rate_limited'));
+    await reportDial(!failedRequest);
+
+    if (dial.outcome === 'rejected') {
+      return classifyAttempt({ dialFailure: dial.reason, answered: false, cancelled: cancelRequested });
+    }
+    if (dial.outcome === 'accepted') attempt.callSid ??= dial.callSid;
+    else attempt.dialUnknown = true;
+
+    setPhase('ringing', attempt.number);
+    await record(attempt, { exotelCallSid: attempt.callSid, timings: { ringingAt: nowIso() } });
+    return followCall(attempt);
+  }
+
+  async function followCall(attempt: AttemptState): Promise<AttemptOutcome> {
+    let deadline = Date.now() + ringTimeoutSec * 1000 + timings.ringGraceMs;
+    let giveUpAt = deadline + timings.reconcileWindowMs;
+    let inProgressRecorded = false;
+    for (;;) {
+      if (attempt.answered && !inProgressRecorded) {
+        inProgressRecorded = true;
+        setPhase('in_progress', attempt.number);
+        deadline = (attempt.answeredAt ?? Date.now()) + input.maxCallDurationSec * 1000 + timings.callGraceMs;
+        giveUpAt = deadline + timings.reconcileWindowMs;
+        await record(attempt, {
+          exotelCallSid: attempt.callSid,
+          timings: {
+            answeredAt: new Date(attempt.answeredAt ?? Date.now()).toISOString(),
+            ...(attempt.media ? { mediaStartedAt: attempt.media.startedAt } : {}),
+          },
+        });
+      }
+      if (cancelRequested && attempt.media && !attempt.hangupRequested && !attempt.mediaEnded) {
+        attempt.hangupRequested = true;
+        await hangUp(attempt);
+      }
+
+      const settled = settledOutcome(attempt);
+      if (settled) return settled;
+
+      const waitUntil = nextWake(attempt, deadline);
+      const snapshot = eventCount(attempt);
+      const cancelSnapshot = cancelRequested;
+      const woke = await condition(
+        () => eventCount(attempt) !== snapshot || cancelRequested !== cancelSnapshot,
+        Math.max(1, waitUntil - Date.now()),
+      );
+      if (woke) continue;
+
+      // A timer ran out with nothing new: settle from what we know, or ask Exotel.
+      if (attempt.exotelStatus && attempt.media && !attempt.mediaEnded) {
+        return classifyAttempt({ exotelStatus: attempt.exotelStatus, answered: attempt.answered, mediaOutcome: 'connection_lost', cancelled: cancelRequested });
+      }
+      const reconciled = await reconcile(attempt);
+      if (reconciled) return reconciled;
+      if (Date.now() >= giveUpAt) return giveUp(attempt);
+      deadline = Date.now() + timings.reconcilePollMs;
+    }
+  }
+
+  /**
+   * Exotel has said nothing conclusive long after the call must have ended: settle from what we saw
+   * rather than keep a line and a workflow busy forever.
+   */
+  function giveUp(attempt: AttemptState): AttemptOutcome {
+    log.warn('no conclusive status from Exotel; settling the attempt from what was seen', { attempt: attempt.number });
+    if (!attempt.answered) return classifyAttempt({ dialFailure: 'network_error', answered: false, cancelled: cancelRequested });
+    return classifyAttempt({
+      exotelStatus: 'completed',
+      answered: true,
+      mediaOutcome: attempt.mediaEnded?.outcome ?? 'connection_lost',
+      cancelled: cancelRequested,
+    });
+  }
+
+  /** The attempt is over once Exotel's terminal status and (for a connected call) the media outcome are in. */
+  function settledOutcome(attempt: AttemptState): AttemptOutcome | undefined {
+    const mediaOutcome: MediaOutcome | undefined = attempt.mediaEnded?.outcome;
+    if (attempt.exotelStatus && (!attempt.media || mediaOutcome)) {
+      return classifyAttempt({ exotelStatus: attempt.exotelStatus, answered: attempt.answered, mediaOutcome, cancelled: cancelRequested });
+    }
+    return undefined;
+  }
+
+  function nextWake(attempt: AttemptState, deadline: number): number {
+    if (attempt.exotelStatus && attempt.media && !attempt.mediaEnded) {
+      return Math.min(deadline, (attempt.terminalAt ?? Date.now()) + timings.mediaAfterTerminalMs);
+    }
+    if (attempt.mediaEnded && !attempt.exotelStatus) {
+      return Math.min(deadline, Date.parse(attempt.mediaEnded.endedAt) + timings.terminalAfterMediaMs);
+    }
+    return deadline;
+  }
+
+  async function reconcile(attempt: AttemptState): Promise<AttemptOutcome | undefined> {
+    if (!attempt.callSid) {
+      // The dial's fate was unknown and Exotel never called back: nothing was placed.
+      log.warn('dial outcome unknown and no webhook arrived; treating as not placed', { attempt: attempt.number });
+      return classifyAttempt({ dialFailure: 'network_error', answered: false, cancelled: cancelRequested });
+    }
+    try {
+      const details = await exotel.fetchCallDetails(attempt.callSid);
+      log.info('reconciled attempt through call details', { attempt: attempt.number, status: details.status });
+      if (details.answered) attempt.answered = true;
+      if (!isExotelTerminalStatus(details.status)) return undefined;
+      attempt.exotelStatus = details.status;
+      attempt.endTime = details.endTime ?? undefined;
+      attempt.durationSec = details.durationSec ?? undefined;
+      attempt.recordingUrl ??= details.recordingUrl ?? undefined;
+      return classifyAttempt({
+        exotelStatus: details.status,
+        answered: attempt.answered,
+        mediaOutcome: attempt.mediaEnded?.outcome ?? (attempt.media ? 'connection_lost' : undefined),
+        cancelled: cancelRequested,
+      });
+    } catch (err) {
+      log.warn('call details unavailable; will try again', { attempt: attempt.number, error: String(err) });
+      return undefined;
+    }
+  }
+
+  async function hangUp(attempt: AttemptState): Promise<void> {
+    const media = attempt.media;
+    if (!media) return;
+    try {
+      await mediaControl.endLiveCall({
+        controlUrl: media.controlUrl,
+        callId: input.callId,
+        attempt: attempt.number,
+        mode: cancelledWhileLive ? 'goodbye' : 'immediate',
+        reason: cancelReason,
+      });
+    } catch (err) {
+      log.warn('media server did not take the hang-up; Exotel TimeLimit remains the backstop', { error: String(err) });
+    }
+  }
+}
+
+function newAttempt(number: number): AttemptState {
+  return { number, dialUnknown: false, answered: false, hangupRequested: false };
+}
+
+/** Changes whenever a signal adds something the attempt loop must look at. */
+function eventCount(a: AttemptState): number {
+  return (
+    (a.callSid ? 1 : 0) +
+    (a.answered ? 2 : 0) +
+    (a.exotelStatus ? 4 : 0) +
+    (a.media ? 8 : 0) +
+    (a.mediaEnded ? 16 : 0)
+  );
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Exotel sends "YYYY-MM-DD HH:mm:ss" (IST); anything unparseable falls back to now. */
+function toIso(exotelTime: string): string {
+  const parsed = Date.parse(exotelTime.includes('T') ? exotelTime : `${exotelTime.replace(' ', 'T')}+05:30`);
+  return Number.isFinite(parsed) ? new Date(parsed).toISOString() : new Date().toISOString();
+}

@@ -1,0 +1,32 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  CallWorkflowStatus,
+  CancelRequest,
+  ExotelStatusEvent,
+  MediaEndedEvent,
+  MediaStartedEvent,
+  RescheduleRequest,
+  RescheduleResult,
+} from '../domain/call-workflow-types';
+import type { DialReport, LineDelayed, LineGateStatus, LineGrant, LineRelease, LineRequest } from '../domain/line-gate-types';
+
+/** Signals, queries and updates: the contract between workflows, the API and the media server. */
+
+export const exotelStatusSignal = defineSignal<[ExotelStatusEvent]>('exotelStatus');
+export const mediaStartedSignal = defineSignal<[MediaStartedEvent]>('mediaStarted');
+export const mediaEndedSignal = defineSignal<[MediaEndedEvent]>('mediaEnded');
+export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
+export const retryNowSignal = defineSignal('retryNow');
+export const rescheduleUpdate = defineUpdate<RescheduleResult, [RescheduleRequest]>('reschedule');
+export const callStatusQuery = defineQuery<CallWorkflowStatus>('status');
+
+export const lineGrantedSignal = defineSignal<[LineGrant]>('lineGranted');
+export const lineDelayedSignal = defineSignal<[LineDelayed]>('lineDelayed');
+
+export const requestLineSignal = defineSignal<[LineRequest]>('requestLine');
+export const releaseLineSignal = defineSignal<[LineRelease]>('releaseLine');
+export const dialReportSignal = defineSignal<[DialReport]>('dialReport');
+export const lineGateStatusQuery = defineQuery<LineGateStatus>('gateStatus');
+
+export const callWorkflowId = (callId: string): string => `call-${callId}`;
+export const lineGateWorkflowId = (account: string): string => `line-gate-${account}`;
