@@ -8,6 +8,8 @@ export interface StackProcess {
 }
 
 export const STACK_PROCESSES: StackProcess[] = [
+  { name: 'exotel', entry: 'sim/exotel/main.ts' },
   { name: 'api', entry: 'api/main.ts' },
   { name: 'worker', entry: 'workers/main.ts' },
+  { name: 'w-exotel', entry: 'workers/exotel.ts' },
 ];

@@ -1,0 +1,206 @@
+import type { Server } from 'node:http';
+import mongoose from 'mongoose';
+import { Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { createGeneralActivities } from '../../activities';
+import { createExotelActivities } from '../../activities/exotel';
+import { ExotelApi } from '../../activities/exotel-api';
+import { connectDatabase, disconnectDatabase, pingDatabase } from '../../db/connection';
+import { Agent } from '../../db/models/agent';
+import type { CallTimings } from '../../domain/call-timings';
+import type { CallWorkflowInput } from '../../domain/call-workflow-types';
+import { parseConfig, type Config } from '../../domain/config';
+import { createLogger } from '../../lib/logger';
+import { createMetricsRegistry } from '../../lib/metrics';
+import { freePort } from '../../scripts/infra/free-port';
+import { createExotelSimulator, type ExotelSimulator, type ExotelSimulatorOptions } from '../../sim/exotel/simulator';
+import { callWorkflowId } from '../../workflows/messages';
+import { startStandInMediaServer, type StandInBehaviour, type StandInMediaServer } from './stand-in-media-server';
+import { connectToTestTemporal, uniqueName } from './temporal-test-env';
+import { testDatabaseUri, testInfra } from './test-infra';
+
+/** Second-scale waits, so a test can walk a call through its whole life in a few seconds. */
+export const FAST_TIMINGS: CallTimings = {
+  ringGraceMs: 3_000,
+  callGraceMs: 3_000,
+  terminalAfterMediaMs: 1_000,
+  mediaAfterTerminalMs: 1_000,
+  reconcilePollMs: 500,
+  reconcileWindowMs: 5_000,
+};
+
+export const FAST_SIMULATOR: ExotelSimulatorOptions = {
+  queuedMs: 20,
+  ringMs: 100,
+  callbackDelayMs: 10,
+  callbackTimeoutMs: 2_000,
+  callbackRetryDelayMs: 100,
+  mediaConnectTimeoutMs: 500,
+  mediaRetryDelayMs: 50,
+  calleeHangUpAfterMs: 300,
+  rateLimitPerMinute: 0,
+};
+
+export interface CallStack {
+  config: Config;
+  sim: ExotelSimulator;
+  media: StandInMediaServer;
+  apiUrl: string;
+  env: Awaited<ReturnType<typeof connectToTestTemporal>>;
+  agentId: string;
+  /** Starts a call workflow directly, with test timings; `overrides` may replace any input field. */
+  startCall(phoneNumber: string, overrides?: Partial<CallWorkflowInput>): Promise<string>;
+  stopWorkers(): Promise<void>;
+  startWorkers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface CallStackOptions {
+  label: string;
+  simulator?: ExotelSimulatorOptions;
+  media?: StandInBehaviour;
+  config?: Record<string, string>;
+  /** Run the workers in this process (default) or leave that to the test (crash tests). */
+  inProcessWorkers?: boolean;
+}
+
+/**
+ * Everything a call needs, on loopback: the Exotel simulator, the real API (webhooks), a stand-in
+ * media endpoint, the general and Exotel workers, on a task queue and Exotel account of their own.
+ */
+export async function startCallStack(options: CallStackOptions): Promise<CallStack> {
+  const env = await connectToTestTemporal();
+  const account = uniqueName(`acct-${options.label}`);
+  const sim = createExotelSimulator({
+    logger: createLogger('exotel-sim', { level: 'silent' }),
+    accountSid: account,
+    ...FAST_SIMULATOR,
+    ...options.simulator,
+  });
+  await sim.start(0);
+  const apiPort = await freePort();
+  const mongoUri = testDatabaseUri(options.label);
+  const base = parseConfig({
+    MONGODB_URI: mongoUri,
+    TEMPORAL_ADDRESS: testInfra().temporalAddress,
+    PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
+    EXOTEL_BASE_URL: sim.baseUrl,
+    EXOTEL_ACCOUNT_SID: account,
+    EXOTEL_RATE_LIMIT_PER_MINUTE: '600000',
+    TEMPORAL_TASK_QUEUE: uniqueName(`rl-${options.label}`),
+    TEMPORAL_EXOTEL_TASK_QUEUE: uniqueName(`rl-exotel-${options.label}`),
+    LOG_LEVEL: 'silent',
+    ...options.config,
+  });
+  const media = await startStandInMediaServer(env.client, base.MEDIA_TOKEN_SECRET, options.media ?? { holdMs: 300, outcome: 'completed' });
+  const config: Config = { ...base, PUBLIC_MEDIA_WS_URL: media.wsUrl };
+
+  await connectDatabase(mongoUri);
+  const agentId = `agent_${options.label}`;
+  await Agent.updateOne(
+    { _id: agentId },
+    { $setOnInsert: { name: 'Test agent', prompt: 'You are a test.', greeting: 'Hello from the test.', maxCallDurationSec: 30 } },
+    { upsert: true },
+  );
+
+  const logger = createLogger('api', { level: 'silent' });
+  const app = createApp({
+    logger,
+    metrics: createMetricsRegistry('api-test'),
+    health: { temporal: async () => true, database: () => pingDatabase() },
+    temporal: env.client,
+    config,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(apiPort, '127.0.0.1', () => resolve(s));
+  });
+
+  const inProcess = options.inProcessWorkers ?? true;
+  let workers: Worker[] = [];
+  let running: Promise<unknown>[] = [];
+  const startWorkers = async () => {
+    const general = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: createGeneralActivities(env.client, config),
+    });
+    const api = new ExotelApi({
+      baseUrl: config.EXOTEL_BASE_URL,
+      accountSid: config.EXOTEL_ACCOUNT_SID,
+      apiKey: config.EXOTEL_API_KEY,
+      apiToken: config.EXOTEL_API_TOKEN,
+      timeoutMs: 2_000,
+    });
+    const exotel = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
+      activities: createExotelActivities(api, config),
+      maxTaskQueueActivitiesPerSecond: config.EXOTEL_RATE_LIMIT_PER_MINUTE / 60,
+    });
+    workers = [general, exotel];
+    running = workers.map((w) => w.run());
+  };
+  const stopWorkers = async () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(running);
+    workers = [];
+    running = [];
+  };
+  if (inProcess) await startWorkers();
+
+  return {
+    config,
+    sim,
+    media,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    env,
+    agentId,
+    startCall: async (phoneNumber, overrides = {}) => {
+      const callId = overrides.callId ?? uniqueName('call');
+      const input: CallWorkflowInput = {
+        callId,
+        phoneNumber,
+        agentId,
+        priority: 'medium',
+        maxCallDurationSec: 30,
+        exotelAccount: account,
+        exotelTaskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
+        ringTimeoutSec: 1,
+        timings: FAST_TIMINGS,
+        ...overrides,
+      };
+      await env.client.workflow.start('callWorkflow', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: callWorkflowId(callId), args: [input] });
+      return callId;
+    },
+    startWorkers,
+    stopWorkers,
+    stop: async () => {
+      await stopWorkers();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await media.stop();
+      await sim.stop();
+      await mongoose.connection.db?.dropDatabase().catch(() => undefined);
+      await disconnectDatabase();
+      await env.close();
+    },
+  };
+}
+
+export async function simStats(sim: ExotelSimulator): Promise<{ dialsByCustomField: Record<string, number>; totalDials: number; maxLiveCalls: number; liveCalls: number }> {
+  return (await (await fetch(`${sim.baseUrl}/sim/stats`)).json()) as never;
+}
+
+export async function programScenarios(sim: ExotelSimulator, number: string, scenarios: unknown[]): Promise<void> {
+  const res = await fetch(`${sim.baseUrl}/sim/scenarios`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ number, scenarios }),
+  });
+  if (!res.ok) throw new Error(`programming scenarios failed: ${res.status} ${await res.text()}`);
+}
+
+export async function setFaults(sim: ExotelSimulator, faults: unknown): Promise<void> {
+  const res = await fetch(`${sim.baseUrl}/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  if (!res.ok) throw new Error(`setting faults failed: ${res.status} ${await res.text()}`);
+}

@@ -1,0 +1,214 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { CallLog } from '../../db/models/call-log';
+import { RetryAttempt } from '../../db/models/retry-attempt';
+import type { CallWorkflowResult, CallWorkflowStatus } from '../../domain/call-workflow-types';
+import { callStatusQuery, callWorkflowId, cancelSignal, lineGateStatusQuery, lineGateWorkflowId } from '../../workflows/messages';
+import { programScenarios, setFaults, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
+import { uniqueName } from '../helpers/temporal-test-env';
+
+/**
+ * The call workflow on the real dev server, dialing the Exotel simulator, with webhooks through the
+ * real API and a stand-in for the media server. Policies use second-scale delays.
+ */
+let stack: CallStack;
+let numberSeq = 0;
+
+/** A fresh number per test (the simulator keys scenarios by number); the suffix picks a built-in scenario. */
+function number(suffix = '000'): string {
+  numberSeq += 1;
+  return `+9198${String(process.pid % 1000).padStart(3, '0')}${String(numberSeq).padStart(2, '0')}${suffix}`;
+}
+
+const fastRetries = (reason: string, initialDelayMs: number, maxRetries = 3) => ({
+  jitter: 0,
+  rules: { [reason]: { initialDelayMs, maxRetries } },
+});
+
+function handle(callId: string): WorkflowHandle {
+  return stack.env.client.workflow.getHandle(callWorkflowId(callId));
+}
+
+async function result(callId: string): Promise<CallWorkflowResult> {
+  return (await handle(callId).result()) as CallWorkflowResult;
+}
+
+async function waitForPhase(callId: string, phase: CallWorkflowStatus['phase'], timeoutMs = 15_000): Promise<CallWorkflowStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await handle(callId).query(callStatusQuery);
+    if (status.phase === phase) return status;
+    if (Date.now() > deadline) throw new Error(`call ${callId} stayed ${status.phase}, expected ${phase}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function dials(callId: string): Promise<number[]> {
+  const stats = await simStats(stack.sim);
+  return Object.entries(stats.dialsByCustomField)
+    .filter(([field]) => field.startsWith(`${callId}:`))
+    .sort()
+    .map(([, count]) => count);
+}
+
+beforeAll(async () => {
+  stack = await startCallStack({ label: 'lifecycle' });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+afterEach(async () => {
+  stack.sim.reset();
+  stack.media.behaviour = { holdMs: 300, outcome: 'completed' };
+});
+
+describe('callWorkflow', () => {
+  it('answer → completed, with the attempt recorded', async () => {
+    const callId = await stack.startCall(number());
+    expect(await result(callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
+    expect(await dials(callId)).toEqual([1]);
+    const log = await CallLog.findById(callId).lean();
+    expect(log).toMatchObject({ status: 'completed', attempt: 1, outboundStatus: 'completed', failureReason: null });
+    expect(log?.exotelCallSid).toMatch(/^[0-9a-f]{32}$/);
+    expect(log?.timings?.answeredAt).toBeInstanceOf(Date);
+    expect(log?.timings?.endedAt).toBeInstanceOf(Date);
+  });
+
+  it('busy → retry → answer', async () => {
+    const phone = number('100');
+    await programScenarios(stack.sim, phone, ['busy', 'answer']);
+    const callId = await stack.startCall(phone, { retryPolicy: fastRetries('busy', 300) });
+    expect(await result(callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 2 });
+    expect(await dials(callId)).toEqual([1, 1]);
+    const attempts = await CallLog.find({ callId }).sort({ attempt: 1 }).lean();
+    expect(attempts.map((a) => [a.attempt, a.status, a.failureReason, a.retryOf ?? null])).toEqual([
+      [1, 'failed', 'busy', null],
+      [2, 'completed', null, callId],
+    ]);
+    const retries = await RetryAttempt.find({ originalCallLogId: callId }).lean();
+    expect(retries).toMatchObject([{ attemptNumber: 2, reason: 'busy', delayMs: 300, status: 'dialed', callLogId: `${callId}-2` }]);
+  });
+
+  it('no answer four times → failed no_answer_max_retries after 3 retries at growing delays', async () => {
+    const callId = await stack.startCall(number('002'), { retryPolicy: fastRetries('no_answer', 200) });
+    expect(await result(callId)).toEqual({ callId, status: 'failed', failureReason: 'no_answer_max_retries', attempts: 4 });
+    expect(await dials(callId)).toEqual([1, 1, 1, 1]);
+    const retries = await RetryAttempt.find({ originalCallLogId: callId }).sort({ attemptNumber: 1 }).lean();
+    expect(retries.map((r) => [r.attemptNumber, r.reason, r.delayMs])).toEqual([
+      [2, 'no_answer', 200],
+      [3, 'no_answer', 400],
+      [4, 'no_answer', 800],
+    ]);
+  });
+
+  it('voicemail ends the call without a retry', async () => {
+    stack.media.behaviour = { holdMs: 200, outcome: 'voicemail' };
+    const callId = await stack.startCall(number('005'), { retryPolicy: fastRetries('no_answer', 100) });
+    expect(await result(callId)).toEqual({ callId, status: 'voicemail', failureReason: 'voicemail', attempts: 1 });
+  });
+
+  it('an invalid number fails at once, never retried', async () => {
+    const callId = await stack.startCall(number('004'));
+    expect(await result(callId)).toEqual({ callId, status: 'failed', failureReason: 'invalid_number', attempts: 1 });
+    expect(await CallLog.findById(callId).lean()).toMatchObject({ status: 'failed', failureReason: 'invalid_number' });
+  });
+
+  it('every webhook dropped → settled through call details', async () => {
+    await setFaults(stack.sim, { webhooks: [{ action: 'drop' }] });
+    const callId = await stack.startCall(number());
+    expect(await result(callId)).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(await dials(callId)).toEqual([1]);
+  });
+
+  it('every webhook dropped on an unanswered call → no_answer from call details, then retried', async () => {
+    await setFaults(stack.sim, { webhooks: [{ action: 'drop' }] });
+    const callId = await stack.startCall(number('002'), { retryPolicy: fastRetries('no_answer', 100, 1) });
+    expect(await result(callId)).toEqual({ callId, status: 'failed', failureReason: 'no_answer_max_retries', attempts: 2 });
+  });
+
+  it('duplicate and reordered webhooks change nothing', async () => {
+    await setFaults(stack.sim, { webhooks: [{ action: 'duplicate' }, { action: 'reorder' }] });
+    const callId = await stack.startCall(number());
+    expect(await result(callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
+    expect(await CallLog.countDocuments({ callId })).toBe(1);
+  });
+
+  it('a late webhook of an earlier attempt does not touch the current one', async () => {
+    const phone = number('101');
+    await programScenarios(stack.sim, phone, ['busy', { name: 'answer', ringMs: 600 }]);
+    // The busy attempt's terminal webhook arrives only after the retry has started ringing.
+    await setFaults(stack.sim, { webhooks: [{ action: 'delay', delayMs: 2500, event: 'terminal', count: 1 }] });
+    const callId = await stack.startCall(phone, { retryPolicy: { jitter: 0, rules: { busy: { initialDelayMs: 100 } } }, timings: { ringGraceMs: 500, reconcilePollMs: 200, reconcileWindowMs: 5_000, callGraceMs: 3_000, terminalAfterMediaMs: 1_000, mediaAfterTerminalMs: 1_000 } });
+    expect(await result(callId)).toMatchObject({ status: 'completed', attempts: 2 });
+    const first = await CallLog.findById(callId).lean();
+    expect(first).toMatchObject({ status: 'failed', failureReason: 'busy' });
+  });
+
+  it('cancel while waiting for a retry → no further dial', async () => {
+    const callId = await stack.startCall(number('001'), { retryPolicy: fastRetries('busy', 60_000) });
+    await waitForPhase(callId, 'retry_scheduled');
+    await handle(callId).signal(cancelSignal, { reason: 'customer asked' });
+    expect(await result(callId)).toEqual({ callId, status: 'cancelled', failureReason: 'cancelled', attempts: 1 });
+    expect(await dials(callId)).toEqual([1]);
+    expect(await RetryAttempt.findOne({ originalCallLogId: callId }).lean()).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('cancel while ringing → cancelled, and an answer that comes anyway is closed at once', async () => {
+    const phone = number('102');
+    await programScenarios(stack.sim, phone, [{ name: 'answer', ringMs: 1500 }]);
+    stack.media.behaviour = { holdMs: 10_000, outcome: 'completed' };
+    const callId = await stack.startCall(phone, { ringTimeoutSec: 5 });
+    await waitForPhase(callId, 'ringing');
+    await handle(callId).signal(cancelSignal, {});
+    expect(await result(callId)).toEqual({ callId, status: 'cancelled', failureReason: 'cancelled', attempts: 1 });
+    expect(stack.media.hangups).toContainEqual(expect.objectContaining({ callId, attempt: 1, mode: 'immediate' }));
+  });
+
+  it('cancel during a live call → the media server is asked for a goodbye and the call ends cancelled', async () => {
+    stack.media.behaviour = { holdMs: 20_000, outcome: 'completed' };
+    const callId = await stack.startCall(number());
+    await waitForPhase(callId, 'in_progress');
+    await new Promise((r) => setTimeout(r, 300));
+    await handle(callId).signal(cancelSignal, { reason: 'ops' });
+    expect(await result(callId)).toMatchObject({ status: 'cancelled', attempts: 1 });
+    expect(stack.media.hangups).toContainEqual(expect.objectContaining({ callId, mode: 'goodbye' }));
+  });
+
+  it('answered but the media never connects → connection_lost → one immediate retry', async () => {
+    stack.media.behaviour = { holdMs: 100, outcome: 'completed', vanish: true };
+    const callId = await stack.startCall(number());
+    expect(await result(callId)).toEqual({ callId, status: 'failed', failureReason: 'connection_lost_max_retries', attempts: 2 });
+  });
+
+  it('the status query shows phase, attempts and the next attempt time', async () => {
+    const callId = await stack.startCall(number('001'), { retryPolicy: fastRetries('busy', 60_000) });
+    const status = await waitForPhase(callId, 'retry_scheduled');
+    expect(status).toMatchObject({ callId, attempt: 1, waitReason: 'retry_backoff', retriesByReason: { busy: 1 } });
+    expect(Date.parse(status.nextAttemptAt!)).toBeGreaterThan(Date.now() + 50_000);
+    expect(status.attempts[0]).toMatchObject({ attempt: 1, exotelStatus: 'busy', outcome: { status: 'failed', failureReason: 'busy' } });
+    const described = await handle(callId).describe();
+    expect(described.searchAttributes.RinglineCallStatus).toEqual(['retry_scheduled']);
+    await handle(callId).signal(cancelSignal, {});
+    await result(callId);
+  });
+
+  it('30 calls at once with a limit of 10 never have more than 10 live', async () => {
+    await stack.stopWorkers();
+    const limited = { ...stack.config, MAX_CONCURRENT_CALLS: 10 };
+    Object.assign(stack.config, limited);
+    await stack.startWorkers();
+    stack.media.behaviour = { holdMs: 400, outcome: 'completed' };
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => stack.startCall(number(), { priority: i % 3 === 0 ? 'high' : 'low' })));
+    const results = await Promise.all(ids.map(result));
+    expect(results.every((r) => r.status === 'completed')).toBe(true);
+    const stats = await simStats(stack.sim);
+    expect(stats.maxLiveCalls).toBeLessThanOrEqual(10);
+    expect(stats.maxLiveCalls).toBeGreaterThan(1);
+    const gate = await stack.env.client.workflow.getHandle(lineGateWorkflowId(stack.config.EXOTEL_ACCOUNT_SID)).query(lineGateStatusQuery);
+    expect(gate.active).toHaveLength(0);
+    expect(gate.limit).toBe(10);
+  });
+});
+
+export { uniqueName };
