@@ -1,5 +1,5 @@
 import { attemptCallLogId } from '../domain/call-ids';
-import type { AttemptRecord, RetryRecord, RetryStatusUpdate } from '../domain/attempt-record';
+import type { AttemptRecord, CallOutcomeRecord, RetryRecord, RetryStatusUpdate } from '../domain/attempt-record';
 import { lastFourDigits } from '../domain/phone-mask';
 import { CallLog } from '../db/models/call-log';
 import { RetryAttempt } from '../db/models/retry-attempt';
@@ -40,6 +40,13 @@ export function createRecordActivities() {
           },
         },
         { upsert: true },
+      );
+    },
+
+    async recordCallOutcome(outcome: CallOutcomeRecord): Promise<void> {
+      await CallLog.updateOne(
+        { _id: attemptCallLogId(outcome.callId, 1) },
+        { $set: { finalStatus: outcome.status, finalFailureReason: outcome.failureReason, retryCount: outcome.attempts - 1 } },
       );
     },
 

@@ -1,24 +1,56 @@
-import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import express, { Router, type Express } from 'express';
 import type { Registry } from 'prom-client';
+import type { Config } from '../domain/config';
 import type { Logger } from '../lib/logger';
+import type { CallRoutesContext } from './call-context';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
+import { validateIdempotencyKey } from './middleware/idempotency-key';
+import { requestLogger } from './middleware/request-logger';
+import { agentsRouter } from './routes/agents';
+import { callsRouter } from './routes/calls';
+import { exotelRouter } from './routes/exotel';
 import { healthRouter, type HealthChecks } from './routes/health';
+import { webhooksRouter } from './routes/webhooks';
+import { DEFAULT_TEMPORAL_TIMEOUTS, type TemporalTimeouts } from './temporal-calls';
 
 export interface ApiDependencies {
   logger: Logger;
   health: HealthChecks;
   metrics: Registry;
+  /** Connected by the caller, so tests hand in a client of their own dev server. */
+  temporal: Client;
+  config: Config;
+  temporalTimeouts?: Partial<TemporalTimeouts>;
 }
 
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogger(deps.logger));
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(deps.health));
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
+  app.use('/api/v1', apiV1Router(deps));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+function apiV1Router(deps: ApiDependencies): Router {
+  const ctx: CallRoutesContext = {
+    temporal: deps.temporal,
+    config: deps.config,
+    logger: deps.logger,
+    timeouts: { ...DEFAULT_TEMPORAL_TIMEOUTS, ...deps.temporalTimeouts },
+  };
+  const router = Router();
+  router.use(validateIdempotencyKey());
+  router.use(agentsRouter());
+  router.use(callsRouter(ctx));
+  router.use(webhooksRouter(ctx));
+  router.use(exotelRouter(ctx));
+  return router;
 }

@@ -11,6 +11,8 @@ async function main(): Promise<void> {
   const [temporal] = await Promise.all([connectTemporalClient(config), connectDatabase(config.MONGODB_URI, logger)]);
   const app = createApp({
     logger,
+    config,
+    temporal: temporal.client,
     metrics: createMetricsRegistry('api'),
     health: { temporal: () => pingTemporal(temporal.connection), database: () => pingDatabase() },
   });

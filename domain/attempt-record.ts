@@ -39,3 +39,11 @@ export interface RetryStatusUpdate {
   status: 'dialed' | 'cancelled' | 'superseded';
   at: string;
 }
+
+/** The end of the whole call, written on the first attempt's row (the public callLogId). */
+export interface CallOutcomeRecord {
+  callId: string;
+  status: CallStatus;
+  failureReason: string | null;
+  attempts: number;
+}

@@ -263,6 +263,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     nextAttemptAt = null;
     waitReason = null;
     setPhase(status, current()?.number ?? 0);
+    await records.recordCallOutcome({ callId: input.callId, status, failureReason: reason, attempts: attempts.length });
     return { callId: input.callId, status, failureReason: reason, attempts: attempts.length };
   };
 

@@ -43,6 +43,9 @@ const callLogSchema = new Schema(
     status: { type: String, enum: CALL_STATUSES, required: true },
     outboundStatus: { type: String, default: null },
     failureReason: { type: String, default: null },
+    /** The whole call's result, on the first attempt's row once the workflow ends (e.g. `busy_max_retries`). */
+    finalStatus: { type: String, enum: [...CALL_STATUSES, null], default: null },
+    finalFailureReason: { type: String, default: null },
     exotelCallSid: { type: String },
     priority: { type: String, enum: PRIORITIES, default: 'medium' },
     campaignId: { type: String, default: null },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/app';
+import { parseConfig } from '../../domain/config';
 import { connectDatabase, disconnectDatabase, pingDatabase } from '../../db/connection';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
@@ -30,6 +31,8 @@ describe('GET /health', () => {
     await connectDatabase(uri);
     temporal = await connectTemporalClient({ TEMPORAL_ADDRESS: testInfra().temporalAddress, TEMPORAL_NAMESPACE: 'default' });
     app = createApp({
+      config: parseConfig({}),
+      temporal: temporal.client,
       logger: createLogger('api-test', { level: 'silent' }),
       metrics: createMetricsRegistry('api-test'),
       health: {

@@ -1,10 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { CallLog } from '../../db/models/call-log';
 import { RetryAttempt } from '../../db/models/retry-attempt';
 import type { CallWorkflowResult, CallWorkflowStatus } from '../../domain/call-workflow-types';
 import { callStatusQuery, callWorkflowId, cancelSignal, lineGateStatusQuery, lineGateWorkflowId } from '../../workflows/messages';
 import { programScenarios, setFaults, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
-import { uniqueName } from '../helpers/temporal-test-env';
 
 /**
  * The call workflow on the real dev server, dialing the Exotel simulator, with webhooks through the
@@ -12,6 +14,15 @@ import { uniqueName } from '../helpers/temporal-test-env';
  */
 let stack: CallStack;
 let numberSeq = 0;
+
+/**
+ * `RINGLINE_RECORD_HISTORIES=1` saves the histories of these tests' calls as replay fixtures
+ * (test/fixtures/histories), which test/workflows/replay.test.ts replays against today's code.
+ */
+const recorded: { name: string; callId: string }[] = [];
+function recordHistory(name: string, callId: string): void {
+  recorded.push({ name, callId });
+}
 
 /** A fresh number per test (the simulator keys scenarios by number); the suffix picks a built-in scenario. */
 function number(suffix = '000'): string {
@@ -55,6 +66,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.RINGLINE_RECORD_HISTORIES) {
+    for (const { name, callId } of recorded) {
+      const history = await handle(callId).fetchHistory();
+      const file = path.join(__dirname, '../fixtures/histories', `call-${name}.json`);
+      writeFileSync(file, `${historyToJSON(history)}\n`);
+    }
+  }
   await stack?.stop();
 });
 
@@ -79,6 +97,7 @@ describe('callWorkflow', () => {
     const phone = number('100');
     await programScenarios(stack.sim, phone, ['busy', 'answer']);
     const callId = await stack.startCall(phone, { retryPolicy: fastRetries('busy', 300) });
+    recordHistory('busy-then-answer', callId);
     expect(await result(callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 2 });
     expect(await dials(callId)).toEqual([1, 1]);
     const attempts = await CallLog.find({ callId }).sort({ attempt: 1 }).lean();
@@ -100,6 +119,7 @@ describe('callWorkflow', () => {
       [3, 'no_answer', 400],
       [4, 'no_answer', 800],
     ]);
+    expect(await CallLog.findById(callId).lean()).toMatchObject({ finalStatus: 'failed', finalFailureReason: 'no_answer_max_retries', retryCount: 3 });
   });
 
   it('voicemail ends the call without a retry', async () => {
@@ -117,6 +137,7 @@ describe('callWorkflow', () => {
   it('every webhook dropped → settled through call details', async () => {
     await setFaults(stack.sim, { webhooks: [{ action: 'drop' }] });
     const callId = await stack.startCall(number());
+    recordHistory('webhooks-lost', callId);
     expect(await result(callId)).toMatchObject({ status: 'completed', attempts: 1 });
     expect(await dials(callId)).toEqual([1]);
   });
@@ -159,6 +180,7 @@ describe('callWorkflow', () => {
     await programScenarios(stack.sim, phone, [{ name: 'answer', ringMs: 1500 }]);
     stack.media.behaviour = { holdMs: 10_000, outcome: 'completed' };
     const callId = await stack.startCall(phone, { ringTimeoutSec: 5 });
+    recordHistory('cancel-while-ringing', callId);
     await waitForPhase(callId, 'ringing');
     await handle(callId).signal(cancelSignal, {});
     expect(await result(callId)).toEqual({ callId, status: 'cancelled', failureReason: 'cancelled', attempts: 1 });
@@ -211,4 +233,3 @@ describe('callWorkflow', () => {
   });
 });
 
-export { uniqueName };

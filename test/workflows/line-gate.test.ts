@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { createLineGateActivities } from '../../activities/line-gate';
 import type { Priority } from '../../domain/priority';
 import { lineGateStatusQuery, lineGateWorkflowId } from '../../workflows/messages';
-import { lineHolderWorkflow } from '../fixtures/workflows/line-holder';
+import { letGoSignal, lineHolderWorkflow } from '../fixtures/workflows/line-holder';
 import { connectToTestTemporal, uniqueName } from '../helpers/temporal-test-env';
 
 describe('line gate on the real dev server', () => {
@@ -36,7 +36,7 @@ describe('line gate on the real dev server', () => {
     // Fill every line first so that everyone after them has to queue.
     const first = await Promise.all(
       Array.from({ length: lines }, (_, i) =>
-        client.workflow.start(lineHolderWorkflow, { taskQueue, workflowId: `${account}-first-${i}`, args: [account, 'medium', 1000] }),
+        client.workflow.start(lineHolderWorkflow, { taskQueue, workflowId: `${account}-first-${i}`, args: [account, 'medium', -1] }),
       ),
     );
     await waitFor(async () => (await gateStatus(client, account)).active.length === lines);
@@ -48,6 +48,7 @@ describe('line gate on the real dev server', () => {
       // Requests must reach the gate in this order for first-come-first-served to be observable.
       await waitFor(async () => (await gateStatus(client, account)).waitingTotal === i + 1);
     }
+    await Promise.all(first.map((h) => h.signal(letGoSignal)));
     const results = await Promise.all(
       [...first.map((h) => h.workflowId), ...queued.map((q) => q.id)].map(async (id) => ({
         id,

@@ -1,0 +1,12 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../domain/config';
+import type { Logger } from '../lib/logger';
+import type { TemporalTimeouts } from './temporal-calls';
+
+/** What the call, webhook and Exotel routes share: the Temporal client, the configuration and the logger. */
+export interface CallRoutesContext {
+  temporal: Client;
+  config: Config;
+  logger: Logger;
+  timeouts: TemporalTimeouts;
+}

@@ -1,0 +1,66 @@
+import type { Client } from '@temporalio/client';
+import { CallLog } from '../db/models/call-log';
+import type { Config } from '../domain/config';
+import type { LineGateStatus } from '../domain/line-gate-types';
+import type { Logger } from '../lib/logger';
+import { lookUpLineGate } from './temporal-calls';
+
+export interface CallStatsFilter {
+  from?: Date;
+  to?: Date;
+  agentId?: string;
+}
+
+/**
+ * Lines now (from the line gate, the one place that knows) and outcomes over a period (from the
+ * database). A gate that has not started or does not answer reports idle lines rather than failing
+ * the whole answer; `lineGate` says which of the two it was.
+ */
+export async function loadCallStats(
+  deps: { temporal: Client; config: Pick<Config, 'EXOTEL_ACCOUNT_SID' | 'MAX_CONCURRENT_CALLS'>; logger: Logger },
+  filter: CallStatsFilter,
+  queryTimeoutMs: number,
+) {
+  const [gate, counts] = await Promise.all([
+    lookUpLineGate(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, queryTimeoutMs),
+    countOutcomes(filter),
+  ]);
+  if (gate.state === 'unavailable') deps.logger.warn({ err: gate.error }, 'line gate did not answer its status query');
+  const status: LineGateStatus | undefined = gate.state === 'running' ? gate.status : undefined;
+  const limit = status?.limit ?? deps.config.MAX_CONCURRENT_CALLS;
+  const active = status?.active.length ?? 0;
+  return {
+    lineGate: gate.state,
+    lines: {
+      limit,
+      active,
+      waiting: status?.waiting ?? { high: 0, medium: 0, low: 0 },
+      waitingTotal: status?.waitingTotal ?? 0,
+      utilization: limit > 0 ? Math.round((active / limit) * 1000) / 1000 : 0,
+    },
+    circuitBreaker: status?.circuit ?? { state: 'closed', consecutiveFailures: 0, openUntil: null, opensTotal: 0 },
+    ...counts,
+  };
+}
+
+/** One `$group` over attempts by status and failure reason (FerretDB has `$group`/`$sum`, see docs/database.md). */
+async function countOutcomes(filter: CallStatsFilter) {
+  const match: Record<string, unknown> = {};
+  if (filter.agentId) match.agentId = filter.agentId;
+  if (filter.from || filter.to) {
+    match.createdAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
+  }
+  const groups = await CallLog.aggregate<{ _id: { status: string; failureReason: string | null }; count: number }>([
+    { $match: match },
+    { $group: { _id: { status: '$status', failureReason: '$failureReason' }, count: { $sum: 1 } } },
+  ]);
+  const outcomes: Record<string, number> = {};
+  const failureReasons: Record<string, number> = {};
+  let total = 0;
+  for (const { _id, count } of groups) {
+    total += count;
+    outcomes[_id.status] = (outcomes[_id.status] ?? 0) + count;
+    if (_id.failureReason) failureReasons[_id.failureReason] = (failureReasons[_id.failureReason] ?? 0) + count;
+  }
+  return { attemptsTotal: total, outcomes, failureReasons };
+}

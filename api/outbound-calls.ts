@@ -1,0 +1,215 @@
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { Agent } from '../db/models/agent';
+import { CallLog } from '../db/models/call-log';
+import type { OutboundCallRequest } from '../domain/api-schemas/calls';
+import { isTerminalStatus, type CallStatus } from '../domain/call-status';
+import type { CallWorkflowInput } from '../domain/call-workflow-types';
+import type { Config } from '../domain/config';
+import { lastFourDigits } from '../domain/phone-mask';
+import { describePhoneNumberProblem, normalizePhoneNumber } from '../domain/phone-number';
+import type { Priority } from '../domain/priority';
+import type { Logger } from '../lib/logger';
+import { callWorkflowId } from '../workflows/messages';
+import { ApiError } from './api-error';
+import { callStatusSearchAttribute, initialCallSearchAttributes } from './call-search-attributes';
+import { canonicalJson, idempotentCallId, randomCallId, requestHash } from './identifiers';
+import {
+  describeWorkflow,
+  isTemporalUnavailable,
+  lookUpLineGate,
+  requireTemporal,
+  temporalUnavailable,
+  withDeadline,
+  type TemporalTimeouts,
+} from './temporal-calls';
+
+export interface OutboundCallContext {
+  temporal: Client;
+  config: Pick<Config, 'DEFAULT_COUNTRY' | 'EXOTEL_ACCOUNT_SID' | 'MAX_WAITING_CALLS' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_EXOTEL_TASK_QUEUE'>;
+  logger: Logger;
+  timeouts: TemporalTimeouts;
+}
+
+export interface AcceptedCall {
+  callLogId: string;
+  workflowId: string;
+  status: CallStatus;
+  statusUrl: string;
+  idempotentReplay: boolean;
+}
+
+/** The request as the call will run it: what two requests must share to be "the same" for a key. */
+interface NormalizedCall {
+  phoneNumber: string;
+  agentId: string;
+  priority: Priority;
+  metadata: Record<string, unknown>;
+  retryPolicy?: OutboundCallRequest['retryPolicy'];
+  scheduledFor?: string;
+  ringTimeoutSec?: number;
+}
+
+const CALL_WORKFLOW_TYPE = 'callWorkflow';
+
+/**
+ * Accepts one outbound call: the attempt-1 CallLog row is written first (so the call can be read the
+ * moment it is accepted), then its workflow is started. With an Idempotency-Key the call id derives
+ * from the key and the workflow id policies turn every repeat, concurrent or late, into the same call.
+ */
+export async function placeOutboundCall(
+  ctx: OutboundCallContext,
+  request: OutboundCallRequest,
+  idempotencyKey: string | undefined,
+): Promise<AcceptedCall> {
+  const phone = normalizePhoneNumber(request.phoneNumber, ctx.config.DEFAULT_COUNTRY);
+  if (!phone.ok) {
+    throw new ApiError(400, 'INVALID_PHONE_NUMBER', describePhoneNumberProblem(phone.reason), { reason: phone.reason });
+  }
+  const call: NormalizedCall = {
+    phoneNumber: phone.e164,
+    agentId: request.agentId,
+    priority: request.priority,
+    metadata: request.metadata ?? {},
+    retryPolicy: request.retryPolicy,
+    scheduledFor: request.scheduledFor && new Date(request.scheduledFor).toISOString(),
+    ringTimeoutSec: request.ringTimeoutSec,
+  };
+  const hash = requestHash(call);
+  const callId = idempotencyKey === undefined ? randomCallId() : idempotentCallId(idempotencyKey);
+  const workflowId = callWorkflowId(callId);
+
+  if (idempotencyKey !== undefined) {
+    const existing = await requireTemporal(() => describeWorkflow(ctx.temporal, workflowId, ctx.timeouts.writeMs));
+    if (existing) return replay(callId, existing, hash);
+  }
+
+  if (call.scheduledFor && Date.parse(call.scheduledFor) <= Date.now()) {
+    throw new ApiError(400, 'SCHEDULED_TIME_IN_PAST', 'scheduledFor must be in the future', { scheduledFor: request.scheduledFor });
+  }
+  const agent = await Agent.findById(call.agentId, { active: 1, maxCallDurationSec: 1 }).lean();
+  if (!agent) throw new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${call.agentId} does not exist`);
+  if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${call.agentId} is inactive`);
+  if (!call.scheduledFor) await ensureRoomInLineQueue(ctx);
+
+  const status: CallStatus = call.scheduledFor ? 'scheduled' : 'waiting_for_line';
+  const prior = await insertFirstAttemptRow(callId, {
+    callId,
+    attempt: 1,
+    direction: 'outbound',
+    status,
+    phoneNumber: call.phoneNumber,
+    phoneLast4: lastFourDigits(call.phoneNumber),
+    agentId: call.agentId,
+    priority: call.priority,
+    workflowId,
+    metadata: call.metadata,
+    timings: { queuedAt: new Date() },
+  });
+  if (prior) {
+    // Only a keyed request meets an existing row: a concurrent twin, or a try whose start failed.
+    const sameRequest =
+      prior.phoneNumber === call.phoneNumber &&
+      prior.agentId === call.agentId &&
+      prior.priority === call.priority &&
+      canonicalJson(prior.metadata ?? {}) === canonicalJson(call.metadata);
+    if (!sameRequest) throw keyReused();
+    if (isTerminalStatus(prior.status)) {
+      return { ...accepted(callId, prior.status), idempotentReplay: true };
+    }
+  }
+
+  const input: CallWorkflowInput = {
+    callId,
+    phoneNumber: call.phoneNumber,
+    agentId: call.agentId,
+    priority: call.priority,
+    maxCallDurationSec: agent.maxCallDurationSec,
+    exotelAccount: ctx.config.EXOTEL_ACCOUNT_SID,
+    exotelTaskQueue: ctx.config.TEMPORAL_EXOTEL_TASK_QUEUE,
+    ...(call.scheduledFor && { scheduledFor: call.scheduledFor }),
+    ...(call.retryPolicy && { retryPolicy: call.retryPolicy }),
+    metadata: call.metadata,
+    ...(call.ringTimeoutSec !== undefined && { ringTimeoutSec: call.ringTimeoutSec }),
+  };
+  try {
+    await withDeadline(ctx.temporal, ctx.timeouts.writeMs, () =>
+      ctx.temporal.workflow.start(CALL_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { requestHash: hash },
+        typedSearchAttributes: initialCallSearchAttributes({ status, agentId: call.agentId, phoneNumber: call.phoneNumber }),
+      }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      // The key's call started and finished between our look-up and our start.
+      const finished = await requireTemporal(() => describeWorkflow(ctx.temporal, workflowId, ctx.timeouts.writeMs));
+      if (finished) return replay(callId, finished, hash);
+    }
+    // A start that timed out may still have happened, so its row stays for the retry to find.
+    if (isTemporalUnavailable(err)) throw temporalUnavailable();
+    // Refused outright: no workflow will ever own the row this request wrote.
+    if (prior === null) await CallLog.deleteOne({ _id: callId });
+    throw err;
+  }
+  if (idempotencyKey !== undefined) {
+    // USE_EXISTING hands back a concurrent twin's workflow without saying so: its memo tells whose it is.
+    const started = await requireTemporal(() => describeWorkflow(ctx.temporal, workflowId, ctx.timeouts.writeMs));
+    if (started && started.memo?.requestHash !== hash) throw keyReused();
+  }
+  ctx.logger.info({ callId, workflowId, agentId: call.agentId, phoneNumber: call.phoneNumber, status }, 'outbound call accepted');
+  return { ...accepted(callId, status), idempotentReplay: prior !== null };
+}
+
+/**
+ * Inserts the row unless it exists and returns what was there before (null when this call inserted it).
+ * Two concurrent upserts of one id can both try the insert; the loser's duplicate-key error means the
+ * row now exists, so it simply reads it on a second pass.
+ */
+async function insertFirstAttemptRow(callId: string, row: Record<string, unknown>) {
+  for (let pass = 1; ; pass += 1) {
+    try {
+      return await CallLog.findOneAndUpdate({ _id: callId }, { $setOnInsert: row }, { upsert: true, returnDocument: 'before' }).lean();
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000 || pass > 1) throw err;
+    }
+  }
+}
+
+function accepted(callId: string, status: CallStatus): Omit<AcceptedCall, 'idempotentReplay'> {
+  return { callLogId: callId, workflowId: callWorkflowId(callId), status, statusUrl: `/api/v1/calls/${callId}` };
+}
+
+function keyReused(): ApiError {
+  return new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
+}
+
+async function replay(callId: string, existing: WorkflowExecutionDescription, hash: string): Promise<AcceptedCall> {
+  if (existing.memo?.requestHash !== hash) throw keyReused();
+  const latest = await CallLog.findOne({ callId }, { status: 1 }).sort({ attempt: -1 }).lean();
+  const status = (latest?.status ?? callStatusSearchAttribute(existing.typedSearchAttributes) ?? 'waiting_for_line') as CallStatus;
+  return { ...accepted(callId, status), idempotentReplay: true };
+}
+
+/**
+ * Refuses new work once the account's queue for lines is full, so a burst of requests is told to back
+ * off instead of growing the queue without bound. A gate that does not exist yet has no queue; a gate
+ * that does not answer in time does not block calls (they queue in the gate and wait their turn).
+ */
+async function ensureRoomInLineQueue(ctx: OutboundCallContext): Promise<void> {
+  const gate = await lookUpLineGate(ctx.temporal, ctx.config.EXOTEL_ACCOUNT_SID, ctx.timeouts.queryMs);
+  if (gate.state === 'unavailable') {
+    ctx.logger.warn({ err: gate.error }, 'line gate did not answer; accepting the call without checking the queue');
+    return;
+  }
+  const waitingTotal = gate.state === 'running' ? gate.status.waitingTotal : 0;
+  if (waitingTotal >= ctx.config.MAX_WAITING_CALLS) {
+    throw new ApiError(429, 'CONCURRENT_LIMIT_REACHED', 'Too many calls are waiting for a line; retry later', {
+      waitingTotal,
+      maxWaitingCalls: ctx.config.MAX_WAITING_CALLS,
+    });
+  }
+}

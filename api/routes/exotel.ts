@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { voicebotUrlQuerySchema } from '../../domain/api-schemas/exotel';
+import { parseCustomField } from '../../domain/call-ids';
+import type { CallPhase, CallStatus } from '../../domain/call-status';
+import { mediaStreamUrl } from '../../lib/media-token';
+import { ApiError } from '../api-error';
+import type { CallRoutesContext } from '../call-context';
+import { lookUpLiveCall, temporalUnavailable } from '../temporal-calls';
+
+/** Phases in which Exotel may be connecting the callee to the bot. */
+const CONNECTING_PHASES: readonly (CallPhase | CallStatus)[] = ['dialing', 'ringing', 'in_progress'];
+
+/**
+ * Flow mode's dynamic Voicebot URL: Exotel's applet asks where the answered call's audio goes. A media
+ * URL is only handed out for the attempt the workflow is dialing right now, so a replayed or late
+ * request for an old attempt cannot open a second stream.
+ */
+export function exotelRouter(ctx: CallRoutesContext): Router {
+  const router = Router();
+
+  router.get('/exotel/voicebot-url', async (req, res) => {
+    const query = voicebotUrlQuerySchema.parse(req.query);
+    const target = parseCustomField(query.CustomField);
+    if (!target) throw new ApiError(400, 'INVALID_CUSTOM_FIELD', 'CustomField must be <callId>:<attempt>');
+    const { callId, attempt } = target;
+    const live = await lookUpLiveCall(ctx.temporal, callId, ctx.timeouts.queryMs);
+    if (live.state === 'not_found') throw new ApiError(404, 'CALL_NOT_FOUND', `Call ${callId} does not exist`);
+    if (live.state === 'closed') throw new ApiError(409, 'CALL_ALREADY_FINISHED', `Call ${callId} has already finished`);
+    if (live.state === 'unavailable' || !live.status) throw temporalUnavailable();
+    const { status } = live;
+    if (status.attempt !== attempt) {
+      throw new ApiError(409, 'STALE_ATTEMPT', `Attempt ${attempt} is not the current attempt of call ${callId}`, { currentAttempt: status.attempt });
+    }
+    if (!CONNECTING_PHASES.includes(status.phase)) {
+      throw new ApiError(409, 'ATTEMPT_NOT_CONNECTING', `Call ${callId} is ${status.phase}, not connecting`, { phase: status.phase });
+    }
+    const knownSid = status.attempts.find((view) => view.attempt === attempt)?.callSid;
+    if (query.CallSid && knownSid && query.CallSid !== knownSid) {
+      throw new ApiError(409, 'CALL_SID_MISMATCH', `CallSid does not belong to attempt ${attempt} of call ${callId}`);
+    }
+    const expiresAt = Date.now() + ctx.config.MEDIA_TOKEN_TTL_SEC * 1000;
+    ctx.logger.info({ callId, attempt, callSid: query.CallSid }, 'voicebot URL issued');
+    res.json({ url: mediaStreamUrl(ctx.config.PUBLIC_MEDIA_WS_URL, ctx.config.MEDIA_TOKEN_SECRET, callId, attempt, expiresAt) });
+  });
+
+  return router;
+}

@@ -1,0 +1,74 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Router, type RequestHandler } from 'express';
+import { statusCallbackBodySchema, statusCallbackQuerySchema } from '../../domain/api-schemas/exotel';
+import { attemptCustomField } from '../../domain/call-ids';
+import type { ExotelStatusEvent } from '../../domain/call-workflow-types';
+import { verifyAttemptSignature } from '../../lib/webhook-signature';
+import { callWorkflowId, exotelStatusSignal } from '../../workflows/messages';
+import { ApiError } from '../api-error';
+import type { CallRoutesContext } from '../call-context';
+import { formBody } from '../middleware/form-body';
+import { isTemporalUnavailable, temporalUnavailable, withDeadline } from '../temporal-calls';
+
+const invalidSignature = () => new ApiError(401, 'INVALID_SIGNATURE', 'Status callback signature is missing or wrong');
+
+interface VerifiedAttempt {
+  callId: string;
+  attempt: number;
+}
+
+/**
+ * Exotel signs nothing, so the HMAC in the callback URL is checked first: a forged callback is refused
+ * before its form body is decoded, and signals nothing.
+ */
+function verifySignature(secret: string): RequestHandler {
+  return (req, res, next) => {
+    const query = statusCallbackQuerySchema.safeParse(req.query);
+    if (!query.success || !verifyAttemptSignature(secret, query.data.call, query.data.attempt, query.data.sig)) {
+      return next(invalidSignature());
+    }
+    res.locals.attempt = { callId: query.data.call, attempt: query.data.attempt } satisfies VerifiedAttempt;
+    next();
+  };
+}
+
+/**
+ * Status callbacks become `exotelStatus` signals to the call's workflow, which ignores events of any
+ * attempt but its current one. Answers: 200 once signalled (or when the call is over, so that Exotel
+ * stops retrying), 503 when Temporal does not take the signal (so that Exotel retries).
+ */
+export function webhooksRouter(ctx: CallRoutesContext): Router {
+  const router = Router();
+
+  router.post('/webhooks/exotel/call-status', verifySignature(ctx.config.WEBHOOK_SECRET), ...formBody(), async (req, res) => {
+    const { callId, attempt } = res.locals.attempt as VerifiedAttempt;
+    const fields = statusCallbackBodySchema.parse(req.body);
+    // CustomField only rides on terminal events; when present it must name the same attempt as the URL.
+    if (fields.customField !== undefined && fields.customField !== attemptCustomField(callId, attempt)) {
+      ctx.logger.warn({ callId, attempt, callSid: fields.callSid }, 'status callback CustomField does not match its URL');
+      throw invalidSignature();
+    }
+    const event: ExotelStatusEvent = { attempt, ...fields, receivedAt: new Date().toISOString() };
+    const log = ctx.logger.child({ callId, attempt, callSid: event.callSid, status: event.status, eventType: event.eventType });
+    try {
+      await withDeadline(ctx.temporal, ctx.timeouts.writeMs, () =>
+        ctx.temporal.workflow.getHandle(callWorkflowId(callId)).signal(exotelStatusSignal, event),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        log.info('exotel status callback for a finished call ignored');
+        res.json({ received: true, ignored: 'call_finished' });
+        return;
+      }
+      if (isTemporalUnavailable(err)) {
+        log.warn({ err }, 'exotel status callback not delivered: Temporal unavailable');
+        throw temporalUnavailable();
+      }
+      throw err;
+    }
+    log.info('exotel status callback');
+    res.json({ received: true });
+  });
+
+  return router;
+}

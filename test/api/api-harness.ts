@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import mongoose from 'mongoose';
+import type { DestinationStream } from 'pino';
+import { createApp } from '../../api/app';
+import type { TemporalTimeouts } from '../../api/temporal-calls';
+import { connectDatabase, disconnectDatabase } from '../../db/connection';
+import { parseConfig, type Config } from '../../domain/config';
+import type { CallWorkflowInput } from '../../domain/call-workflow-types';
+import type { LineGateStatus } from '../../domain/line-gate-types';
+import { createLogger } from '../../lib/logger';
+import { createMetricsRegistry } from '../../lib/metrics';
+import { callWorkflowId, lineGateWorkflowId } from '../../workflows/messages';
+import { finishSignal, recordedCallQuery, setCallStateSignal, type FixtureCallState, type RecordedCall } from '../fixtures/workflows/recording-call';
+import { freePort } from '../../scripts/infra/free-port';
+import { testDatabaseUri, testInfra } from '../helpers/test-infra';
+
+/**
+ * The API under test on the real dev server and database, with a worker that runs the fixture
+ * workflows (test/fixtures/workflows/recording-call.ts) under the real workflow type names, on a task
+ * queue and an Exotel account of this test file's own.
+ */
+export interface ApiHarness {
+  app: Express;
+  client: Client;
+  config: Config;
+  makeApp(options?: { config?: Record<string, string>; client?: Client; logDestination?: DestinationStream; timeouts?: Partial<TemporalTimeouts> }): Express;
+  startFixtureCall(input: CallWorkflowInput): Promise<void>;
+  recorded(callId: string): Promise<RecordedCall>;
+  setCallState(callId: string, state: FixtureCallState): Promise<void>;
+  finishCall(callId: string): Promise<void>;
+  startLineGate(status: Omit<LineGateStatus, 'account'>, account?: string): Promise<() => Promise<void>>;
+  workflowExists(workflowId: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** The worker's own progress lines (bundling, state changes) would bury the test report. */
+function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  runtimeInstalled = true;
+}
+
+export async function startApiHarness(
+  label: string,
+  options: { config?: Record<string, string>; worker?: boolean } = {},
+): Promise<ApiHarness> {
+  const { temporalAddress, namespace } = testInfra();
+  const configOverrides = options.config ?? {};
+  await connectDatabase(testDatabaseUri(label));
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace });
+  const unique = `${label}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const baseEnv = { TEMPORAL_TASK_QUEUE: `api-test-${unique}`, EXOTEL_ACCOUNT_SID: `acct-${unique}`, ...configOverrides };
+  const config = parseConfig(baseEnv);
+
+  const stopWorker = options.worker === false ? async () => undefined : await runFixtureWorker(temporalAddress, namespace, config.TEMPORAL_TASK_QUEUE);
+
+  const makeApp: ApiHarness['makeApp'] = (options = {}) =>
+    createApp({
+      config: parseConfig({ ...baseEnv, ...options.config }),
+      temporal: options.client ?? client,
+      logger: createLogger('api-test', { level: options.logDestination ? 'debug' : 'silent', destination: options.logDestination }),
+      metrics: createMetricsRegistry('api-test'),
+      health: { temporal: async () => true, database: async () => true },
+      temporalTimeouts: options.timeouts,
+    });
+
+  const handle = (callId: string) => client.workflow.getHandle(callWorkflowId(callId));
+
+  return {
+    app: makeApp(),
+    client,
+    config,
+    makeApp,
+    async startFixtureCall(input) {
+      await client.workflow.start('callWorkflow', { workflowId: callWorkflowId(input.callId), taskQueue: config.TEMPORAL_TASK_QUEUE, args: [input] });
+    },
+    recorded: (callId) => handle(callId).query(recordedCallQuery),
+    setCallState: (callId, state) => handle(callId).signal(setCallStateSignal, state),
+    async finishCall(callId) {
+      await handle(callId).signal(finishSignal);
+      await handle(callId).result();
+    },
+    async startLineGate(status, account = config.EXOTEL_ACCOUNT_SID) {
+      const gate = await client.workflow.start('lineGateWorkflow', {
+        workflowId: lineGateWorkflowId(account),
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        args: [{ account, ...status }],
+      });
+      return async () => {
+        await gate.signal(finishSignal);
+        await gate.result();
+      };
+    },
+    async workflowExists(workflowId) {
+      try {
+        await client.workflow.getHandle(workflowId).describe();
+        return true;
+      } catch (err) {
+        if ((err as Error).name === 'WorkflowNotFoundError') return false;
+        throw err;
+      }
+    },
+    async close() {
+      await stopWorker();
+      await connection.close();
+      await mongoose.connection.db?.dropDatabase();
+      await disconnectDatabase();
+    },
+  };
+}
+
+async function runFixtureWorker(address: string, namespace: string, taskQueue: string): Promise<() => Promise<void>> {
+  quietTemporalRuntime();
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    workflowsPath: require.resolve('../fixtures/workflows/recording-call'),
+  });
+  const running = worker.run();
+  return async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+  };
+}
+
+/** A client whose Temporal frontend never answers: a port nothing listens on. */
+export async function unreachableTemporalClient(): Promise<Client> {
+  return new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}` }) });
+}
+
+export function gateStatus(overrides: Partial<Omit<LineGateStatus, 'account'>> = {}): Omit<LineGateStatus, 'account'> {
+  return {
+    limit: 10,
+    active: [],
+    waiting: { high: 0, medium: 0, low: 0 },
+    waitingTotal: 0,
+    grantsTotal: 0,
+    reclaimedTotal: 0,
+    circuit: { state: 'closed', consecutiveFailures: 0, openUntil: null, opensTotal: 0 },
+    ...overrides,
+  };
+}
