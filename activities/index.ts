@@ -10,7 +10,7 @@ export function createGeneralActivities(client: Client, config: Config) {
     ...createRecordActivities(),
     ...createLineGateActivities(
       client,
-      config.TEMPORAL_TASK_QUEUE,
+      config.TEMPORAL_GATE_TASK_QUEUE,
       { failureThreshold: config.EXOTEL_CIRCUIT_FAILURES, openMs: config.EXOTEL_CIRCUIT_OPEN_SEC * 1000 },
       () => config.MAX_CONCURRENT_CALLS,
     ),

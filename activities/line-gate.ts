@@ -1,10 +1,10 @@
-import type { Client } from '@temporalio/client';
-import type { CircuitBreakerSettings, LineGateInput, LineRequest } from '../domain/line-gate-types';
-import { lineGateWorkflowId, requestLineSignal } from '../workflows/messages';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { CircuitBreakerSettings, LineAcquisition, LineGateInput, LineRequest } from '../domain/line-gate-types';
+import { acquireLineUpdate, lineGateWorkflowId } from '../workflows/messages';
 
 /**
- * A call joins its account's line gate through signal-with-start, so the gate workflow comes into
- * being with the first call and nobody has to start it beforehand.
+ * A call asks its account's line gate for a line through update-with-start: the gate workflow comes
+ * into being with the first call, and when a line is free the answer is the grant itself.
  */
 export function createLineGateActivities(
   client: Client,
@@ -14,14 +14,18 @@ export function createLineGateActivities(
 ) {
   return {
     /** The current line limit rides along with every request, so a config change reaches the gate. */
-    async requestLine(account: string, request: Omit<LineRequest, 'limit'>): Promise<void> {
+    async requestLine(account: string, request: Omit<LineRequest, 'limit'>): Promise<LineAcquisition> {
       const input: LineGateInput = { account, breaker };
-      await client.workflow.signalWithStart('lineGateWorkflow', {
-        workflowId: lineGateWorkflowId(account),
-        taskQueue,
-        args: [input],
-        signal: requestLineSignal,
-        signalArgs: [{ ...request, limit: limit() }],
+      return client.workflow.executeUpdateWithStart(acquireLineUpdate, {
+        args: [{ ...request, limit: limit() }],
+        // The same id for a retried request: Temporal answers it with the first result.
+        updateId: request.requestId,
+        startWorkflowOperation: new WithStartWorkflowOperation('lineGateWorkflow', {
+          workflowId: lineGateWorkflowId(account),
+          taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
       });
     },
   };

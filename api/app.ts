@@ -10,6 +10,7 @@ import { requestLogger } from './middleware/request-logger';
 import { agentsRouter } from './routes/agents';
 import { callsRouter } from './routes/calls';
 import { exotelRouter } from './routes/exotel';
+import { LineGateSnapshot } from './line-gate-snapshot';
 import { healthRouter, type HealthChecks } from './routes/health';
 import { webhooksRouter } from './routes/webhooks';
 import { DEFAULT_TEMPORAL_TIMEOUTS, type TemporalTimeouts } from './temporal-calls';
@@ -40,11 +41,13 @@ export function createApp(deps: ApiDependencies): Express {
 }
 
 function apiV1Router(deps: ApiDependencies): Router {
+  const timeouts = { ...DEFAULT_TEMPORAL_TIMEOUTS, ...deps.temporalTimeouts };
   const ctx: CallRoutesContext = {
     temporal: deps.temporal,
     config: deps.config,
     logger: deps.logger,
-    timeouts: { ...DEFAULT_TEMPORAL_TIMEOUTS, ...deps.temporalTimeouts },
+    timeouts,
+    lineGate: new LineGateSnapshot(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, timeouts.queryMs),
   };
   const router = Router();
   router.use(validateIdempotencyKey());

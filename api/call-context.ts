@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../domain/config';
 import type { Logger } from '../lib/logger';
+import type { LineGateSnapshot } from './line-gate-snapshot';
 import type { TemporalTimeouts } from './temporal-calls';
 
 /** What the call, webhook and Exotel routes share: the Temporal client, the configuration and the logger. */
@@ -9,4 +10,5 @@ export interface CallRoutesContext {
   config: Config;
   logger: Logger;
   timeouts: TemporalTimeouts;
+  lineGate: LineGateSnapshot;
 }

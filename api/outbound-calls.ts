@@ -13,10 +13,10 @@ import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
 import { callStatusSearchAttribute, initialCallSearchAttributes } from './call-search-attributes';
 import { canonicalJson, idempotentCallId, randomCallId, requestHash } from './identifiers';
+import type { LineGateSnapshot } from './line-gate-snapshot';
 import {
   describeWorkflow,
   isTemporalUnavailable,
-  lookUpLineGate,
   requireTemporal,
   temporalUnavailable,
   withDeadline,
@@ -28,6 +28,7 @@ export interface OutboundCallContext {
   config: Pick<Config, 'DEFAULT_COUNTRY' | 'EXOTEL_ACCOUNT_SID' | 'MAX_WAITING_CALLS' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_EXOTEL_TASK_QUEUE'>;
   logger: Logger;
   timeouts: TemporalTimeouts;
+  lineGate: LineGateSnapshot;
 }
 
 export interface AcceptedCall {
@@ -200,7 +201,7 @@ async function replay(callId: string, existing: WorkflowExecutionDescription, ha
  * that does not answer in time does not block calls (they queue in the gate and wait their turn).
  */
 async function ensureRoomInLineQueue(ctx: OutboundCallContext): Promise<void> {
-  const gate = await lookUpLineGate(ctx.temporal, ctx.config.EXOTEL_ACCOUNT_SID, ctx.timeouts.queryMs);
+  const gate = await ctx.lineGate.get();
   if (gate.state === 'unavailable') {
     ctx.logger.warn({ err: gate.error }, 'line gate did not answer; accepting the call without checking the queue');
     return;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { createGeneralActivities } from '../activities';
 import { createExotelActivities } from '../activities/exotel';
@@ -146,6 +146,7 @@ async function run(
     MAX_WAITING_CALLS: '1000000',
     TEMPORAL_TASK_QUEUE: `bench-${name}`,
     TEMPORAL_EXOTEL_TASK_QUEUE: `bench-exotel-${name}`,
+    TEMPORAL_GATE_TASK_QUEUE: `bench-gate-${name}`,
     LOG_LEVEL: 'silent',
   });
   const app = createApp({
@@ -158,10 +159,11 @@ async function run(
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(apiPort, '127.0.0.1', () => resolve(s));
   });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('ERROR') });
   const general = await Worker.create({
     connection: deps.nativeConnection,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    workflowBundle,
     activities: createGeneralActivities(deps.client, config),
     maxConcurrentWorkflowTaskExecutions: 200,
     maxConcurrentActivityTaskExecutions: 400,
@@ -176,7 +178,12 @@ async function run(
     maxTaskQueueActivitiesPerSecond: config.EXOTEL_RATE_LIMIT_PER_MINUTE / 60,
     maxConcurrentActivityTaskExecutions: 200,
   });
-  const running = [general.run(), exotel.run()];
+  const gateWorker = await Worker.create({
+    connection: deps.nativeConnection,
+    taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
+    workflowBundle,
+  });
+  const running = [general.run(), exotel.run(), gateWorker.run()];
   const agentId = `agent_bench_${name}`;
   await Agent.updateOne(
     { _id: agentId },
@@ -232,14 +239,18 @@ async function run(
     })
     .filter((v): v is number => v !== undefined);
 
-  const webhookToState = await sampleWebhookToState(deps.client, sim.baseUrl, simCalls.slice(0, 200));
+  const { webhookToState, stages } = await sampleHistories(deps.client, sim.baseUrl, simCalls.slice(0, 200));
+  for (const [stage, values] of Object.entries(stages)) {
+    printFigure(`orchestration.${name}.stage.${stage}.p50Ms`, percentile(values, 50));
+    printFigure(`orchestration.${name}.stage.${stage}.p99Ms`, percentile(values, 99));
+  }
 
   const firstGrant = gateSamples.find((s) => s.grants > 0);
   const lastGrant = gateSamples[gateSamples.length - 1];
   const gatePermitsPerSec =
     firstGrant && lastGrant && lastGrant.at > firstGrant.at ? (lastGrant.grants - firstGrant.grants) / ((lastGrant.at - firstGrant.at) / 1000) : 0;
 
-  for (const w of [general, exotel]) w.shutdown();
+  for (const w of [general, exotel, gateWorker]) w.shutdown();
   await Promise.all(running);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await sim.stop();
@@ -264,26 +275,48 @@ async function run(
 }
 
 /**
- * From the simulator sending a terminal status callback to the call workflow having acted on it
- * (the workflow task after the signal completed), read from the workflow's own history.
+ * Read from the workflows' own histories: webhook → state is from the simulator sending the terminal
+ * status callback to the call workflow having acted on it (the workflow task after the signal
+ * completed). The stages show where a call's time goes between its start and its dial.
  */
-async function sampleWebhookToState(client: Client, simUrl: string, calls: { sid: string; customField: string | null }[]): Promise<number[]> {
-  const out: number[] = [];
+async function sampleHistories(
+  client: Client,
+  simUrl: string,
+  calls: { sid: string; customField: string | null }[],
+): Promise<{ webhookToState: number[]; stages: Record<string, number[]> }> {
+  const webhookToState: number[] = [];
+  const stages: Record<string, number[]> = { startToLineRequested: [], lineAcquired: [], lineToDialScheduled: [], dialQueued: [], dialRun: [] };
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+    t ? Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : NaN;
   for (const call of calls) {
     const callId = call.customField?.split(':')[0];
     if (!callId) continue;
     const detail = (await (await fetch(`${simUrl}/sim/calls/${call.sid}`)).json()) as { callbacks: { event: string; at: string; outcome: string }[] };
-    const sent = detail.callbacks.find((c) => c.event === 'terminal' && c.outcome === 'delivered');
-    if (!sent) continue;
     const history = await client.workflow.getHandle(callWorkflowId(callId)).fetchHistory();
     const events = history.events ?? [];
+    const startedAt = ms(events[0]?.eventTime);
+    const scheduled = (name: string) => events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
+    const following = (event: (typeof events)[number] | undefined, kind: 'activityTaskStartedEventAttributes' | 'activityTaskCompletedEventAttributes') =>
+      event ? events.find((e) => e[kind] && String(e[kind]?.scheduledEventId) === String(event.eventId)) : undefined;
+    const lineRequest = scheduled('requestLine');
+    const lineAnswered = following(lineRequest, 'activityTaskCompletedEventAttributes');
+    const lateGrant = events.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'lineGranted');
+    const lineAt = lateGrant ? ms(lateGrant.eventTime) : ms(lineAnswered?.eventTime);
+    const dial = scheduled('dialAttempt');
+    const dialStarted = following(dial, 'activityTaskStartedEventAttributes');
+    const dialCompleted = following(dial, 'activityTaskCompletedEventAttributes');
+    if (lineRequest) stages.startToLineRequested.push(ms(lineRequest.eventTime) - startedAt);
+    if (lineRequest && Number.isFinite(lineAt)) stages.lineAcquired.push(lineAt - ms(lineRequest.eventTime));
+    if (dial && Number.isFinite(lineAt)) stages.lineToDialScheduled.push(ms(dial.eventTime) - lineAt);
+    if (dial && dialStarted) stages.dialQueued.push(ms(dialStarted.eventTime) - ms(dial.eventTime));
+    if (dialStarted && dialCompleted) stages.dialRun.push(ms(dialCompleted.eventTime) - ms(dialStarted.eventTime));
+
+    const sent = detail.callbacks.find((c) => c.event === 'terminal' && c.outcome === 'delivered');
     const signaled = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'exotelStatus');
     const acted = events.slice(signaled + 1).find((e) => e.workflowTaskCompletedEventAttributes);
-    if (signaled < 0 || !acted?.eventTime) continue;
-    const actedAt = Number(acted.eventTime.seconds) * 1000 + Math.floor((acted.eventTime.nanos ?? 0) / 1e6);
-    out.push(actedAt - Date.parse(sent.at));
+    if (sent && signaled >= 0 && acted) webhookToState.push(ms(acted.eventTime) - Date.parse(sent.at));
   }
-  return out;
+  return { webhookToState, stages };
 }
 
 function round(value: number, digits = 1): number {

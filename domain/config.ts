@@ -26,11 +26,14 @@ export const configShape = {
   MEDIA_HOST: z.string().min(1).default('127.0.0.1'),
   MEDIA_PORT: port.default(3001),
   PUBLIC_MEDIA_WS_URL: url.default('ws://127.0.0.1:3001'),
+  /** Where workers reach this media server instance's control endpoint (sent in the media-started signal). */
+  MEDIA_CONTROL_URL: url.default('http://127.0.0.1:3001'),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('ringline'),
   TEMPORAL_EXOTEL_TASK_QUEUE: z.string().min(1).default('ringline-exotel'),
+  TEMPORAL_GATE_TASK_QUEUE: z.string().min(1).default('ringline-gate'),
   TEMPORAL_UI_URL: url.default('http://127.0.0.1:8233'),
 
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
@@ -53,8 +56,17 @@ export const configShape = {
 
   DEEPGRAM_BASE_URL: url.default('http://127.0.0.1:4020'),
   DEEPGRAM_API_KEY: z.string().min(1).default('sim-deepgram-key'),
+  DEEPGRAM_STT_MODEL: z.string().min(1).default('nova-2-phonecall'),
+  DEEPGRAM_ENDPOINTING_MS: positiveInt.default(300),
+  DEEPGRAM_UTTERANCE_END_MS: positiveInt.min(1000).default(1000),
+  TTS_PROVIDER: z.enum(['deepgram-rest', 'deepgram-ws']).default('deepgram-rest'),
   OPENAI_BASE_URL: url.default('http://127.0.0.1:4030/v1'),
   OPENAI_API_KEY: z.string().min(1).default('sim-openai-key'),
+  OPENAI_TIMEOUT_MS: positiveInt.default(8_000),
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(2).default(1),
+  BARGE_IN_MIN_WORDS: positiveInt.default(2),
+  BARGE_IN_MIN_SPEECH_MS: positiveInt.default(400),
+  GREETING_CACHE_ENTRIES: positiveInt.default(500),
 
   WEBHOOK_SECRET: z.string().min(16).default(DEV_SECRET),
   MEDIA_TOKEN_SECRET: z.string().min(16).default(DEV_SECRET),

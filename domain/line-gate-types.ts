@@ -3,6 +3,8 @@ import type { Priority } from './priority';
 /** Asks the account's line gate for a permit to place one live call. */
 export interface LineRequest {
   workflowId: string;
+  /** Unique per attempt: a retried request is recognised as the same one (the update id). */
+  requestId: string;
   priority: Priority;
   requestedAt: string;
   /** How long the holder may keep the line before the gate reclaims it (max call + ringing + margin). */
@@ -11,8 +13,19 @@ export interface LineRequest {
   limit: number;
 }
 
+/** The gate's immediate answer to a request: a line now, or a `lineGranted` signal later. */
+export interface LineAcquisition {
+  granted: boolean;
+  probe: boolean;
+}
+
 export interface LineRelease {
   workflowId: string;
+  /**
+   * A successful dial reported late, with the release, saving the gate a signal per call. It only
+   * keeps a closed breaker's failure count at zero; failures and a probe's result are reported at once.
+   */
+  dialOk?: boolean;
 }
 
 /** What a holder tells the gate about its dial request, for the circuit breaker. */
@@ -23,6 +36,8 @@ export interface DialReport {
 
 export interface LineGrant {
   grantedAt: string;
+  /** The breaker is half-open and this call is its probe: report the dial result at once. */
+  probe?: boolean;
 }
 
 export interface LineDelayed {

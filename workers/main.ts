@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { createGeneralActivities } from '../activities';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
@@ -15,16 +15,24 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    workflowBundle,
     activities: createGeneralActivities(client, config),
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  // The line gates get workflow slots of their own: every call waits on them.
+  const gateWorker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
+    workflowBundle,
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, gateTaskQueue: config.TEMPORAL_GATE_TASK_QUEUE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
-  await worker.run();
+  await Promise.all([worker.run(), gateWorker.run()]);
   await Promise.all([connection.close(), clientConnection.close(), disconnectDatabase()]);
   logger.info('worker stopped');
 }

@@ -4,6 +4,7 @@ import {
   getExternalWorkflowHandle,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -55,10 +56,18 @@ import {
 
 const DEFAULT_RING_TIMEOUT_SEC = 30;
 
-const records = proxyActivities<RecordActivities>({
+/**
+ * Database writes are short and idempotent: local activities run them in the workflow's own worker
+ * without a task-queue round trip, which keeps a call's history and latency small.
+ */
+const records = proxyLocalActivities<RecordActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+/**
+ * Not a local activity: it waits on the gate workflow, and a local activity would hold this
+ * workflow's task slot meanwhile; enough such calls would leave the gate no slot to answer them.
+ */
 const gate = proxyActivities<LineGateActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -119,6 +128,9 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
   let retryNowRequested = false;
   let lineGranted = false;
   let lineRequested = false;
+  let probeGrant = false;
+  /** A successful dial not yet told to the gate: it rides on the release. */
+  let dialOkUnreported = false;
   let lastOutcome: AttemptOutcome | null = null;
   let finalReason: RecordedFailureReason | null = null;
   const retriesByReason: Partial<Record<FailureReason, number>> = {};
@@ -202,9 +214,10 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     retryNowRequested = true;
   });
 
-  setHandler(lineGrantedSignal, () => {
+  setHandler(lineGrantedSignal, (grant) => {
     if (lineRequested) {
       lineGranted = true;
+      probeGrant = grant.probe ?? false;
     } else {
       // A grant for a request we already withdrew: hand it straight back.
       void releaseLine();
@@ -295,12 +308,17 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
 
     lineGranted = false;
     lineRequested = true;
-    await gate.requestLine(input.exotelAccount, {
+    const acquisition = await gate.requestLine(input.exotelAccount, {
       workflowId,
+      requestId: `${workflowId}:${attempt.number}`,
       priority: input.priority,
       requestedAt: nowIso(),
       leaseMs: (ringTimeoutSec + input.maxCallDurationSec) * 1000 + timings.ringGraceMs + timings.callGraceMs,
     });
+    if (acquisition.granted) {
+      lineGranted = true;
+      probeGrant = acquisition.probe;
+    }
     await condition(() => lineGranted || cancelRequested);
     waitReason = null;
     if (!lineGranted) {
@@ -363,8 +381,10 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
   // --- one attempt ----------------------------------------------------------------------------------
   /** The gate may have been terminated by an operator; its lease timeout covers a lost release. */
   async function releaseLine(): Promise<void> {
+    const dialOk = dialOkUnreported;
+    dialOkUnreported = false;
     try {
-      await gateHandle.signal(releaseLineSignal, { workflowId });
+      await gateHandle.signal(releaseLineSignal, dialOk ? { workflowId, dialOk } : { workflowId });
     } catch (err) {
       log.warn('could not release the line; the gate reclaims it when the lease ends', { error: String(err) });
     }
@@ -389,7 +409,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
   async function runAttempt(attempt: AttemptState): Promise<AttemptOutcome> {
     if (cancelRequested) return { status: 'cancelled', failureReason: 'cancelled' };
     setPhase('dialing', attempt.number);
-    await record(attempt, { timings: { dialedAt: nowIso() } });
+    const dialedAt = nowIso();
 
     let dial: DialResult;
     try {
@@ -405,16 +425,18 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       dial = { outcome: 'unknown', detail: err instanceof ActivityFailure ? String(err.cause?.message ?? err.message) : String(err) };
     }
     const failedRequest = dial.outcome === 'unknown' || (dial.outcome === 'rejected' && (dial.reason === 'network_error' || dial.reason === 'rate_limited'));
-    await reportDial(!failedRequest);
+    if (failedRequest || probeGrant) await reportDial(!failedRequest);
+    else dialOkUnreported = true;
 
     if (dial.outcome === 'rejected') {
+      await record(attempt, { timings: { dialedAt } });
       return classifyAttempt({ dialFailure: dial.reason, answered: false, cancelled: cancelRequested });
     }
     if (dial.outcome === 'accepted') attempt.callSid ??= dial.callSid;
     else attempt.dialUnknown = true;
 
     setPhase('ringing', attempt.number);
-    await record(attempt, { exotelCallSid: attempt.callSid, timings: { ringingAt: nowIso() } });
+    await record(attempt, { exotelCallSid: attempt.callSid, timings: { dialedAt, ringingAt: nowIso() } });
     return followCall(attempt);
   }
 

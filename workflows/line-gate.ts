@@ -9,6 +9,7 @@ import {
 import type {
   CircuitState,
   DialReport,
+  LineAcquisition,
   LineGateCarriedState,
   LineGateInput,
   LineGateStatus,
@@ -20,9 +21,9 @@ import {
   dialReportSignal,
   lineDelayedSignal,
   lineGateStatusQuery,
+  acquireLineUpdate,
   lineGrantedSignal,
   releaseLineSignal,
-  requestLineSignal,
 } from './messages';
 
 /**
@@ -63,7 +64,7 @@ export async function lineGateWorkflow(input: LineGateInput): Promise<void> {
     void promise.finally(() => outgoing.delete(promise));
   };
 
-  const grant = (waiter: Waiter, now: number) => {
+  const hold = (waiter: Waiter, now: number, probe: boolean) => {
     holders.set(waiter.workflowId, {
       workflowId: waiter.workflowId,
       priority: waiter.priority,
@@ -71,10 +72,15 @@ export async function lineGateWorkflow(input: LineGateInput): Promise<void> {
       leaseExpiresAt: now + waiter.leaseMs,
     });
     grantsTotal++;
-    if (circuit.state === 'half_open') circuit.probeInFlight = waiter.workflowId;
+    if (probe) circuit.probeInFlight = waiter.workflowId;
+  };
+
+  const grant = (waiter: Waiter, now: number) => {
+    const probe = circuit.state === 'half_open';
+    hold(waiter, now, probe);
     send(
       getExternalWorkflowHandle(waiter.workflowId)
-        .signal(lineGrantedSignal, { grantedAt: new Date(now).toISOString() })
+        .signal(lineGrantedSignal, { grantedAt: new Date(now).toISOString(), probe })
         .catch((err: unknown) => {
           // The caller is gone (finished or terminated): the permit goes to the next in line.
           log.warn('line granted to a workflow that cannot be signalled; taking it back', {
@@ -107,13 +113,26 @@ export async function lineGateWorkflow(input: LineGateInput): Promise<void> {
     return true;
   };
 
-  const dispatch = (now: number) => {
+  /**
+   * Grants lines while there are lines to grant. A grant to `answering` (the requester whose update is
+   * being handled) is returned in the update's result instead of being signalled: the uncontended
+   * path costs no signal round trip at all.
+   */
+  const dispatch = (now: number, answering?: string): LineAcquisition | undefined => {
+    let answer: LineAcquisition | undefined;
     while (holders.size < limit && mayGrant()) {
       const waiter = nextWaiter();
-      if (!waiter) return;
+      if (!waiter) break;
       waiting.splice(waiting.indexOf(waiter), 1);
-      grant(waiter, now);
+      const probe = circuit.state === 'half_open';
+      if (waiter.workflowId === answering) {
+        hold(waiter, now, probe);
+        answer = { granted: true, probe };
+      } else {
+        grant(waiter, now);
+      }
     }
+    return answer;
   };
 
   const reclaimExpired = (now: number) => {
@@ -143,30 +162,25 @@ export async function lineGateWorkflow(input: LineGateInput): Promise<void> {
     }
   };
 
-  setHandler(requestLineSignal, (request: LineRequest) => {
+  setHandler(acquireLineUpdate, (request: LineRequest): LineAcquisition => {
     limit = request.limit;
-    const held = holders.get(request.workflowId);
-    if (held) {
-      // A repeated request (activity retry) from a holder: repeat the grant, it may have been lost.
-      send(
-        getExternalWorkflowHandle(request.workflowId)
-          .signal(lineGrantedSignal, { grantedAt: new Date(held.grantedAt).toISOString() })
-          .catch(() => undefined),
-      );
-      return;
+    // A repeated request (a retried activity whose first update was lost) keeps what it had.
+    if (holders.has(request.workflowId)) return { granted: true, probe: circuit.probeInFlight === request.workflowId };
+    if (!waiting.some((w) => w.workflowId === request.workflowId)) {
+      waiting.push({
+        workflowId: request.workflowId,
+        priority: request.priority,
+        requestedAt: Date.parse(request.requestedAt),
+        leaseMs: request.leaseMs,
+        seq: seq++,
+      });
     }
-    if (waiting.some((w) => w.workflowId === request.workflowId)) return;
-    waiting.push({
-      workflowId: request.workflowId,
-      priority: request.priority,
-      requestedAt: Date.parse(request.requestedAt),
-      leaseMs: request.leaseMs,
-      seq: seq++,
-    });
     changed = true;
+    return dispatch(Date.now(), request.workflowId) ?? { granted: false, probe: false };
   });
 
-  setHandler(releaseLineSignal, ({ workflowId }: LineRelease) => {
+  setHandler(releaseLineSignal, ({ workflowId, dialOk }: LineRelease) => {
+    if (dialOk && circuit.state === 'closed') circuit.consecutiveFailures = 0;
     holders.delete(workflowId);
     const index = waiting.findIndex((w) => w.workflowId === workflowId);
     if (index >= 0) waiting.splice(index, 1);

@@ -89,6 +89,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     EXOTEL_RATE_LIMIT_PER_MINUTE: '600000',
     TEMPORAL_TASK_QUEUE: uniqueName(`rl-${options.label}`),
     TEMPORAL_EXOTEL_TASK_QUEUE: uniqueName(`rl-exotel-${options.label}`),
+    TEMPORAL_GATE_TASK_QUEUE: uniqueName(`rl-gate-${options.label}`),
     LOG_LEVEL: 'silent',
     ...options.config,
   });
@@ -138,7 +139,12 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
       activities: createExotelActivities(api, config),
       maxTaskQueueActivitiesPerSecond: config.EXOTEL_RATE_LIMIT_PER_MINUTE / 60,
     });
-    workers = [general, exotel];
+    const gate = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
+      workflowsPath: require.resolve('../../workflows'),
+    });
+    workers = [general, exotel, gate];
     running = workers.map((w) => w.run());
   };
   const stopWorkers = async () => {

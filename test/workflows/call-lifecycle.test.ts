@@ -5,7 +5,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { CallLog } from '../../db/models/call-log';
 import { RetryAttempt } from '../../db/models/retry-attempt';
 import type { CallWorkflowResult, CallWorkflowStatus } from '../../domain/call-workflow-types';
-import { callStatusQuery, callWorkflowId, cancelSignal, lineGateStatusQuery, lineGateWorkflowId } from '../../workflows/messages';
+import { callStatusQuery, callWorkflowId, cancelSignal, lineGateStatusQuery, lineGateWorkflowId, rescheduleUpdate, retryNowSignal } from '../../workflows/messages';
 import { programScenarios, setFaults, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
 
 /**
@@ -203,6 +203,33 @@ describe('callWorkflow', () => {
     expect(await result(callId)).toEqual({ callId, status: 'failed', failureReason: 'connection_lost_max_retries', attempts: 2 });
   });
 
+  it('retryNow skips the rest of a retry wait', async () => {
+    const phone = number('103');
+    await programScenarios(stack.sim, phone, ['busy', 'answer']);
+    const callId = await stack.startCall(phone, { retryPolicy: fastRetries('busy', 60_000) });
+    await waitForPhase(callId, 'retry_scheduled');
+    await handle(callId).signal(retryNowSignal);
+    expect(await result(callId)).toMatchObject({ status: 'completed', attempts: 2 });
+  });
+
+  it('reschedule of a retry moves its time; of a live call it is refused', async () => {
+    const callId = await stack.startCall(number('001'), { retryPolicy: fastRetries('busy', 60_000) });
+    await waitForPhase(callId, 'retry_scheduled');
+    const at = new Date(Date.now() + 120_000).toISOString();
+    expect(await handle(callId).executeUpdate(rescheduleUpdate, { args: [{ at }] })).toEqual({ effectiveAt: at });
+    expect((await handle(callId).query(callStatusQuery)).nextAttemptAt).toBe(at);
+    await handle(callId).signal(cancelSignal, {});
+    await result(callId);
+
+    stack.media.behaviour = { holdMs: 3_000, outcome: 'completed' };
+    const live = await stack.startCall(number());
+    await waitForPhase(live, 'in_progress');
+    await expect(handle(live).executeUpdate(rescheduleUpdate, { args: [{ at }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/cannot reschedule a call that is in_progress/) },
+    });
+    await result(live);
+  });
+
   it('the status query shows phase, attempts and the next attempt time', async () => {
     const callId = await stack.startCall(number('001'), { retryPolicy: fastRetries('busy', 60_000) });
     const status = await waitForPhase(callId, 'retry_scheduled');
@@ -227,7 +254,14 @@ describe('callWorkflow', () => {
     const stats = await simStats(stack.sim);
     expect(stats.maxLiveCalls).toBeLessThanOrEqual(10);
     expect(stats.maxLiveCalls).toBeGreaterThan(1);
-    const gate = await stack.env.client.workflow.getHandle(lineGateWorkflowId(stack.config.EXOTEL_ACCOUNT_SID)).query(lineGateStatusQuery);
+    const gateHandle = stack.env.client.workflow.getHandle(lineGateWorkflowId(stack.config.EXOTEL_ACCOUNT_SID));
+    // The last releases may still be queued as signals when the last call returns.
+    const deadline = Date.now() + 5_000;
+    let gate = await gateHandle.query(lineGateStatusQuery);
+    while (gate.active.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      gate = await gateHandle.query(lineGateStatusQuery);
+    }
     expect(gate.active).toHaveLength(0);
     expect(gate.limit).toBe(10);
   });
