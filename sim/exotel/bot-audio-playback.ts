@@ -1,4 +1,4 @@
-import { TimerSet } from './timer-set';
+import { TimerSet } from '../shared/timer-set';
 
 interface QueuedAudio {
   bytes: number;

@@ -2,9 +2,10 @@ import type { AnsweringScenario } from './scenarios';
 import type { SampleRate } from './stream-url';
 
 /**
- * What the callee says on the media leg, one chunk at a time. The media leg asks for a chunk every
- * `mediaChunkMs` and sends it at real-time pace; a source that has nothing to say returns silence.
- * Scripted callees (spoken replies, a voicemail greeting and beep) plug in here per scenario.
+ * The callee's line, one chunk at a time: what the media leg carries beneath the callee's scripted
+ * voice (scripted-callee.ts mixes the script's clips into it). The media leg asks for a chunk every
+ * `mediaChunkMs` and sends it at real-time pace. The default is a quiet line (silence); a noisy line,
+ * or any other background, plugs in here through the simulator's `calleeAudio` option.
  */
 export interface CalleeAudioSource {
   /** The next `chunkBytes` bytes of 16-bit little-endian mono PCM at the stream's sample rate. */

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import WebSocket, { type RawData } from 'ws';
 import type { Logger } from '../../lib/logger';
 import { BotAudioPlayback } from './bot-audio-playback';
-import type { CalleeAudioFactory, CalleeAudioSource } from './callee-audio';
+import type { CalleeAudioFactory } from './callee-audio';
 import type { MediaDestination } from './connect-request';
 import type { HttpClient } from './http-client';
-import type { AnsweringScenario } from './scenarios';
+import { calleeScriptOf, type AnsweringScenario } from './scenarios';
+import { ScriptedCallee, type CalleeStepLog } from './scripted-callee';
 import type { SimulatorTiming } from './simulator-options';
 import { parseStreamUrl, type StreamUrlInfo } from './stream-url';
-import { TimerSet } from './timer-set';
+import { TimerSet } from '../shared/timer-set';
 import { resolveVoicebotUrl } from './voicebot-url';
 
 /** Exotel's rules for bot audio chunks, in bytes: whole 320-byte frames, 3200 at least, 100 KB at most. */
@@ -38,6 +39,8 @@ export interface MediaLegEvents {
   onConnectFailed(): void;
   /** The session reached Exotel's maximum length. */
   onSessionLimit(): void;
+  /** The scripted callee hung up. */
+  onCalleeHungUp(): void;
 }
 
 export interface MediaLegDeps {
@@ -79,6 +82,9 @@ export interface MediaLegSnapshot {
   clearsReceived: number;
   unknownMessages: number;
   chunkRuleViolations: ChunkRuleViolations;
+  /** What the scripted callee has said and done so far, on the stream's timeline. */
+  callee: CalleeStepLog[];
+  dtmfSent: number;
 }
 
 type LegState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
@@ -95,7 +101,7 @@ export class MediaLeg {
   private state: LegState = 'idle';
   private socket: WebSocket | undefined;
   private stream: StreamUrlInfo | undefined;
-  private audio: CalleeAudioSource | undefined;
+  private callee: ScriptedCallee | undefined;
   private playback: BotAudioPlayback | undefined;
   private sequenceNumber = 0;
   private chunk = 0;
@@ -112,6 +118,7 @@ export class MediaLeg {
   private readonly marksEchoed: string[] = [];
   private clearsReceived = 0;
   private unknownMessages = 0;
+  private dtmfSent = 0;
   private readonly chunkRuleViolations: ChunkRuleViolations = { notWholeFrames: 0, shorterThanMinimum: 0, largerThanMaximum: 0 };
 
   constructor(
@@ -178,6 +185,8 @@ export class MediaLeg {
       clearsReceived: this.clearsReceived,
       unknownMessages: this.unknownMessages,
       chunkRuleViolations: { ...this.chunkRuleViolations },
+      callee: this.callee?.log() ?? [],
+      dtmfSent: this.dtmfSent,
     };
   }
 
@@ -245,8 +254,14 @@ export class MediaLeg {
     this.connectedAt = new Date();
     const bytesPerSecond = stream.sampleRate * 2;
     const chunkBytes = Math.round((bytesPerSecond * this.deps.timing.mediaChunkMs) / 1000);
-    this.audio = this.deps.calleeAudio({ callSid: this.call.callSid, scenario: this.call.scenario, sampleRate: stream.sampleRate, chunkBytes });
     this.playback = new BotAudioPlayback(bytesPerSecond, (name) => this.echoMark(name));
+    this.callee = new ScriptedCallee({
+      script: calleeScriptOf(this.call.scenario),
+      sampleRate: stream.sampleRate,
+      chunkMs: this.deps.timing.mediaChunkMs,
+      line: this.deps.calleeAudio({ callSid: this.call.callSid, scenario: this.call.scenario, sampleRate: stream.sampleRate, chunkBytes }),
+      bot: this.playback,
+    });
     this.deps.logger.info({ callSid: this.call.callSid, streamSid: this.streamSid }, 'media leg connected');
 
     this.send({ event: 'connected' });
@@ -277,7 +292,8 @@ export class MediaLeg {
 
   private sendChunk(): void {
     if (this.state !== 'open') return;
-    const payload = (this.audio as CalleeAudioSource).nextChunk();
+    const turn = (this.callee as ScriptedCallee).nextChunk();
+    const payload = turn.pcm;
     this.chunk += 1;
     this.send({
       event: 'media',
@@ -291,6 +307,15 @@ export class MediaLeg {
     });
     this.chunksSent += 1;
     this.bytesSent += payload.length;
+    for (const { digit, durationMs } of turn.dtmf) {
+      this.dtmfSent += 1;
+      // As Exotel reports a key press: digit and duration as strings.
+      this.send({ event: 'dtmf', sequence_number: this.nextSequenceNumber(), stream_sid: this.streamSid, dtmf: { digit, duration: String(durationMs) } });
+    }
+    if (turn.hangUp) {
+      this.events.onCalleeHungUp();
+      return;
+    }
     this.scheduleNextChunk();
   }
 

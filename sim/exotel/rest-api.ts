@@ -9,7 +9,7 @@ import type { SlidingWindowRateLimiter } from './rate-limiter';
 import { resourceRef, sendResource, type ResponseFormat } from './response-format';
 import { REST_EXCEPTION_CODES, RestException } from './rest-exception';
 import type { SimulatorStats } from './stats';
-import type { TimerSet } from './timer-set';
+import type { TimerSet } from '../shared/timer-set';
 
 /** What the v1 API needs from the rest of the simulator. */
 export interface RestApiDeps {

@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { CALLEE_SCRIPT_NAMES, type CalleeScriptName } from '../audio/scripts';
 
 /**
  * What the simulated callee does when a number is dialled. Times are optional; when absent the
  * simulator's timing options apply (see simulator-options.ts).
+ *
+ * Callees who pick up talk from a script (sim/audio/scripts.ts): each answering scenario has a default
+ * one, and `script` picks another (e.g. `{"name":"answer","script":"interrupter"}`).
  *
  * - answer: picks up and stays on the line until the bot hangs up or TimeLimit ends the call.
  * - busy / failed: the call never connects.
@@ -10,7 +14,7 @@ import { z } from 'zod';
  * - invalid-number: Exotel rejects the dial request itself with 400.
  * - voicemail: a machine picks up (its greeting and beep play on the media leg).
  * - silent: picks up and says nothing.
- * - hang-up: picks up and hangs up after `hangUpAfterMs`.
+ * - hang-up: picks up and hangs up mid-sentence of the bot (its script), or after `hangUpAfterMs` at the latest.
  * - dnd: the number is on the DND registry; Exotel only connects transactional calls to it.
  */
 export const SCENARIO_NAMES = [
@@ -27,15 +31,19 @@ export const SCENARIO_NAMES = [
 
 const ms = z.number().int().nonnegative();
 
-/** Options of a callee that picks up: ring time before answering, and talk time before hanging up. */
+/**
+ * Options of a callee that picks up: ring time before answering, talk time before hanging up, and
+ * what it says. A silent callee has no script to choose.
+ */
 const answering = { ringMs: ms.optional(), hangUpAfterMs: ms.optional() };
+const talking = { ...answering, script: z.enum(CALLEE_SCRIPT_NAMES).optional() };
 
 export const scenarioSchema = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('answer'), ...answering }).strict(),
-  z.object({ name: z.literal('voicemail'), ...answering }).strict(),
+  z.object({ name: z.literal('answer'), ...talking }).strict(),
+  z.object({ name: z.literal('voicemail'), ...talking }).strict(),
   z.object({ name: z.literal('silent'), ...answering }).strict(),
-  z.object({ name: z.literal('hang-up'), ...answering }).strict(),
-  z.object({ name: z.literal('dnd'), ...answering }).strict(),
+  z.object({ name: z.literal('hang-up'), ...talking }).strict(),
+  z.object({ name: z.literal('dnd'), ...talking }).strict(),
   z.object({ name: z.literal('busy'), ringMs: ms.optional() }).strict(),
   z.object({ name: z.literal('no-answer') }).strict(),
   z.object({ name: z.literal('failed') }).strict(),
@@ -52,7 +60,7 @@ export const scenarioInputSchema = z.union([
 
 /** The built-in table, keyed by the dialled number's last three digits; any other ending answers. */
 export const BUILT_IN_SCENARIOS: Readonly<Partial<Record<string, Scenario>>> = {
-  '000': { name: 'answer' },
+  '000': { name: 'answer', script: 'cooperative' },
   '001': { name: 'busy' },
   '002': { name: 'no-answer' },
   '003': { name: 'failed' },
@@ -61,6 +69,9 @@ export const BUILT_IN_SCENARIOS: Readonly<Partial<Record<string, Scenario>>> = {
   '006': { name: 'silent' },
   '007': { name: 'hang-up' },
   '008': { name: 'dnd' },
+  '009': { name: 'answer', script: 'interrupter' },
+  '010': { name: 'answer', script: 'dtmf' },
+  '011': { name: 'voicemail', script: 'voicemail-no-beep' },
 };
 
 export const DEFAULT_SCENARIO: Scenario = { name: 'answer' };
@@ -72,4 +83,17 @@ export type AnsweringScenario = Extract<Scenario, { name: (typeof ANSWERING_NAME
 
 export function isAnswering(scenario: Scenario): scenario is AnsweringScenario {
   return (ANSWERING_NAMES as readonly string[]).includes(scenario.name);
+}
+
+const DEFAULT_SCRIPTS: Record<AnsweringScenario['name'], CalleeScriptName> = {
+  answer: 'cooperative',
+  voicemail: 'voicemail',
+  silent: 'silent',
+  'hang-up': 'hang-up-mid-sentence',
+  dnd: 'cooperative',
+};
+
+/** The script a callee who picks up talks from: the scenario's own choice, or its default. */
+export function calleeScriptOf(scenario: AnsweringScenario): CalleeScriptName {
+  return ('script' in scenario ? scenario.script : undefined) ?? DEFAULT_SCRIPTS[scenario.name];
 }

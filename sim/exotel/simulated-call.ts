@@ -1,4 +1,5 @@
 import type { Logger } from '../../lib/logger';
+import { spokenLines } from '../audio/scripts';
 import {
   isLive,
   reportedTo,
@@ -12,11 +13,11 @@ import type { CalleeAudioFactory } from './callee-audio';
 import { MAX_TIME_LIMIT_SECONDS } from './connect-request';
 import type { HttpClient } from './http-client';
 import { MediaLeg, type MediaLegSnapshot } from './media-leg';
-import { isAnswering, type AnsweringScenario } from './scenarios';
+import { calleeScriptOf, isAnswering, type AnsweringScenario } from './scenarios';
 import type { SimulatorTiming } from './simulator-options';
 import type { SimulatorStats } from './stats';
 import type { StatusCallbackDispatcher } from './status-callback-dispatcher';
-import { TimerSet } from './timer-set';
+import { TimerSet } from '../shared/timer-set';
 
 export interface SimulatedCallDeps {
   timing: SimulatorTiming;
@@ -41,6 +42,11 @@ export interface CallSnapshot {
   request: { mode: 'stream' | 'flow'; params: Record<string, string> };
   callbacks: CallbackLogEntry[];
   media: MediaLegSnapshot | null;
+  /**
+   * What the callee says, line by line in order (empty for scenarios in which nobody picks up, and for silent callees).
+   * The Deepgram simulator reads it to transcribe the call's audio; the sid reaches it as Deepgram's `tag`.
+   */
+  script: string[];
 }
 
 /**
@@ -89,6 +95,7 @@ export class SimulatedCall {
       request: { mode: record.request.destination.mode, params: record.request.params },
       callbacks: [...record.callbacks],
       media: this.media?.snapshot() ?? null,
+      script: isAnswering(record.scenario) ? spokenLines(calleeScriptOf(record.scenario)) : [],
     };
   }
 
@@ -147,6 +154,7 @@ export class SimulatedCall {
         // Exotel ends the call; Ringline sees a completed call far shorter than any conversation.
         onConnectFailed: () => this.end('completed', 'media-connect-failed'),
         onSessionLimit: () => this.end('completed', 'media-session-limit'),
+        onCalleeHungUp: () => this.end('completed', 'callee-hung-up'),
       },
     );
     this.media.start();

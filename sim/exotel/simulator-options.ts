@@ -73,7 +73,7 @@ export interface ExotelSimulatorOptions extends Partial<SimulatorTiming> {
   faults?: FaultSetInput;
   /** Seed of the generator behind probabilistic faults. Default 1. */
   seed?: number;
-  /** What callees say on the media leg. Default: silence. */
+  /** The callee's line beneath its scripted voice (see sim/audio). Default: silence. */
   calleeAudio?: CalleeAudioFactory;
   /** Default: `createLogger('exotel-sim')`. */
   logger?: Logger;

@@ -17,7 +17,7 @@ import { SimulatedCall, type SimulatedCallDeps } from './simulated-call';
 import { resolveOptions, type ExotelSimulatorOptions } from './simulator-options';
 import { SimulatorStats } from './stats';
 import { StatusCallbackDispatcher } from './status-callback-dispatcher';
-import { TimerSet } from './timer-set';
+import { TimerSet } from '../shared/timer-set';
 
 export type { ExotelSimulatorOptions } from './simulator-options';
 

@@ -6,7 +6,7 @@ import { HttpTimeoutError, type HttpClient } from './http-client';
 import type { SimulatorTiming } from './simulator-options';
 import type { SimulatorStats } from './stats';
 import { buildCallbackPayload, toFormFields, type CallbackKind, type StatusCallbackPayload } from './status-callback-payload';
-import { TimerSet } from './timer-set';
+import { TimerSet } from '../shared/timer-set';
 
 export interface StatusCallbackDispatcherDeps {
   http: HttpClient;

@@ -1,0 +1,56 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { programmedReplySchema, type ProgrammedReply } from './programmed-replies';
+
+/** What the control endpoints need from the rest of the simulator. */
+export interface ControlApiDeps {
+  stats(): Record<string, unknown>;
+  addReply(reply: ProgrammedReply): void;
+  replies(): ProgrammedReply[];
+  reset(): void;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * `/sim/*`: the simulator's own knobs, outside OpenAI's API. No auth, so they answer loopback
+ * clients only, whatever interface the simulator listens on.
+ */
+export function createControlApi(deps: ControlApiDeps): Router {
+  const router = express.Router();
+  router.use('/sim', loopbackOnly, express.json());
+
+  router.get('/sim/stats', (_req, res) => {
+    res.json(deps.stats());
+  });
+
+  router.get('/sim/replies', (_req, res) => {
+    res.json({ replies: deps.replies() });
+  });
+
+  router.post('/sim/replies', (req, res) => {
+    const parsed = programmedReplySchema.safeParse(req.body);
+    if (!parsed.success) {
+      sendError(res, 400, 'invalid_request', 'expected { match, reply: "text" | { tool, arguments } }', z.treeifyError(parsed.error));
+      return;
+    }
+    deps.addReply(parsed.data);
+    res.json(parsed.data);
+  });
+
+  router.post('/sim/reset', (_req, res) => {
+    deps.reset();
+    res.json({ reset: true });
+  });
+
+  return router;
+}
+
+function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
+  if (LOOPBACK.has(req.socket.remoteAddress ?? '')) next();
+  else sendError(res, 403, 'forbidden', 'control endpoints answer loopback clients only');
+}
+
+function sendError(res: Response, status: number, code: string, message: string, details?: unknown): void {
+  res.status(status).json({ error: { code, message, details: details ?? null } });
+}
