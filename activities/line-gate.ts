@@ -1,10 +1,12 @@
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import type { CircuitBreakerSettings, LineAcquisition, LineGateInput, LineRequest } from '../domain/line-gate-types';
-import { acquireLineUpdate, lineGateWorkflowId } from '../workflows/messages';
+import type { Client } from '@temporalio/client';
+import type { CircuitBreakerSettings, LineGateInput, LineRequest } from '../domain/line-gate-types';
+import { lineGateWorkflowId, requestLineSignal } from '../workflows/messages';
 
 /**
- * A call asks its account's line gate for a line through update-with-start: the gate workflow comes
- * into being with the first call, and when a line is free the answer is the grant itself.
+ * A call joins its account's line gate through signal-with-start, so the gate workflow comes into
+ * being with the first call and nobody has to start it beforehand. (An update that answers with the
+ * grant was tried and dropped: Temporal admits only a few in-flight updates per workflow, so a burst
+ * of calls queued behind that limit instead of in the gate.)
  */
 export function createLineGateActivities(
   client: Client,
@@ -14,18 +16,14 @@ export function createLineGateActivities(
 ) {
   return {
     /** The current line limit rides along with every request, so a config change reaches the gate. */
-    async requestLine(account: string, request: Omit<LineRequest, 'limit'>): Promise<LineAcquisition> {
+    async requestLine(account: string, request: Omit<LineRequest, 'limit'>): Promise<void> {
       const input: LineGateInput = { account, breaker };
-      return client.workflow.executeUpdateWithStart(acquireLineUpdate, {
-        args: [{ ...request, limit: limit() }],
-        // The same id for a retried request: Temporal answers it with the first result.
-        updateId: request.requestId,
-        startWorkflowOperation: new WithStartWorkflowOperation('lineGateWorkflow', {
-          workflowId: lineGateWorkflowId(account),
-          taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
+      await client.workflow.signalWithStart('lineGateWorkflow', {
+        workflowId: lineGateWorkflowId(account),
+        taskQueue,
+        args: [input],
+        signal: requestLineSignal,
+        signalArgs: [{ ...request, limit: limit() }],
       });
     },
   };

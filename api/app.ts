@@ -47,7 +47,7 @@ function apiV1Router(deps: ApiDependencies): Router {
     config: deps.config,
     logger: deps.logger,
     timeouts,
-    lineGate: new LineGateSnapshot(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, timeouts.queryMs),
+    lineGate: new LineGateSnapshot(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, timeouts.queryMs, timeouts.lineGateSnapshotMs),
   };
   const router = Router();
   router.use(validateIdempotencyKey());

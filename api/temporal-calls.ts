@@ -13,9 +13,11 @@ export interface TemporalTimeouts {
   queryMs: number;
   /** Starts, signals and the reads they depend on. */
   writeMs: number;
+  /** How old the line gate's queue depth may be when a new call is checked against it. */
+  lineGateSnapshotMs: number;
 }
 
-export const DEFAULT_TEMPORAL_TIMEOUTS: TemporalTimeouts = { queryMs: 1_500, writeMs: 5_000 };
+export const DEFAULT_TEMPORAL_TIMEOUTS: TemporalTimeouts = { queryMs: 1_500, writeMs: 5_000, lineGateSnapshotMs: 500 };
 
 /** gRPC status codes CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED and UNAVAILABLE. */
 const UNAVAILABLE_CODES: readonly number[] = [1, 4, 8, 14];

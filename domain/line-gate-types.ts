@@ -3,20 +3,12 @@ import type { Priority } from './priority';
 /** Asks the account's line gate for a permit to place one live call. */
 export interface LineRequest {
   workflowId: string;
-  /** Unique per attempt: a retried request is recognised as the same one (the update id). */
-  requestId: string;
   priority: Priority;
   requestedAt: string;
   /** How long the holder may keep the line before the gate reclaims it (max call + ringing + margin). */
   leaseMs: number;
   /** The current MAX_CONCURRENT_CALLS; the gate follows the latest value it is told. */
   limit: number;
-}
-
-/** The gate's immediate answer to a request: a line now, or a `lineGranted` signal later. */
-export interface LineAcquisition {
-  granted: boolean;
-  probe: boolean;
 }
 
 export interface LineRelease {

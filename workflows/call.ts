@@ -64,10 +64,6 @@ const records = proxyLocalActivities<RecordActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
-/**
- * Not a local activity: it waits on the gate workflow, and a local activity would hold this
- * workflow's task slot meanwhile; enough such calls would leave the gate no slot to answer them.
- */
 const gate = proxyActivities<LineGateActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -308,17 +304,12 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
 
     lineGranted = false;
     lineRequested = true;
-    const acquisition = await gate.requestLine(input.exotelAccount, {
+    await gate.requestLine(input.exotelAccount, {
       workflowId,
-      requestId: `${workflowId}:${attempt.number}`,
       priority: input.priority,
       requestedAt: nowIso(),
       leaseMs: (ringTimeoutSec + input.maxCallDurationSec) * 1000 + timings.ringGraceMs + timings.callGraceMs,
     });
-    if (acquisition.granted) {
-      lineGranted = true;
-      probeGrant = acquisition.probe;
-    }
     await condition(() => lineGranted || cancelRequested);
     waitReason = null;
     if (!lineGranted) {

@@ -9,7 +9,6 @@ import {
 import type {
   CircuitState,
   DialReport,
-  LineAcquisition,
   LineGateCarriedState,
   LineGateInput,
   LineGateStatus,
@@ -21,9 +20,9 @@ import {
   dialReportSignal,
   lineDelayedSignal,
   lineGateStatusQuery,
-  acquireLineUpdate,
   lineGrantedSignal,
   releaseLineSignal,
+  requestLineSignal,
 } from './messages';
 
 /**
@@ -64,7 +63,7 @@ export async function lineGateWorkflow(input: LineGateInput): Promise<void> {
     void promise.finally(() => outgoing.delete(promise));
   };
 
-  const hold = (waiter: Waiter, now: number, probe: boolean) => {
+  const grant = (waiter: Waiter, now: number) => {
     holders.set(waiter.workflowId, {
       workflowId: waiter.workflowId,
       priority: waiter.priority,
@@ -72,12 +71,8 @@ export async function lineGateWorkflow(input: LineGateInput): Promise<void> {
       leaseExpiresAt: now + waiter.leaseMs,
     });
     grantsTotal++;
-    if (probe) circuit.probeInFlight = waiter.workflowId;
-  };
-
-  const grant = (waiter: Waiter, now: number) => {
     const probe = circuit.state === 'half_open';
-    hold(waiter, now, probe);
+    if (probe) circuit.probeInFlight = waiter.workflowId;
     send(
       getExternalWorkflowHandle(waiter.workflowId)
         .signal(lineGrantedSignal, { grantedAt: new Date(now).toISOString(), probe })
@@ -113,26 +108,13 @@ export async function lineGateWorkflow(input: LineGateInput): Promise<void> {
     return true;
   };
 
-  /**
-   * Grants lines while there are lines to grant. A grant to `answering` (the requester whose update is
-   * being handled) is returned in the update's result instead of being signalled: the uncontended
-   * path costs no signal round trip at all.
-   */
-  const dispatch = (now: number, answering?: string): LineAcquisition | undefined => {
-    let answer: LineAcquisition | undefined;
+  const dispatch = (now: number) => {
     while (holders.size < limit && mayGrant()) {
       const waiter = nextWaiter();
-      if (!waiter) break;
+      if (!waiter) return;
       waiting.splice(waiting.indexOf(waiter), 1);
-      const probe = circuit.state === 'half_open';
-      if (waiter.workflowId === answering) {
-        hold(waiter, now, probe);
-        answer = { granted: true, probe };
-      } else {
-        grant(waiter, now);
-      }
+      grant(waiter, now);
     }
-    return answer;
   };
 
   const reclaimExpired = (now: number) => {
@@ -162,21 +144,27 @@ export async function lineGateWorkflow(input: LineGateInput): Promise<void> {
     }
   };
 
-  setHandler(acquireLineUpdate, (request: LineRequest): LineAcquisition => {
+  setHandler(requestLineSignal, (request: LineRequest) => {
     limit = request.limit;
-    // A repeated request (a retried activity whose first update was lost) keeps what it had.
-    if (holders.has(request.workflowId)) return { granted: true, probe: circuit.probeInFlight === request.workflowId };
-    if (!waiting.some((w) => w.workflowId === request.workflowId)) {
-      waiting.push({
-        workflowId: request.workflowId,
-        priority: request.priority,
-        requestedAt: Date.parse(request.requestedAt),
-        leaseMs: request.leaseMs,
-        seq: seq++,
-      });
+    const held = holders.get(request.workflowId);
+    if (held) {
+      // A repeated request (activity retry) from a holder: repeat the grant, it may have been lost.
+      send(
+        getExternalWorkflowHandle(request.workflowId)
+          .signal(lineGrantedSignal, { grantedAt: new Date(held.grantedAt).toISOString(), probe: circuit.probeInFlight === request.workflowId })
+          .catch(() => undefined),
+      );
+      return;
     }
+    if (waiting.some((w) => w.workflowId === request.workflowId)) return;
+    waiting.push({
+      workflowId: request.workflowId,
+      priority: request.priority,
+      requestedAt: Date.parse(request.requestedAt),
+      leaseMs: request.leaseMs,
+      seq: seq++,
+    });
     changed = true;
-    return dispatch(Date.now(), request.workflowId) ?? { granted: false, probe: false };
   });
 
   setHandler(releaseLineSignal, ({ workflowId, dialOk }: LineRelease) => {

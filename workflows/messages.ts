@@ -8,7 +8,7 @@ import type {
   RescheduleRequest,
   RescheduleResult,
 } from '../domain/call-workflow-types';
-import type { DialReport, LineAcquisition, LineDelayed, LineGateStatus, LineGrant, LineRelease, LineRequest } from '../domain/line-gate-types';
+import type { DialReport, LineDelayed, LineGateStatus, LineGrant, LineRelease, LineRequest } from '../domain/line-gate-types';
 
 /** Signals, queries and updates: the contract between workflows, the API and the media server. */
 
@@ -23,7 +23,7 @@ export const callStatusQuery = defineQuery<CallWorkflowStatus>('status');
 export const lineGrantedSignal = defineSignal<[LineGrant]>('lineGranted');
 export const lineDelayedSignal = defineSignal<[LineDelayed]>('lineDelayed');
 
-export const acquireLineUpdate = defineUpdate<LineAcquisition, [LineRequest]>('acquireLine');
+export const requestLineSignal = defineSignal<[LineRequest]>('requestLine');
 export const releaseLineSignal = defineSignal<[LineRelease]>('releaseLine');
 export const dialReportSignal = defineSignal<[DialReport]>('dialReport');
 export const lineGateStatusQuery = defineQuery<LineGateStatus>('gateStatus');
