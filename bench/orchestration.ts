@@ -1,25 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createApp } from '../api/app';
-import { createGeneralActivities } from '../activities';
-import { createExotelActivities } from '../activities/exotel';
-import { ExotelApi } from '../activities/exotel-api';
-import { connectDatabase, disconnectDatabase, pingDatabase } from '../db/connection';
+import type { Client } from '@temporalio/client';
 import { Agent } from '../db/models/agent';
 import { CallLog } from '../db/models/call-log';
 import { parseConfig, type Config } from '../domain/config';
-import { createLogger } from '../lib/logger';
-import { createMetricsRegistry } from '../lib/metrics';
-import { startFerretDb, waitForMongo } from '../scripts/infra/ferretdb';
 import { freePort } from '../scripts/infra/free-port';
-import type { ManagedProcess } from '../scripts/infra/managed-process';
-import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
 import { createExotelSimulator } from '../sim/exotel/simulator';
+import { placeCalls, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
 import { callWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
 import { percentile, printFigure, rate } from './figures';
 
@@ -40,8 +26,6 @@ const { values: args } = parseArgs({
   },
 });
 
-const quiet = createLogger('bench', { level: 'silent' });
-
 interface RunResult {
   name: string;
   calls: number;
@@ -59,28 +43,13 @@ interface RunResult {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const silent = () => undefined;
-  const temporalPort = await freePort();
-  const mongoPort = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringline-bench-'));
-  const infra: ManagedProcess[] = [
-    startTemporalDevServer({ port: temporalPort, namespace: 'default', output: silent }),
-    startFerretDb({ port: mongoPort, debugPort: await freePort(), dataDir, output: silent }),
-  ];
-  const temporalAddress = `127.0.0.1:${temporalPort}`;
-  const mongoUri = `mongodb://127.0.0.1:${mongoPort}/ringline_bench`;
+  const infra = await startBenchInfra();
   try {
-    await Promise.all([waitForTemporal(temporalAddress, 'default'), waitForMongo(mongoUri)]);
-    await connectDatabase(mongoUri);
-    const connection = await Connection.connect({ address: temporalAddress });
-    const client = new Client({ connection });
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-
+    const deps = { infra };
     const results: RunResult[] = [];
-    results.push(await run('unlimited', Number(args.calls), { client, nativeConnection, temporalAddress, mongoUri, limitPerMinute: 0 }));
+    results.push(await run('unlimited', Number(args.calls), { ...deps, limitPerMinute: 0 }));
     if (!args['skip-limited']) {
-      results.push(await run('limited-200rpm', Number(args['limited-calls']), { client, nativeConnection, temporalAddress, mongoUri, limitPerMinute: 200 }));
+      results.push(await run('limited-200rpm', Number(args['limited-calls']), { ...deps, limitPerMinute: 200 }));
     }
 
     process.stdout.write('\nrun               calls  accepted/s  dials/s  accept p50/p99 ms  202→dial p50/p99 ms  webhook→state p50/p99 ms  permits/s  429s\n');
@@ -109,24 +78,17 @@ async function main(): Promise<void> {
         : {}),
     };
     process.stdout.write(`SUMMARY ${JSON.stringify(summary)}\n`);
-    await nativeConnection.close();
-    await connection.close();
-    await disconnectDatabase();
   } finally {
-    await Promise.all(infra.map((p) => p.stop()));
-    rmSync(dataDir, { recursive: true, force: true });
+    await infra.stop();
   }
 }
 
-async function run(
-  name: string,
-  calls: number,
-  deps: { client: Client; nativeConnection: NativeConnection; temporalAddress: string; mongoUri: string; limitPerMinute: number },
-): Promise<RunResult> {
+async function run(name: string, calls: number, deps: { infra: BenchInfra; limitPerMinute: number }): Promise<RunResult> {
   process.stderr.write(`\n▸ ${name}: ${calls} calls\n`);
+  const { infra } = deps;
   const account = `bench-${name}`;
   const sim = createExotelSimulator({
-    logger: quiet,
+    logger: quietLogger,
     accountSid: account,
     rateLimitPerMinute: deps.limitPerMinute,
     queuedMs: 0,
@@ -136,8 +98,8 @@ async function run(
   await sim.start(0);
   const apiPort = await freePort();
   const config: Config = parseConfig({
-    TEMPORAL_ADDRESS: deps.temporalAddress,
-    MONGODB_URI: deps.mongoUri,
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    MONGODB_URI: infra.mongoUri,
     PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
     EXOTEL_BASE_URL: sim.baseUrl,
     EXOTEL_ACCOUNT_SID: account,
@@ -149,79 +111,23 @@ async function run(
     TEMPORAL_GATE_TASK_QUEUE: `bench-gate-${name}`,
     LOG_LEVEL: 'silent',
   });
-  const app = createApp({
-    logger: quiet,
-    metrics: createMetricsRegistry('bench'),
-    health: { temporal: async () => true, database: () => pingDatabase() },
-    temporal: deps.client,
-    config,
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(apiPort, '127.0.0.1', () => resolve(s));
-  });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('ERROR') });
-  const general = await Worker.create({
-    connection: deps.nativeConnection,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowBundle,
-    activities: createGeneralActivities(deps.client, config),
-    maxConcurrentWorkflowTaskExecutions: 200,
-    maxConcurrentActivityTaskExecutions: 400,
-  });
-  const exotel = await Worker.create({
-    connection: deps.nativeConnection,
-    taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
-    activities: createExotelActivities(
-      new ExotelApi({ baseUrl: sim.baseUrl, accountSid: account, apiKey: config.EXOTEL_API_KEY, apiToken: config.EXOTEL_API_TOKEN, timeoutMs: 10_000 }),
-      config,
-    ),
-    maxTaskQueueActivitiesPerSecond: config.EXOTEL_RATE_LIMIT_PER_MINUTE / 60,
-    maxConcurrentActivityTaskExecutions: 200,
-  });
-  const gateWorker = await Worker.create({
-    connection: deps.nativeConnection,
-    taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
-    workflowBundle,
-  });
-  const running = [general.run(), exotel.run(), gateWorker.run()];
+  const ringline = await startRinglineInProcess(infra, config, apiPort);
   const agentId = `agent_bench_${name}`;
   await Agent.updateOne(
     { _id: agentId },
     { $setOnInsert: { name: 'Bench agent', prompt: 'Benchmark.', greeting: 'Hello.', maxCallDurationSec: 60 } },
     { upsert: true },
   );
-
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const acceptedAt = new Map<string, number>();
-  const acceptLatency: number[] = [];
   const start = Date.now();
-  let next = 0;
-  const send = async () => {
-    while (next < calls) {
-      const i = next++;
-      const phone = `+9190${String(i).padStart(5, '0')}001`;
-      const t0 = performance.now();
-      const res = await fetch(`${apiUrl}/api/v1/calls/outbound`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ phoneNumber: phone, agentId, retryPolicy: { rules: { busy: { maxRetries: 0 } } } }),
-      });
-      const body = (await res.json()) as { callLogId?: string; error?: unknown };
-      if (res.status !== 202 || !body.callLogId) throw new Error(`call ${i} not accepted: ${res.status} ${JSON.stringify(body)}`);
-      acceptLatency.push(performance.now() - t0);
-      acceptedAt.set(body.callLogId, Date.now());
-    }
-  };
-  await Promise.all(Array.from({ length: Number(args.concurrency) }, send));
-  const acceptedSec = (Date.now() - start) / 1000;
+  const { acceptedAt, acceptLatencyMs: acceptLatency, seconds: acceptedSec } = await placeCalls(ringline.apiUrl, calls, Number(args.concurrency), (i) => ({
+    phoneNumber: `+9190${String(i).padStart(5, '0')}001`,
+    agentId,
+    retryPolicy: { rules: { busy: { maxRetries: 0 } } },
+  }));
   process.stderr.write(`  accepted ${calls} in ${acceptedSec.toFixed(1)} s; waiting for every call to finish…\n`);
 
-  const gateSamples: { at: number; grants: number }[] = [];
-  const gate = deps.client.workflow.getHandle(lineGateWorkflowId(account));
   for (;;) {
     const done = await CallLog.countDocuments({ agentId, finalStatus: { $ne: null } });
-    const status = await gate.query(lineGateStatusQuery).catch(() => undefined);
-    if (status) gateSamples.push({ at: Date.now(), grants: status.grantsTotal });
     if (done >= calls) break;
     await new Promise((r) => setTimeout(r, 500));
     process.stderr.write(`  ${done}/${calls} finished\r`);
@@ -239,20 +145,19 @@ async function run(
     })
     .filter((v): v is number => v !== undefined);
 
-  const { webhookToState, stages } = await sampleHistories(deps.client, sim.baseUrl, simCalls.slice(0, 200));
+  const { webhookToState, stages } = await sampleHistories(infra.client, sim.baseUrl, simCalls.slice(0, 200));
   for (const [stage, values] of Object.entries(stages)) {
     printFigure(`orchestration.${name}.stage.${stage}.p50Ms`, percentile(values, 50));
     printFigure(`orchestration.${name}.stage.${stage}.p99Ms`, percentile(values, 99));
   }
 
-  const firstGrant = gateSamples.find((s) => s.grants > 0);
-  const lastGrant = gateSamples[gateSamples.length - 1];
-  const gatePermitsPerSec =
-    firstGrant && lastGrant && lastGrant.at > firstGrant.at ? (lastGrant.grants - firstGrant.grants) / ((lastGrant.at - firstGrant.at) / 1000) : 0;
+  // Permits the gate handed out per second while calls were arriving: the rate it sustained under
+  // this load (every call holds one permit from its grant to its end), not a ceiling.
+  const gateStatus = await infra.client.workflow.getHandle(lineGateWorkflowId(account)).query(lineGateStatusQuery);
+  const lastDial = dialTimes[dialTimes.length - 1] ?? start;
+  const gatePermitsPerSec = gateStatus.grantsTotal / Math.max(0.001, (lastDial - start) / 1000);
 
-  for (const w of [general, exotel, gateWorker]) w.shutdown();
-  await Promise.all(running);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await ringline.stop();
   await sim.stop();
 
   const result: RunResult = {

@@ -5,6 +5,7 @@ import { ManagedProcess } from './infra/managed-process';
 import { DATA_DIR, ROOT_DIR } from './infra/paths';
 import { startTemporalDevServer, waitForTemporal } from './infra/temporal-dev-server';
 import { waitUntil } from './infra/wait-until';
+import { placeDemoCall } from './demo-call';
 import { STACK_PROCESSES } from './stack-processes';
 
 /**
@@ -114,6 +115,10 @@ async function main(): Promise<void> {
   say(`  Database      ${config.MONGODB_URI}${externalDatabase ? ' (external)' : ' (FerretDB on SQLite, .data/ferretdb)'}`);
   say(`  API           ${apiUrl}  (health: ${apiUrl}/health)`);
   say('press Ctrl-C to stop everything');
+
+  if (!process.argv.includes('--no-demo')) {
+    await placeDemoCall({ apiUrl, phoneNumber: '+919876543000', say }).catch((err: Error) => say(`demo call: ${err.message}`));
+  }
 }
 
 main().catch((err: unknown) => {

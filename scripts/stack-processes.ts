@@ -9,7 +9,10 @@ export interface StackProcess {
 
 export const STACK_PROCESSES: StackProcess[] = [
   { name: 'exotel', entry: 'sim/exotel/main.ts' },
+  { name: 'deepgram', entry: 'sim/deepgram/main.ts' },
+  { name: 'openai', entry: 'sim/openai/main.ts' },
   { name: 'api', entry: 'api/main.ts' },
   { name: 'worker', entry: 'workers/main.ts' },
   { name: 'w-exotel', entry: 'workers/exotel.ts' },
+  { name: 'media', entry: 'media-server/main.ts' },
 ];

@@ -1,5 +1,8 @@
 import { TimerSet } from '../shared/timer-set';
 
+/** Timer jitter below this is not heard as a gap. */
+const UNDERRUN_TOLERANCE_MS = 20;
+
 interface QueuedAudio {
   bytes: number;
   startsAt: number;
@@ -20,6 +23,15 @@ export class BotAudioPlayback {
   private queueEndsAt = 0;
   bytesReceived = 0;
   bytesCleared = 0;
+  /** When the bot's first audio arrived (epoch ms): the greeting's time to first frame. */
+  firstAudioAt: number | undefined;
+  /**
+   * Underruns: the loudspeaker ran dry in the middle of an utterance (audio came after the previous
+   * audio had finished playing, with no mark in between). Each one is a gap the callee hears.
+   */
+  underruns = 0;
+  underrunMs = 0;
+  private markSinceAudio = true;
 
   constructor(
     private readonly bytesPerSecond: number,
@@ -30,6 +42,13 @@ export class BotAudioPlayback {
   enqueue(bytes: number): void {
     const now = this.now();
     this.settle(now);
+    this.firstAudioAt ??= now;
+    const gap = now - this.queueEndsAt;
+    if (!this.markSinceAudio && gap > UNDERRUN_TOLERANCE_MS) {
+      this.underruns += 1;
+      this.underrunMs += gap;
+    }
+    this.markSinceAudio = false;
     const startsAt = Math.max(now, this.queueEndsAt);
     const endsAt = startsAt + (bytes / this.bytesPerSecond) * 1000;
     this.queue.push({ bytes, startsAt, endsAt });
@@ -39,6 +58,7 @@ export class BotAudioPlayback {
 
   /** Echoes the mark once everything queued before it has played (at once if nothing is queued). */
   mark(name: string): void {
+    this.markSinceAudio = true;
     const wait = this.queueEndsAt - this.now();
     if (wait <= 0) {
       this.onMarkPlayed(name);
@@ -53,6 +73,8 @@ export class BotAudioPlayback {
 
   /** Drops unplayed audio and forgets pending marks (what Exotel does with them is undocumented). */
   clear(): void {
+    // After a clear the bot starts a new utterance; the silence before it is not an underrun.
+    this.markSinceAudio = true;
     const now = this.now();
     this.settle(now);
     const playing = this.queue[0];

@@ -82,6 +82,10 @@ export interface MediaLegSnapshot {
   clearsReceived: number;
   unknownMessages: number;
   chunkRuleViolations: ChunkRuleViolations;
+  /** From `start` sent to the bot's first audio frame received. */
+  firstBotAudioMs: number | null;
+  underruns: number;
+  underrunMs: number;
   /** What the scripted callee has said and done so far, on the stream's timeline. */
   callee: CalleeStepLog[];
   dtmfSent: number;
@@ -185,6 +189,10 @@ export class MediaLeg {
       clearsReceived: this.clearsReceived,
       unknownMessages: this.unknownMessages,
       chunkRuleViolations: { ...this.chunkRuleViolations },
+      firstBotAudioMs:
+        this.playback?.firstAudioAt !== undefined && this.streamStartedAt ? this.playback.firstAudioAt - this.streamStartedAt : null,
+      underruns: this.playback?.underruns ?? 0,
+      underrunMs: Math.round(this.playback?.underrunMs ?? 0),
       callee: this.callee?.log() ?? [],
       dtmfSent: this.dtmfSent,
     };

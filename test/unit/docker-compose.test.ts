@@ -33,8 +33,8 @@ describe('docker-compose.temporal.yml', () => {
       const entry = service.command?.[1] ?? '';
       expect(entry).toMatch(/^dist\/.+\.js$/);
       const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
-      const expectedLater = name === 'media-server' && !STACK_PROCESSES.some((p) => p.entry === source);
-      if (!expectedLater) expect(existsSync(path.join(ROOT, source))).toBe(true);
+      expect(existsSync(path.join(ROOT, source))).toBe(true);
+      expect(STACK_PROCESSES.map((p) => p.entry)).toContain(source);
     }
   });
 

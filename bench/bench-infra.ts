@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { createGeneralActivities } from '../activities';
+import { createExotelActivities } from '../activities/exotel';
+import { ExotelApi } from '../activities/exotel-api';
+import { connectDatabase, disconnectDatabase, pingDatabase } from '../db/connection';
+import type { Config } from '../domain/config';
+import { createLogger } from '../lib/logger';
+import { createMetricsRegistry } from '../lib/metrics';
+import { startFerretDb, waitForMongo } from '../scripts/infra/ferretdb';
+import { freePort } from '../scripts/infra/free-port';
+import type { ManagedProcess } from '../scripts/infra/managed-process';
+import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
+
+/**
+ * What every benchmark stands on: a headless in-memory Temporal dev server and a FerretDB in a temp
+ * directory (child processes), and Ringline's API and workers in the benchmark's own process.
+ */
+export interface BenchInfra {
+  temporalAddress: string;
+  mongoUri: string;
+  client: Client;
+  nativeConnection: NativeConnection;
+  workflowBundle: WorkflowBundleWithSourceMap;
+  stop(): Promise<void>;
+}
+
+export const quietLogger = createLogger('bench', { level: 'silent' });
+
+export async function startBenchInfra(): Promise<BenchInfra> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const silent = () => undefined;
+  const temporalPort = await freePort();
+  const mongoPort = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringline-bench-'));
+  const processes: ManagedProcess[] = [
+    startTemporalDevServer({ port: temporalPort, namespace: 'default', output: silent }),
+    startFerretDb({ port: mongoPort, debugPort: await freePort(), dataDir, output: silent }),
+  ];
+  const temporalAddress = `127.0.0.1:${temporalPort}`;
+  const mongoUri = `mongodb://127.0.0.1:${mongoPort}/ringline_bench`;
+  const stopProcesses = async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all([waitForTemporal(temporalAddress, 'default'), waitForMongo(mongoUri)]);
+    await connectDatabase(mongoUri);
+  } catch (err) {
+    await stopProcesses();
+    throw err;
+  }
+  const connection = await Connection.connect({ address: temporalAddress });
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('ERROR') });
+  return {
+    temporalAddress,
+    mongoUri,
+    client: new Client({ connection }),
+    nativeConnection,
+    workflowBundle,
+    stop: async () => {
+      await nativeConnection.close();
+      await connection.close();
+      await disconnectDatabase();
+      await stopProcesses();
+    },
+  };
+}
+
+export interface RinglineInProcess {
+  apiUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The API (on `apiPort`) and the general, gate and Exotel workers for one configuration. */
+export async function startRinglineInProcess(infra: BenchInfra, config: Config, apiPort: number): Promise<RinglineInProcess> {
+  const app = createApp({
+    logger: quietLogger,
+    metrics: createMetricsRegistry('bench'),
+    health: { temporal: async () => true, database: () => pingDatabase() },
+    temporal: infra.client,
+    config,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(apiPort, '127.0.0.1', () => resolve(s));
+  });
+  const general = await Worker.create({
+    connection: infra.nativeConnection,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: infra.workflowBundle,
+    activities: createGeneralActivities(infra.client, config),
+    maxConcurrentWorkflowTaskExecutions: 200,
+    maxConcurrentActivityTaskExecutions: 400,
+  });
+  const gate = await Worker.create({
+    connection: infra.nativeConnection,
+    taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
+    workflowBundle: infra.workflowBundle,
+  });
+  const exotel = await Worker.create({
+    connection: infra.nativeConnection,
+    taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
+    activities: createExotelActivities(
+      new ExotelApi({
+        baseUrl: config.EXOTEL_BASE_URL,
+        accountSid: config.EXOTEL_ACCOUNT_SID,
+        apiKey: config.EXOTEL_API_KEY,
+        apiToken: config.EXOTEL_API_TOKEN,
+        timeoutMs: config.EXOTEL_HTTP_TIMEOUT_MS,
+      }),
+      config,
+    ),
+    maxTaskQueueActivitiesPerSecond: config.EXOTEL_RATE_LIMIT_PER_MINUTE / 60,
+    maxConcurrentActivityTaskExecutions: 200,
+  });
+  const workers = [general, gate, exotel];
+  const running = workers.map((w) => w.run());
+  return {
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    stop: async () => {
+      for (const w of workers) w.shutdown();
+      await Promise.all(running);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Places `count` calls through the API, `concurrency` at a time; answers each call's accept time. */
+export async function placeCalls(
+  apiUrl: string,
+  count: number,
+  concurrency: number,
+  body: (i: number) => Record<string, unknown>,
+): Promise<{ acceptedAt: Map<string, number>; acceptLatencyMs: number[]; seconds: number }> {
+  const acceptedAt = new Map<string, number>();
+  const acceptLatencyMs: number[] = [];
+  const start = Date.now();
+  let next = 0;
+  const send = async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      const res = await fetch(`${apiUrl}/api/v1/calls/outbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body(i)),
+      });
+      const answer = (await res.json()) as { callLogId?: string };
+      if (res.status !== 202 || !answer.callLogId) throw new Error(`call ${i} not accepted: ${res.status} ${JSON.stringify(answer)}`);
+      acceptLatencyMs.push(performance.now() - t0);
+      acceptedAt.set(answer.callLogId, Date.now());
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, send));
+  return { acceptedAt, acceptLatencyMs, seconds: (Date.now() - start) / 1000 };
+}

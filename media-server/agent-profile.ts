@@ -1,0 +1,45 @@
+import { renderTemplate, type TemplateValues } from '../domain/conversation/render-template';
+
+/** What the media server needs of an agent (db/models/agent.ts), read once and cached. */
+export interface AgentProfile {
+  id: string;
+  name: string;
+  prompt: string;
+  greeting: string;
+  noResponsePrompt: string;
+  goodbyeMessage: string;
+  voicemailMessage: string;
+  voice: string;
+  llmModel: string;
+  maxCallDurationSec: number;
+  noResponseTimeoutSec: number;
+  noResponseHangupSec: number;
+  voicemailDetection: boolean;
+  endPhrases: string[];
+}
+
+/** The agent's fixed utterances, each rendered from the agent and the call before it is spoken. */
+export type PhraseKind = 'greeting' | 'no_response' | 'goodbye' | 'voicemail';
+
+export function phraseTemplate(agent: AgentProfile, kind: PhraseKind): string {
+  switch (kind) {
+    case 'greeting':
+      return agent.greeting;
+    case 'no_response':
+      return agent.noResponsePrompt;
+    case 'goodbye':
+      return agent.goodbyeMessage;
+    case 'voicemail':
+      return agent.voicemailMessage;
+  }
+}
+
+/** Placeholders a phrase may use: the call's metadata, and the agent's name, which metadata cannot override. */
+export function templateValues(agent: AgentProfile, metadata: Record<string, unknown>): TemplateValues {
+  return { ...metadata, agentName: agent.name };
+}
+
+/** The phrase as this call speaks it ('' when the agent has none, e.g. no voicemail message). */
+export function renderPhrase(agent: AgentProfile, kind: PhraseKind, metadata: Record<string, unknown>): string {
+  return renderTemplate(phraseTemplate(agent, kind), templateValues(agent, metadata));
+}

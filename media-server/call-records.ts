@@ -1,0 +1,41 @@
+import { CallLog } from '../db/models/call-log';
+import type { TurnLatency } from '../domain/call-workflow-types';
+
+/** The attempt's CallLog as the media server needs it at the start of a call. */
+export interface AttemptRecord {
+  agentId: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface TranscriptTurn {
+  turn: number;
+  speaker: 'bot' | 'caller';
+  text: string;
+  startedAt: Date;
+  endedAt: Date;
+  interrupted: boolean;
+}
+
+/** The media server's reads and writes of the CallLog collection. */
+export interface CallRecords {
+  loadAttempt(callLogId: string): Promise<AttemptRecord | undefined>;
+  /** Appends one transcript turn; writing the same turn number again changes nothing. */
+  appendTurn(callLogId: string, turn: TranscriptTurn): Promise<void>;
+  saveLatency(callLogId: string, latency: TurnLatency[]): Promise<void>;
+}
+
+export const databaseCallRecords: CallRecords = {
+  async loadAttempt(callLogId) {
+    const doc = await CallLog.findById(callLogId, { agentId: 1, metadata: 1 }).lean();
+    if (!doc) return undefined;
+    const metadata = doc.metadata !== null && typeof doc.metadata === 'object' ? (doc.metadata as Record<string, unknown>) : {};
+    return { agentId: doc.agentId, metadata };
+  },
+  async appendTurn(callLogId, turn) {
+    // The turn number in the filter makes a retried write (the first one timed out but landed) a no-op.
+    await CallLog.updateOne({ _id: callLogId, 'transcript.turn': { $ne: turn.turn } }, { $push: { transcript: turn } });
+  },
+  async saveLatency(callLogId, latency) {
+    await CallLog.updateOne({ _id: callLogId }, { $set: { latency } });
+  },
+};

@@ -1,0 +1,284 @@
+import WebSocket, { type RawData } from 'ws';
+import type { MediaOutcome } from '../domain/call-outcome';
+import { attemptCallLogId } from '../domain/call-ids';
+import type { BargeInThresholds } from '../domain/conversation/barge-in-rule';
+import type { EndReason } from '../domain/conversation/call-ending';
+import type { Logger } from '../lib/logger';
+import type { AgentProfile } from './agent-profile';
+import type { AgentStore } from './agent-store';
+import type { CallRecords } from './call-records';
+import { Conversation } from './conversation';
+import { DEFAULT_SAMPLE_RATE, parseInbound, type ExotelInbound, type SampleRate, type StartMessage } from './exotel-protocol';
+import { ExotelStream } from './exotel-stream';
+import type { GreetingCache } from './greeting-cache';
+import type { MediaMetrics } from './metrics';
+import type { LanguageModel } from './pipeline/llm';
+import { observedSynthesizer } from './pipeline/observed-synthesizer';
+import { PacedAudioOut } from './pipeline/paced-audio-out';
+import { chunkMs } from './pipeline/pcm-frames';
+import type { SpeechToText } from './pipeline/stt';
+import type { SpeechSynthesizer, TextToSpeech } from './pipeline/tts';
+import type { TurnTimings } from './pipeline/turns';
+import { TranscriptLog } from './transcript-log';
+import type { VoicemailDetector, VoicemailDetectorOptions } from './voicemail/voicemail-detector';
+import type { WorkflowSignals } from './workflow-signals';
+
+export type VoicemailDetectorFactory = (options: VoicemailDetectorOptions) => VoicemailDetector;
+
+export interface SessionDeps {
+  logger: Logger;
+  records: CallRecords;
+  agents: AgentStore;
+  signals: WorkflowSignals;
+  cache: GreetingCache;
+  stt: SpeechToText;
+  llm: LanguageModel;
+  tts: TextToSpeech;
+  createVoicemailDetector: VoicemailDetectorFactory;
+  metrics: MediaMetrics;
+  /** This instance's control endpoint, sent to the workflow in the media-started signal. */
+  controlUrl: string;
+  bargeIn: BargeInThresholds;
+  turnTimings: TurnTimings;
+  now?: () => number;
+}
+
+interface CallContext {
+  callLogId: string;
+  agent: AgentProfile;
+  metadata: Record<string, unknown>;
+}
+
+/** Exotel sends `start` right after connecting; a socket that never does is not a call. */
+const START_TIMEOUT_MS = 10_000;
+/** Malformed frames logged one by one per call; past that they are only counted. */
+const MALFORMED_LOG_LIMIT = 5;
+
+type Phase = 'connected' | 'starting' | 'live' | 'ended';
+
+/**
+ * One accepted Exotel stream (the token has been checked): loads the attempt's call log and agent
+ * (from the moment the socket opens, so they are usually ready when `start` arrives), tells the
+ * workflow the media started, runs the conversation, then records and reports how it ended, once.
+ * Database and Temporal failures are logged and survived: the caller never notices them.
+ */
+export class CallSession {
+  private phase: Phase = 'connected';
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly context: Promise<CallContext | undefined>;
+  /** Messages that arrive while `start` waits for the context; replayed in order once the conversation runs. */
+  private early: (ExotelInbound | 'closed')[] = [];
+  /** An end asked for (control request, shutdown) while `start` was still being set up. */
+  private pendingEnd: 'goodbye' | 'immediate' | 'shutdown' | undefined;
+  private conversation: Conversation | undefined;
+  private transcript: TranscriptLog | undefined;
+  private synthesizer: SpeechSynthesizer | undefined;
+  private startedSignal: Promise<void> = Promise.resolve();
+  private startedAt = 0;
+  private malformed = 0;
+  private readonly startTimer: NodeJS.Timeout;
+  private resolveEnded!: () => void;
+  /** Resolves when the session is over and its signal has been sent (or given up). */
+  readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
+
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly socket: WebSocket,
+    readonly callId: string,
+    readonly attempt: number,
+    private readonly requestedSampleRate: SampleRate | undefined,
+  ) {
+    this.log = deps.logger.child({ callId, attempt });
+    this.now = deps.now ?? Date.now;
+    this.context = this.loadContext();
+    socket.on('message', (data, isBinary) => this.received(data, isBinary));
+    socket.on('close', () => this.socketClosed());
+    socket.on('error', (err) => this.log.warn({ err: err.message }, 'media socket error'));
+    this.startTimer = setTimeout(() => {
+      this.log.warn('no start message; closing');
+      this.close(1008, 'no start');
+    }, START_TIMEOUT_MS);
+  }
+
+  /** The control endpoint's hang-up: `goodbye` says the agent's goodbye first. */
+  hangUp(mode: 'goodbye' | 'immediate'): void {
+    if (this.conversation) this.conversation.hangUp(mode);
+    else if (this.phase === 'connected') this.close(1000, 'ended by request');
+    else if (this.phase === 'starting') this.pendingEnd ??= mode;
+  }
+
+  /** The server is stopping: the call ends with a goodbye. */
+  shutdown(): void {
+    if (this.conversation) this.conversation.shutdown();
+    else if (this.phase === 'connected') this.close(1001, 'server shutting down');
+    else if (this.phase === 'starting') this.pendingEnd ??= 'shutdown';
+  }
+
+  private received(data: RawData, isBinary: boolean): void {
+    if (this.phase === 'ended') return;
+    if (isBinary) {
+      this.reportMalformed('binary_frame', 'binary frame; Exotel sends JSON text');
+      return;
+    }
+    const parsed = parseInbound(rawText(data));
+    if (!parsed.ok) {
+      this.reportMalformed(parsed.problem, parsed.detail);
+      return;
+    }
+    const message = parsed.message;
+    if (message.event === 'start') {
+      if (this.phase === 'connected') void this.begin(message);
+      else this.log.warn('second start message ignored');
+      return;
+    }
+    if (this.phase === 'starting') this.early.push(message);
+    else if (this.conversation) this.dispatch(message);
+    else if (message.event === 'stop') this.close(1000, 'stopped before start');
+  }
+
+  private dispatch(message: ExotelInbound | 'closed'): void {
+    const conversation = this.conversation as Conversation;
+    if (message === 'closed') {
+      conversation.socketLost();
+      return;
+    }
+    switch (message.event) {
+      case 'media':
+        conversation.audio(message.payload);
+        return;
+      case 'mark':
+        conversation.markReturned(message.name);
+        return;
+      case 'dtmf':
+        conversation.dtmf(message.digit);
+        return;
+      case 'stop':
+        conversation.callerHungUp();
+        return;
+      case 'connected':
+      case 'start':
+        return;
+    }
+  }
+
+  private async begin(start: StartMessage): Promise<void> {
+    this.phase = 'starting';
+    clearTimeout(this.startTimer);
+    this.startedAt = this.now();
+    const sampleRate = start.sampleRate ?? this.requestedSampleRate ?? DEFAULT_SAMPLE_RATE;
+    this.log.info({ streamSid: start.streamSid, callSid: start.callSid, sampleRate, customParameters: start.customParameters }, 'media stream started');
+    this.startedSignal = this.deps.signals.mediaStarted(this.callId, {
+      attempt: this.attempt,
+      controlUrl: this.deps.controlUrl,
+      streamSid: start.streamSid,
+      startedAt: new Date(this.startedAt).toISOString(),
+    });
+    this.deps.metrics.sessionStarted();
+    const context = await this.context;
+    if (!context) {
+      this.close(1011, 'call unknown');
+      void this.finish({ reason: 'provider_failure', outcome: 'connection_lost' });
+      return;
+    }
+    const { agent } = context;
+    const logger = this.log.child({ callSid: start.callSid });
+    this.synthesizer = observedSynthesizer(this.deps.tts.open({ voice: agent.voice, sampleRate, logger }), () => this.deps.metrics.providerError('tts'));
+    this.transcript = new TranscriptLog(this.deps.records, context.callLogId, logger);
+    this.conversation = new Conversation({
+      agent,
+      metadata: context.metadata,
+      callSid: start.callSid,
+      sampleRate,
+      logger,
+      stt: this.deps.stt,
+      llm: this.deps.llm,
+      synthesizer: this.synthesizer,
+      cache: this.deps.cache,
+      out: new PacedAudioOut(new ExotelStream(this.socket, start.streamSid, chunkMs(sampleRate)), sampleRate, this.now),
+      transcript: this.transcript,
+      voicemailDetector: agent.voicemailDetection ? this.deps.createVoicemailDetector({ sampleRate }) : undefined,
+      bargeIn: this.deps.bargeIn,
+      turnTimings: this.deps.turnTimings,
+      metrics: this.deps.metrics,
+      onFinished: (end) => void this.finish(end),
+      now: this.now,
+    });
+    this.phase = 'live';
+    this.conversation.start();
+    const early = this.early;
+    this.early = [];
+    for (const message of early) this.dispatch(message);
+    if (this.pendingEnd === 'shutdown') this.conversation.shutdown();
+    else if (this.pendingEnd) this.conversation.hangUp(this.pendingEnd);
+  }
+
+  private socketClosed(): void {
+    clearTimeout(this.startTimer);
+    if (this.phase === 'connected') {
+      this.phase = 'ended';
+      this.log.info('media socket closed before start');
+      this.resolveEnded();
+    } else if (this.phase === 'starting') {
+      this.early.push('closed');
+    } else if (this.phase === 'live') {
+      this.conversation?.socketLost();
+    }
+  }
+
+  private async finish(end: { reason: EndReason; outcome: MediaOutcome }): Promise<void> {
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    const endedAt = this.now();
+    this.close(1000, 'call ended');
+    this.synthesizer?.close();
+    this.deps.metrics.sessionEnded(end.outcome);
+    const summary = this.conversation?.summary ?? { turns: 0, latency: [] };
+    const durationMs = endedAt - this.startedAt;
+    this.log.info({ reason: end.reason, outcome: end.outcome, turns: summary.turns, durationMs, malformedFrames: this.malformed }, 'media session ended');
+    await this.transcript?.close();
+    await this.startedSignal;
+    await this.deps.signals.mediaEnded(this.callId, {
+      attempt: this.attempt,
+      outcome: end.outcome,
+      summary: { turns: summary.turns, durationMs, latency: summary.latency },
+      endedAt: new Date(endedAt).toISOString(),
+    });
+    this.resolveEnded();
+  }
+
+  private async loadContext(): Promise<CallContext | undefined> {
+    const callLogId = attemptCallLogId(this.callId, this.attempt);
+    try {
+      const record = await this.deps.records.loadAttempt(callLogId);
+      if (!record) {
+        this.log.error({ callLogId }, 'no call log for this attempt');
+        return undefined;
+      }
+      const agent = await this.deps.agents.get(record.agentId);
+      if (!agent) {
+        this.log.error({ agentId: record.agentId }, 'agent of the call not found');
+        return undefined;
+      }
+      return { callLogId, agent, metadata: record.metadata };
+    } catch (err) {
+      this.log.error({ err }, 'could not load the call and its agent');
+      return undefined;
+    }
+  }
+
+  private reportMalformed(kind: string, detail: string): void {
+    this.malformed += 1;
+    this.deps.metrics.malformedFrame(kind);
+    if (this.malformed <= MALFORMED_LOG_LIMIT) this.log.warn({ kind, detail }, 'malformed Exotel frame ignored');
+  }
+
+  private close(code: number, reason: string): void {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close(code, reason);
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}

@@ -1,0 +1,84 @@
+import { connectDatabase, disconnectDatabase, pingDatabase } from '../db/connection';
+import { getConfigOrExit } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { createMetricsRegistry } from '../lib/metrics';
+import { connectTemporalClient, pingTemporal } from '../lib/temporal-connection';
+import { AgentStore, loadAgentFromDatabase } from './agent-store';
+import { databaseCallRecords } from './call-records';
+import { GreetingCache } from './greeting-cache';
+import { createMediaMetrics } from './metrics';
+import { createDeepgramStt } from './providers/deepgram-stt';
+import { createDeepgramRestTts } from './providers/deepgram-tts-rest';
+import { createDeepgramWsTts } from './providers/deepgram-tts-ws';
+import { createOpenAiLlm } from './providers/openai-llm';
+import { createMediaServer } from './server';
+import { createVoicemailDetector } from './voicemail/create-voicemail-detector';
+import { temporalWorkflowSignals } from './workflow-signals';
+
+/** Margin past Deepgram's own utterance-end gap before our silence timer closes a turn itself. */
+const TURN_SILENCE_MARGIN_MS = 500;
+/** How long a turn waits for Deepgram's answer to `Finalize` before closing with what it has. */
+const FINALIZE_WAIT_MS = 500;
+/** On SIGTERM: live calls get this long to end by themselves, then a goodbye and this long again. */
+const SHUTDOWN_DRAIN_MS = 30_000;
+const SHUTDOWN_GOODBYE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = getConfigOrExit();
+  const logger = createLogger('media-server', { level: config.LOG_LEVEL });
+  const [temporal] = await Promise.all([connectTemporalClient(config), connectDatabase(config.MONGODB_URI, logger)]);
+  const registry = createMetricsRegistry('media-server');
+  const metrics = createMediaMetrics(registry);
+  const deepgram = { apiKey: config.DEEPGRAM_API_KEY, baseUrl: config.DEEPGRAM_BASE_URL };
+  const tts = config.TTS_PROVIDER === 'deepgram-ws' ? createDeepgramWsTts(deepgram) : createDeepgramRestTts(deepgram);
+
+  const server = createMediaServer({
+    secret: config.MEDIA_TOKEN_SECRET,
+    registry,
+    health: { database: () => pingDatabase(), temporal: () => pingTemporal(temporal.connection) },
+    logger,
+    records: databaseCallRecords,
+    agents: new AgentStore(loadAgentFromDatabase),
+    signals: temporalWorkflowSignals(temporal.client, logger),
+    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, metrics, logger }),
+    stt: createDeepgramStt({
+      ...deepgram,
+      model: config.DEEPGRAM_STT_MODEL,
+      endpointingMs: config.DEEPGRAM_ENDPOINTING_MS,
+      utteranceEndMs: config.DEEPGRAM_UTTERANCE_END_MS,
+    }),
+    llm: createOpenAiLlm({
+      apiKey: config.OPENAI_API_KEY,
+      baseUrl: config.OPENAI_BASE_URL,
+      timeoutMs: config.OPENAI_TIMEOUT_MS,
+      maxRetries: config.OPENAI_MAX_RETRIES,
+    }),
+    tts,
+    createVoicemailDetector,
+    metrics,
+    controlUrl: new URL('/control/end', config.MEDIA_CONTROL_URL).toString(),
+    bargeIn: { minWords: config.BARGE_IN_MIN_WORDS, minSpeechMs: config.BARGE_IN_MIN_SPEECH_MS },
+    turnTimings: { maxSilenceMs: config.DEEPGRAM_UTTERANCE_END_MS + TURN_SILENCE_MARGIN_MS, finalizeWaitMs: FINALIZE_WAIT_MS },
+  });
+  const port = await server.listen(config.MEDIA_PORT, config.MEDIA_HOST);
+  logger.info({ url: `http://${config.MEDIA_HOST}:${port}`, tts: config.TTS_PROVIDER }, 'media server listening');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, sessions: server.sessions }, 'media server shutting down');
+    void server
+      .close({ drainMs: SHUTDOWN_DRAIN_MS, goodbyeMs: SHUTDOWN_GOODBYE_MS })
+      .then(() => Promise.all([temporal.connection.close(), disconnectDatabase()]))
+      .catch((err: unknown) => logger.error({ err }, 'unclean shutdown'))
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  createLogger('media-server').fatal({ err }, 'media server failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+import type { Logger } from '../lib/logger';
+import { renderPhrase, type AgentProfile, type PhraseKind } from './agent-profile';
+import type { GreetingCache } from './greeting-cache';
+import { splitSentences } from '../domain/conversation/sentence-splitter';
+import { playSynthesized } from './pipeline/play-synthesized';
+import type { Utterance } from './pipeline/speaker';
+import { SynthesisQueue } from './pipeline/synthesis-queue';
+import type { SpeechSynthesizer } from './pipeline/tts';
+
+export interface PhrasePlayerDeps {
+  cache: GreetingCache;
+  synthesizer: SpeechSynthesizer;
+  /** Aborted when the call ends: synthesis still running for it stops (and what it made is not cached). */
+  signal: AbortSignal;
+  logger: Logger;
+  agent: AgentProfile;
+  metadata: Record<string, unknown>;
+  sampleRate: number;
+}
+
+/**
+ * Speaks the agent's fixed phrases on one call: straight from the cache when it has them (no
+ * synthesis request, audio out at once), otherwise synthesized sentence by sentence as it plays and
+ * cached once every sentence has come back whole, for the next call.
+ */
+export class PhrasePlayer {
+  constructor(private readonly deps: PhrasePlayerDeps) {}
+
+  /** Speaks the phrase in an utterance from `start`; returns its text, or undefined (nothing started) when the agent has no such phrase. */
+  say(kind: PhraseKind, start: () => Utterance): string | undefined {
+    const { agent, cache, sampleRate } = this.deps;
+    const text = renderPhrase(agent, kind, this.deps.metadata);
+    if (text === '') return undefined;
+    const cached = cache.lookup(kind, agent, sampleRate, text);
+    const utterance = start();
+    if (cached) {
+      for (const segment of cached) {
+        const writer = utterance.addSentence(segment.text);
+        writer.write(segment.pcm);
+        writer.end();
+      }
+      utterance.close();
+      return text;
+    }
+    const sentences = splitSentences(text);
+    const queue = new SynthesisQueue(this.deps.synthesizer, this.deps.signal, this.deps.logger);
+    for (const sentence of sentences) queue.add(sentence);
+    queue.end();
+    void playSynthesized(queue, utterance).then(({ segments }) => {
+      if (segments.length === sentences.length) cache.store(agent, sampleRate, text, segments);
+    });
+    return text;
+  }
+}

@@ -1,0 +1,112 @@
+import { END_CALL_TOOL } from '../../domain/conversation/end-call-tool';
+import { SentenceSplitter } from '../../domain/conversation/sentence-splitter';
+import type { Logger } from '../../lib/logger';
+import { AsyncChannel } from './async-channel';
+import type { LanguageModel, LlmEvent, LlmRequest } from './llm';
+import { playSynthesized } from './play-synthesized';
+import type { Utterance } from './speaker';
+import { SynthesisQueue } from './synthesis-queue';
+import type { SpeechSynthesizer } from './tts';
+
+export interface ReplyDeps {
+  llm: LanguageModel;
+  synthesizer: SpeechSynthesizer;
+  /** Starts the utterance the reply speaks, once it has a first sentence. */
+  startUtterance: (reply: BotReply) => Utterance;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * One bot reply: the model's stream → sentences → speech → an utterance. A reply may start "held":
+ * the model runs (a speculative request on the caller's still-open turn) but nothing is synthesized
+ * or played until `release`; a held reply whose guess was wrong is aborted unheard. `abort`
+ * (barge-in, hang-up) stops the model and synthesis at once; audio still in flight is dropped by
+ * the utterance. How the reply was heard is the utterance's business (its returned marks).
+ */
+export class BotReply {
+  private readonly controller = new AbortController();
+  private readonly events = new AsyncChannel<LlmEvent>();
+  private releaseHold!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.releaseHold = resolve));
+  private readonly now: () => number;
+  private queue: SynthesisQueue | undefined;
+  /** The model asked to end the call (known before the reply's utterance can finish). */
+  endCall = false;
+  /** The model failed (after the SDK's retry); whatever it had said still plays. */
+  failed = false;
+  llmFirstTokenMs: number | undefined;
+  /** Resolves when the reply is over: spoken (or not) to the end, or aborted. `spoke`: it started an utterance. */
+  readonly finished: Promise<{ spoke: boolean }>;
+
+  constructor(
+    private readonly deps: ReplyDeps,
+    request: LlmRequest,
+    /** The caller's words this reply answers (a speculative reply is kept only if the final turn says the same). */
+    readonly answers: string,
+    held: boolean,
+  ) {
+    this.now = deps.now ?? Date.now;
+    if (!held) this.releaseHold();
+    void this.runModel(request);
+    this.finished = this.speak();
+  }
+
+  get aborted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  get ttsFirstByteMs(): number | undefined {
+    return this.queue?.firstByteMs;
+  }
+
+  release(): void {
+    this.releaseHold();
+  }
+
+  abort(): void {
+    this.controller.abort();
+    this.events.end();
+    this.releaseHold();
+  }
+
+  private async runModel(request: LlmRequest): Promise<void> {
+    const startedAt = this.now();
+    try {
+      for await (const event of this.deps.llm.stream(request, this.controller.signal)) {
+        this.llmFirstTokenMs ??= this.now() - startedAt;
+        this.events.push(event);
+      }
+    } catch (err) {
+      if (!this.aborted) {
+        this.failed = true;
+        this.deps.logger.warn({ err }, 'language model failed; the turn goes unanswered');
+      }
+    } finally {
+      this.events.end();
+    }
+  }
+
+  private async speak(): Promise<{ spoke: boolean }> {
+    await this.released;
+    const splitter = new SentenceSplitter();
+    const queue = new SynthesisQueue(this.deps.synthesizer, this.controller.signal, this.deps.logger, this.now);
+    this.queue = queue;
+    let playing: Promise<unknown> | undefined;
+    const say = (sentences: string[]) => {
+      if (this.aborted) return;
+      for (const sentence of sentences) queue.add(sentence);
+      if (sentences.length > 0) playing ??= playSynthesized(queue, this.deps.startUtterance(this));
+    };
+    for await (const event of this.events) {
+      if (this.aborted) break;
+      if (event.kind === 'text') say(splitter.push(event.text));
+      else if (event.name === END_CALL_TOOL.name) this.endCall = true;
+      else this.deps.logger.warn({ tool: event.name }, 'model called an unknown tool; ignored');
+    }
+    say(splitter.flush());
+    queue.end();
+    if (playing) await playing;
+    return { spoke: playing !== undefined };
+  }
+}

@@ -1,0 +1,96 @@
+import type { Logger } from '../../lib/logger';
+import { AsyncChannel } from './async-channel';
+import type { SpeechSynthesizer } from './tts';
+
+export interface SynthesizedSentence {
+  text: string;
+  /** The sentence's audio as it streams in; ends early (without error) if synthesis failed. */
+  audio: AsyncIterable<Buffer>;
+  /** Set once `audio` has ended: whether it ended with the whole sentence (not failed, not aborted). */
+  complete: boolean;
+}
+
+/**
+ * Synthesizes the sentences of one utterance ahead of playback (the next sentence is made while the
+ * current one streams, so there is no gap between them) and hands them over in order. Two requests
+ * at a time at most: enough to stay ahead, without a burst of requests per reply at the vendor. A
+ * sentence that fails is logged and skipped: the rest of the reply still plays.
+ */
+const MAX_PARALLEL = 2;
+
+interface Job {
+  sentence: SynthesizedSentence;
+  audio: AsyncChannel<Buffer>;
+  first: boolean;
+}
+
+export class SynthesisQueue implements AsyncIterable<SynthesizedSentence> {
+  private readonly waiting: Job[] = [];
+  private readonly ready = new AsyncChannel<SynthesizedSentence>();
+  private running = 0;
+  private count = 0;
+  private firstByteDelay: number | undefined;
+
+  constructor(
+    private readonly synthesizer: SpeechSynthesizer,
+    private readonly signal: AbortSignal,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Time from the first sentence's request to its first audio byte, once known. */
+  get firstByteMs(): number | undefined {
+    return this.firstByteDelay;
+  }
+
+  get aborted(): boolean {
+    return this.signal.aborted;
+  }
+
+  add(text: string): void {
+    const audio = new AsyncChannel<Buffer>();
+    const job: Job = { sentence: { text, audio, complete: false }, audio, first: this.count === 0 };
+    this.count += 1;
+    this.waiting.push(job);
+    this.ready.push(job.sentence);
+    this.startJobs();
+  }
+
+  /** No more sentences. */
+  end(): void {
+    this.ready.end();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<SynthesizedSentence> {
+    return this.ready[Symbol.asyncIterator]();
+  }
+
+  private startJobs(): void {
+    while (this.running < MAX_PARALLEL && this.waiting.length > 0) {
+      const job = this.waiting.shift() as Job;
+      this.running += 1;
+      void this.run(job).finally(() => {
+        this.running -= 1;
+        this.startJobs();
+      });
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    const requestedAt = this.now();
+    let bytes = 0;
+    try {
+      for await (const pcm of this.synthesizer.synthesize(job.sentence.text, this.signal)) {
+        if (pcm.length === 0) continue;
+        if (bytes === 0 && job.first) this.firstByteDelay = this.now() - requestedAt;
+        bytes += pcm.length;
+        job.audio.push(pcm);
+      }
+      job.sentence.complete = bytes > 0 && !this.signal.aborted;
+    } catch (err) {
+      if (!this.signal.aborted) this.logger.warn({ err, chars: job.sentence.text.length }, 'speech synthesis failed; sentence skipped');
+    } finally {
+      job.audio.end();
+    }
+  }
+}
