@@ -1,5 +1,6 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
+import { loopbackOnly, sendError } from '../shared/control-endpoints';
 
 /** What the control endpoints need from the rest of the simulator. */
 export interface ControlApiDeps {
@@ -13,8 +14,6 @@ const scriptSchema = z.object({
   key: z.string().min(1),
   utterances: z.array(z.string().trim().min(1)).min(1),
 });
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * `/sim/*`: the simulator's own knobs, outside Deepgram's API. No auth, so they answer loopback
@@ -48,13 +47,4 @@ export function createControlApi(deps: ControlApiDeps): Router {
   });
 
   return router;
-}
-
-function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
-  if (LOOPBACK.has(req.socket.remoteAddress ?? '')) next();
-  else sendError(res, 403, 'forbidden', 'control endpoints answer loopback clients only');
-}
-
-function sendError(res: Response, status: number, code: string, message: string, details?: unknown): void {
-  res.status(status).json({ error: { code, message, details: details ?? null } });
 }

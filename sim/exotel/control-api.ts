@@ -1,9 +1,10 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import { faultSetSchema, type FaultSet, type FaultSetInput } from './faults';
 import { normalizePhoneNumber } from './phone-number';
 import { scenarioInputSchema, type Scenario } from './scenarios';
 import type { CallSnapshot } from './simulated-call';
+import { loopbackOnly, sendError } from '../shared/control-endpoints';
 
 /** What the control endpoints need from the rest of the simulator. */
 export interface ControlApiDeps {
@@ -22,8 +23,6 @@ const programScenariosSchema = z.object({
   number: z.string().min(1),
   scenarios: z.array(scenarioInputSchema).min(1),
 });
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * `/sim/*`: the simulator's own knobs and windows, outside Exotel's API. No auth, so they answer
@@ -104,13 +103,4 @@ export function createControlApi(deps: ControlApiDeps): Router {
   });
 
   return router;
-}
-
-function loopbackOnly(req: Request, res: Response, next: NextFunction): void {
-  if (LOOPBACK.has(req.socket.remoteAddress ?? '')) next();
-  else sendError(res, 403, 'forbidden', 'control endpoints answer loopback clients only');
-}
-
-function sendError(res: Response, status: number, code: string, message: string, details?: unknown): void {
-  res.status(status).json({ error: { code, message, details: details ?? null } });
 }
