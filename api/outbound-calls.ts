@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { Agent } from '../db/models/agent';
 import { CallLog } from '../db/models/call-log';
+import { withWriteRetry } from '../db/transient-write-error';
 import type { OutboundCallRequest } from '../domain/api-schemas/calls';
 import { isTerminalStatus, type CallStatus } from '../domain/call-status';
 import type { CallWorkflowInput } from '../domain/call-workflow-types';
@@ -173,7 +174,9 @@ export async function placeOutboundCall(
 async function insertFirstAttemptRow(callId: string, row: Record<string, unknown>) {
   for (let pass = 1; ; pass += 1) {
     try {
-      return await CallLog.findOneAndUpdate({ _id: callId }, { $setOnInsert: row }, { upsert: true, returnDocument: 'before' }).lean();
+      return await withWriteRetry(() =>
+        CallLog.findOneAndUpdate({ _id: callId }, { $setOnInsert: row }, { upsert: true, returnDocument: 'before' }).lean(),
+      );
     } catch (err) {
       if ((err as { code?: number }).code !== 11000 || pass > 1) throw err;
     }

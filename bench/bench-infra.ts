@@ -10,6 +10,7 @@ import { createExotelActivities } from '../activities/exotel';
 import { ExotelApi } from '../activities/exotel-api';
 import { connectDatabase, disconnectDatabase, pingDatabase } from '../db/connection';
 import type { Config } from '../domain/config';
+import pino from 'pino';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { startFerretDb, waitForMongo } from '../scripts/infra/ferretdb';
@@ -81,7 +82,8 @@ export interface RinglineInProcess {
 /** The API (on `apiPort`) and the general, gate and Exotel workers for one configuration. */
 export async function startRinglineInProcess(infra: BenchInfra, config: Config, apiPort: number): Promise<RinglineInProcess> {
   const app = createApp({
-    logger: quietLogger,
+    // Errors still matter in a benchmark; they go to stderr, away from the figures on stdout.
+    logger: createLogger('api', { level: 'error', destination: pino.destination(2) }),
     metrics: createMetricsRegistry('bench'),
     health: { temporal: async () => true, database: () => pingDatabase() },
     temporal: infra.client,

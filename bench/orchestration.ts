@@ -112,6 +112,19 @@ async function run(name: string, calls: number, deps: { infra: BenchInfra; limit
     LOG_LEVEL: 'silent',
   });
   const ringline = await startRinglineInProcess(infra, config, apiPort);
+  try {
+    return await measure(name, calls, { infra, sim, ringline, account });
+  } finally {
+    await ringline.stop();
+    await sim.stop();
+  }
+}
+
+async function measure(
+  name: string,
+  calls: number,
+  { infra, sim, ringline, account }: { infra: BenchInfra; sim: { baseUrl: string }; ringline: { apiUrl: string }; account: string },
+): Promise<RunResult> {
   const agentId = `agent_bench_${name}`;
   await Agent.updateOne(
     { _id: agentId },
@@ -156,9 +169,6 @@ async function run(name: string, calls: number, deps: { infra: BenchInfra; limit
   const gateStatus = await infra.client.workflow.getHandle(lineGateWorkflowId(account)).query(lineGateStatusQuery);
   const lastDial = dialTimes[dialTimes.length - 1] ?? start;
   const gatePermitsPerSec = gateStatus.grantsTotal / Math.max(0.001, (lastDial - start) / 1000);
-
-  await ringline.stop();
-  await sim.stop();
 
   const result: RunResult = {
     name,
