@@ -13,7 +13,7 @@ export function createRecordActivities() {
     async recordAttempt(record: AttemptRecord): Promise<void> {
       const id = attemptCallLogId(record.callId, record.attempt);
       const set: Record<string, unknown> = { status: record.status };
-      for (const key of ['outboundStatus', 'failureReason', 'exotelCallSid', 'recordingUrl', 'latency'] as const) {
+      for (const key of ['outboundStatus', 'failureReason', 'exotelCallSid', 'recordingUrl'] as const) {
         if (record[key] !== undefined) set[key] = record[key];
       }
       for (const [key, value] of Object.entries(record.timings ?? {})) {

@@ -21,7 +21,6 @@ export interface AttemptRecord {
   timings?: Partial<Record<'queuedAt' | 'dialedAt' | 'ringingAt' | 'answeredAt' | 'mediaStartedAt' | 'endedAt', string>> & {
     durationSec?: number;
   };
-  latency?: { turn: number; sttFinalMs?: number; llmFirstTokenMs?: number; ttsFirstByteMs?: number; voiceToVoiceMs?: number }[];
 }
 
 export interface RetryRecord {

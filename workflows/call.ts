@@ -334,7 +334,6 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       outboundStatus: attempt.exotelStatus,
       recordingUrl: attempt.recordingUrl,
       timings: { endedAt: attempt.endTime ? toIso(attempt.endTime) : nowIso(), durationSec: attempt.durationSec },
-      latency: attempt.mediaEnded?.summary?.latency,
     });
 
     if (outcome.status !== 'failed' || outcome.failureReason === null) {

@@ -1,3 +1,4 @@
+import type { AgentProfile } from '../../media-server/agent-profile';
 import { Worker } from '@temporalio/worker';
 import mongoose from 'mongoose';
 import { Registry } from 'prom-client';
@@ -39,21 +40,8 @@ export interface MediaHarnessOptions {
   bargeIn?: { minWords: number; minSpeechMs: number };
 }
 
-export type AgentFields = Partial<{
-  name: string;
-  prompt: string;
-  greeting: string;
-  noResponsePrompt: string;
-  goodbyeMessage: string;
-  voicemailMessage: string;
-  voice: string;
-  llmModel: string;
-  maxCallDurationSec: number;
-  noResponseTimeoutSec: number;
-  noResponseHangupSec: number;
-  voicemailDetection: boolean;
-  endPhrases: string[];
-}>;
+/** The agent fields a test may override; the rest come from the harness's defaults. */
+export type AgentFields = Partial<Omit<AgentProfile, 'id' | 'voicemail' | 'bargeIn'>>;
 
 export interface TestCall {
   callId: string;
