@@ -1,0 +1,173 @@
+import { programScenarios } from '../helpers/call-stack';
+import {
+  createAgent,
+  deepgramStats,
+  dials,
+  lines,
+  openAiStats,
+  phoneNumber,
+  programReply,
+  programTranscript,
+  resetSimulators,
+  result,
+  simCall,
+  startCall,
+  startE2eStack,
+  transcript,
+  type E2eStack,
+} from './e2e-support';
+
+/**
+ * Conversations end to end: the call workflow dials the Exotel simulator, whose scripted callee talks
+ * to the real media server over the Voicebot stream (speech recognised, answered and synthesized by
+ * the Deepgram and OpenAI simulators through the real SDKs); the media server's signals settle the
+ * workflow and its transcript lands in the CallLog.
+ */
+let stack: E2eStack;
+
+beforeAll(async () => {
+  stack = await startE2eStack('e2e_conversation');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+afterEach(() => {
+  resetSimulators(stack);
+});
+
+describe('conversations end to end', () => {
+  it('the greeting is the first audio, within 50 ms of start, from the prewarmed cache without synthesis', async () => {
+    const agentId = await createAgent({ noResponseTimeoutSec: 1, noResponseHangupSec: 1 });
+    const prewarm = await stack.media.prewarm(agentId);
+    expect(prewarm).toMatchObject({ status: 200, body: { synthesized: 4 } });
+    const hitsBefore = await stack.media.metric('ringline_media_greeting_cache_lookups_total', { phrase: 'greeting', result: 'hit' });
+    const ttsBefore = (await deepgramStats(stack)).ttsRequests;
+
+    // A silent callee: everything the bot says is a cached phrase, so no synthesis request at all is expected.
+    const callId = await startCall(stack, phoneNumber('006'), agentId, { retryPolicy: { rules: { no_response: { maxRetries: 0 } } } });
+    expect(await result(stack, callId)).toMatchObject({ status: 'failed', failureReason: 'no_response' });
+
+    const { media } = await simCall(stack, callId);
+    expect(media?.firstBotAudioMs).not.toBeNull();
+    expect(media?.firstBotAudioMs).toBeLessThanOrEqual(50);
+    expect(media?.marksEchoed[0]).toBe('u1.0');
+    expect(lines(await transcript(callId))[0]).toBe('bot: Hello from Acme Finance.');
+    expect(await stack.media.metric('ringline_media_greeting_cache_lookups_total', { phrase: 'greeting', result: 'hit' })).toBe(hitsBefore + 1);
+    expect((await deepgramStats(stack)).ttsRequests).toBe(ttsBefore);
+  });
+
+  it('a cooperative callee: several turns, the transcript in the CallLog, the workflow completed', async () => {
+    await programReply(stack, 'hello', 'Hi! Am I speaking with Rahul?');
+    await programReply(stack, 'rahul', 'Thanks, Rahul. I am calling about your payment.');
+    await programReply(stack, 'when is my payment due', 'It is due on the thirtieth.');
+    const agentId = await createAgent();
+    const callId = await startCall(stack, phoneNumber('000'), agentId);
+
+    expect(await result(stack, callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
+    expect(await dials(stack, callId)).toEqual([1]);
+    expect(lines(await transcript(callId))).toEqual([
+      'bot: Hello from Acme Finance.',
+      'caller: Hello?',
+      'bot: Hi! Am I speaking with Rahul?',
+      'caller: Yes, this is Rahul.',
+      'bot: Thanks, Rahul. I am calling about your payment.',
+      'caller: When is my payment due?',
+      'bot: It is due on the thirtieth.',
+      'caller: Okay, thank you. Bye.',
+      'bot: Thank you, goodbye.',
+    ]);
+    const { media } = await simCall(stack, callId);
+    // The bot hung up after its goodbye had played: every mark came back, nothing was cleared or cut short.
+    expect(media).toMatchObject({ closedBy: 'bot', clearsReceived: 0, bytesCleared: 0, underruns: 0 });
+    expect(media?.marksEchoed).toHaveLength(media?.marksReceived ?? -1);
+    expect(media?.chunkRuleViolations).toEqual({ notWholeFrames: 0, shorterThanMinimum: 0, largerThanMaximum: 0 });
+    expect(media?.callee.map((step) => step.what)).toEqual(['Hello?', 'Yes, this is Rahul.', 'When is my payment due?', 'Okay, thank you. Bye.']);
+  });
+
+  it('barge-in: each interruption clears the stream, and the transcript keeps only what was played', async () => {
+    // First sentences shorter than the 800 ms the interrupter waits, so they are heard whole before it starts.
+    await programReply(stack, 'who is this', 'This is Asha. I am calling about the payment on your account, which falls due this month.');
+    await programReply(stack, 'what is this about', 'Sure. It will only take a minute of your time, I promise you that much.');
+    const agentId = await createAgent({ greeting: 'Hello, Asha here. I am calling from Acme Finance about your account this month.' });
+    const bargeInsBefore = await stack.media.metric('ringline_media_barge_ins_total');
+    const callId = await startCall(stack, phoneNumber('009'), agentId);
+
+    expect(await result(stack, callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
+    expect(lines(await transcript(callId))).toEqual([
+      'bot: Hello, Asha here. (interrupted)',
+      'caller: Hello? Yes, who is this?',
+      'bot: This is Asha. (interrupted)',
+      "caller: Sorry, I'm busy right now. What is this about?",
+      'bot: Sure. (interrupted)',
+      'caller: Okay, fine. Call me tomorrow. Bye.',
+      'bot: Thank you, goodbye.',
+    ]);
+    const { media } = await simCall(stack, callId);
+    expect(media?.clearsReceived).toBe(3);
+    expect(media?.bytesCleared).toBeGreaterThan(0);
+    expect(await stack.media.metric('ringline_media_barge_ins_total')).toBe(bargeInsBefore + 3);
+  });
+
+  it('a backchannel over the bot does not interrupt it', async () => {
+    const phone = phoneNumber('900');
+    // The callee who says something as they pick up, over the greeting, and hangs up once the bot has
+    // finished. It rings long enough for the test to give the Deepgram simulator this call's words.
+    await programScenarios(stack.sim, phone, [{ name: 'hang-up', ringMs: 1_000, hangUpAfterMs: 20_000 }]);
+    // About 3 s of speech: it outlasts the acknowledgement's final transcript by half a second.
+    const agentId = await createAgent({ greeting: 'Hello, this is Asha from Acme Finance, calling about your payment.' });
+    const bargeInsBefore = await stack.media.metric('ringline_media_barge_ins_total');
+    const callId = await startCall(stack, phone, agentId, { ringTimeoutSec: 5 });
+    await programTranscript(stack, callId, ['Mm-hmm.']);
+
+    expect(await result(stack, callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
+    const turns = await transcript(callId);
+    // Played whole, and the acknowledgement was neither answered nor recorded as a turn.
+    expect(lines(turns)).toEqual(['bot: Hello, this is Asha from Acme Finance, calling about your payment.']);
+    const { media } = await simCall(stack, callId);
+    const acknowledgement = media?.callee[0];
+    expect(acknowledgement?.kind).toBe('say');
+    // Spoken over the greeting, and done early enough (endpointing is 500 ms) for its final to come while the bot still spoke.
+    const streamStart = Date.parse(media?.connectedAt ?? '');
+    expect(streamStart + (acknowledgement?.startMs ?? Infinity)).toBeGreaterThan(turns[0].startedAt.getTime());
+    expect(streamStart + (acknowledgement?.endMs ?? Infinity) + 500).toBeLessThan(turns[0].endedAt?.getTime() ?? 0);
+    expect(media?.clearsReceived).toBe(0);
+    expect(await stack.media.metric('ringline_media_barge_ins_total')).toBe(bargeInsBefore);
+    expect((await deepgramStats(stack)).scriptSources.registered).toBe(1);
+  });
+
+  it('key presses reach the model, and its end_call tool ends the call with the goodbye', async () => {
+    await programReply(stack, 'hello', 'Hi! Press five, then one.');
+    // No end phrases: the caller's "bye" goes to the model, which answers with end_call.
+    const agentId = await createAgent({ endPhrases: [] });
+    const callId = await startCall(stack, phoneNumber('010'), agentId);
+
+    expect(await result(stack, callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
+    const said = lines(await transcript(callId));
+    expect(said.filter((line) => line.startsWith('caller:'))).toEqual(['caller: Hello?', 'caller: [DTMF 5]', 'caller: [DTMF 1]', 'caller: Thank you. Bye.']);
+    expect(said.some((line) => line.startsWith('bot: You pressed'))).toBe(true);
+    expect(said[said.length - 1]).toBe('bot: Thank you, goodbye.');
+    const openai = await openAiStats(stack);
+    expect(openai.toolCalls).toBe(1);
+    expect(openai.replies.goodbye).toBe(1);
+    expect((await simCall(stack, callId)).media?.closedBy).toBe('bot');
+  });
+
+  it("the agent's maximum duration: the goodbye at the limit, then the bot hangs up", async () => {
+    const agentId = await createAgent({ maxCallDurationSec: 3 });
+    const callId = await startCall(stack, phoneNumber('000'), agentId);
+
+    expect(await result(stack, callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
+    const turns = await transcript(callId);
+    const goodbye = turns[turns.length - 1];
+    expect(goodbye.text).toBe('Thank you, goodbye.');
+    const { media } = await simCall(stack, callId);
+    const sinceStart = goodbye.startedAt.getTime() - Date.parse(media?.connectedAt ?? '');
+    expect(sinceStart).toBeGreaterThanOrEqual(3_000);
+    expect(sinceStart).toBeLessThan(3_400);
+    expect(media?.closedBy).toBe('bot');
+    // The callee had more to say: the bot ended the call, not the script.
+    expect(media?.callee.length).toBeLessThan(4);
+  });
+});

@@ -1,0 +1,136 @@
+import type { Client } from '@temporalio/client';
+import { pingDatabase } from '../../db/connection';
+import type { Config } from '../../domain/config';
+import { createLogger } from '../../lib/logger';
+import { CONTROL_SIGNATURE_HEADER, CONTROL_TIMESTAMP_HEADER, signControlRequest } from '../../lib/media-control-auth';
+import { createMetricsRegistry } from '../../lib/metrics';
+import { AgentStore, loadAgentFromDatabase } from '../../media-server/agent-store';
+import { databaseCallRecords } from '../../media-server/call-records';
+import { GreetingCache } from '../../media-server/greeting-cache';
+import { createMediaMetrics } from '../../media-server/metrics';
+import { createDeepgramStt } from '../../media-server/providers/deepgram-stt';
+import { createDeepgramRestTts } from '../../media-server/providers/deepgram-tts-rest';
+import { createDeepgramWsTts } from '../../media-server/providers/deepgram-tts-ws';
+import { createOpenAiLlm } from '../../media-server/providers/openai-llm';
+import { createMediaServer, type MediaServer } from '../../media-server/server';
+import { createVoicemailDetector } from '../../media-server/voicemail/create-voicemail-detector';
+import { temporalWorkflowSignals } from '../../media-server/workflow-signals';
+import { freePort } from '../../scripts/infra/free-port';
+import { createDeepgramSimulator, type DeepgramSimulator } from '../../sim/deepgram/simulator';
+import { createOpenAiSimulator, type OpenAiSimulator } from '../../sim/openai/simulator';
+import { startMediaRelay, type MediaRelay } from './media-relay';
+
+/**
+ * Provider simulators at test pace: tens of milliseconds where the defaults are Deepgram's and
+ * OpenAI's published medians, and synthesized speech a third quicker than the simulator's usual pace,
+ * so a multi-turn call takes seconds. All audio still plays at real time on the simulated line.
+ */
+const FAST_PROVIDERS = {
+  deepgram: { finalLatencyMs: 80, ttsFirstByteMs: 30, ttsMsPerChar: 45 },
+  openai: { ttftMs: 60, tokensPerSecond: 300 },
+};
+
+/** As media-server/main.ts: Deepgram's utterance-end gap plus this closes a turn on our own timer. */
+const TURN_SILENCE_MARGIN_MS = 500;
+const FINALIZE_WAIT_MS = 500;
+
+export interface RealMediaServer {
+  /** The Voicebot URL Exotel dials into: the relay in front of the media server. */
+  wsUrl: string;
+  /** The media server's own HTTP address (control, prewarm, metrics). */
+  baseUrl: string;
+  server: MediaServer;
+  relay: MediaRelay;
+  deepgram: DeepgramSimulator;
+  openai: OpenAiSimulator;
+  /** The signed `POST /greetings/prewarm`. */
+  prewarm(agentId: string, metadata?: Record<string, unknown>): Promise<{ status: number; body: { synthesized?: number; cached?: number } }>;
+  /** A counter or gauge of the media server's registry, summed over the series whose labels include `labels`. */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The media server as media-server/main.ts wires it (greeting cache, the real `@deepgram/sdk` and
+ * `openai` providers, voicemail detection, Temporal signals, CallLog writes), in this process on a
+ * free port, with the Deepgram simulator (reading callee scripts from the Exotel simulator) and the
+ * OpenAI simulator beside it. The database connection is the caller's.
+ */
+export async function startRealMediaServer(config: Config, temporal: Client, exotelSimUrl: string): Promise<RealMediaServer> {
+  const quiet = createLogger('sim', { level: 'silent' });
+  const deepgram = createDeepgramSimulator({ logger: quiet, exotelSimUrl, ...FAST_PROVIDERS.deepgram });
+  const openai = createOpenAiSimulator({ logger: quiet, ...FAST_PROVIDERS.openai });
+  await Promise.all([deepgram.start(0), openai.start(0)]);
+
+  const logger = createLogger('media-server', { level: process.env.RINGLINE_TEST_VERBOSE ? 'debug' : 'silent' });
+  const registry = createMetricsRegistry('media-server-test');
+  const metrics = createMediaMetrics(registry);
+  const providers = { apiKey: config.DEEPGRAM_API_KEY, baseUrl: deepgram.baseUrl };
+  const tts = config.TTS_PROVIDER === 'deepgram-ws' ? createDeepgramWsTts(providers) : createDeepgramRestTts(providers);
+  const port = await freePort();
+  const server = createMediaServer({
+    secret: config.MEDIA_TOKEN_SECRET,
+    registry,
+    health: { database: () => pingDatabase(), temporal: async () => true },
+    logger,
+    records: databaseCallRecords,
+    agents: new AgentStore(loadAgentFromDatabase),
+    signals: temporalWorkflowSignals(temporal, logger),
+    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, metrics, logger }),
+    stt: createDeepgramStt({
+      ...providers,
+      model: config.DEEPGRAM_STT_MODEL,
+      endpointingMs: config.DEEPGRAM_ENDPOINTING_MS,
+      utteranceEndMs: config.DEEPGRAM_UTTERANCE_END_MS,
+    }),
+    llm: createOpenAiLlm({
+      apiKey: config.OPENAI_API_KEY,
+      baseUrl: `${openai.baseUrl}/v1`,
+      timeoutMs: config.OPENAI_TIMEOUT_MS,
+      maxRetries: config.OPENAI_MAX_RETRIES,
+    }),
+    tts,
+    createVoicemailDetector,
+    metrics,
+    controlUrl: `http://127.0.0.1:${port}/control/end`,
+    bargeIn: { minWords: config.BARGE_IN_MIN_WORDS, minSpeechMs: config.BARGE_IN_MIN_SPEECH_MS },
+    turnTimings: { maxSilenceMs: config.DEEPGRAM_UTTERANCE_END_MS + TURN_SILENCE_MARGIN_MS, finalizeWaitMs: FINALIZE_WAIT_MS },
+  });
+  await server.listen(port, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const relay = await startMediaRelay(`ws://127.0.0.1:${port}`);
+
+  return {
+    wsUrl: relay.wsUrl,
+    baseUrl,
+    server,
+    relay,
+    deepgram,
+    openai,
+    prewarm: async (agentId, metadata) => {
+      const body = JSON.stringify({ agentId, metadata });
+      const timestamp = Date.now();
+      const res = await fetch(`${baseUrl}/greetings/prewarm`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [CONTROL_TIMESTAMP_HEADER]: String(timestamp),
+          [CONTROL_SIGNATURE_HEADER]: signControlRequest(config.MEDIA_TOKEN_SECRET, timestamp, body),
+        },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as never };
+    },
+    metric: async (name, labels = {}) => {
+      const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+      return values
+        .filter((value) => Object.entries(labels).every(([key, wanted]) => String(value.labels[key]) === wanted))
+        .reduce((sum, value) => sum + value.value, 0);
+    },
+    stop: async () => {
+      await relay.stop();
+      await server.close({ drainMs: 2_000, goodbyeMs: 1_000 });
+      await Promise.all([deepgram.stop(), openai.stop()]);
+    },
+  };
+}
