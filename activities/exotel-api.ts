@@ -1,9 +1,10 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 
 /**
- * Exotel's v1 voice API as Ringline uses it: place a call (Calls/connect.json) and read a call's
- * details. Every failure is sorted into what it means for the call, because that decides between
- * "retry later", "never retry" and "we do not know whether the phone is ringing".
+ * Exotel's v1 voice API as Ringline uses it: place a call (Calls/connect.json), read a call's details
+ * and look a number up (Numbers/<number>.json). Every failure is sorted into what it means for the
+ * call, because that decides between "retry later", "never retry" and "we do not know whether the
+ * phone is ringing".
  */
 export interface ExotelCredentials {
   baseUrl: string;
@@ -46,6 +47,11 @@ export interface ExotelCall {
   AnsweredBy?: string | null;
   Direction?: string;
   DateCreated?: string;
+}
+
+/** The part of Exotel's number-metadata resource Ringline reads. */
+export interface ExotelNumberMetadata {
+  DND: 'Yes' | 'No';
 }
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -96,6 +102,24 @@ export class ExotelApi {
       return response.data.Call;
     } catch (err) {
       throw classify(err);
+    }
+  }
+
+  /**
+   * Looks a number up. A 404 is read as "no such number", an invalid number like a 400, where the
+   * Calls endpoints read 404 as a configuration error. Exotel's bodies do not tell an unknown number
+   * from an unknown account SID apart, so a wrong SID also lands here as an invalid number.
+   */
+  async numberMetadata(e164: string): Promise<ExotelNumberMetadata> {
+    try {
+      const response = await this.http.get<{ Numbers?: { DND?: unknown } }>(`/Numbers/${encodeURIComponent(e164)}.json`);
+      const dnd = response.data?.Numbers?.DND;
+      if (dnd !== 'Yes' && dnd !== 'No') throw new ExotelApiError('unknown_outcome', 'Exotel answered the number lookup without a DND flag');
+      return { DND: dnd };
+    } catch (err) {
+      if (err instanceof ExotelApiError) throw err;
+      const failure = classify(err);
+      throw failure.httpStatus === 404 ? new ExotelApiError('invalid_number', failure.message, 404) : failure;
     }
   }
 }

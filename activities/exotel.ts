@@ -2,6 +2,10 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { attemptCustomField } from '../domain/call-ids';
 import type { Config } from '../domain/config';
 import type { CallDetails, DialRequest, DialResult } from '../domain/dial-result';
+import { isDndEntryFresh, type DndCheckResult } from '../domain/dnd';
+import { lastFourDigits, maskPhoneNumbers } from '../domain/phone-mask';
+import { DndLookup } from '../db/models/dnd-lookup';
+import { withWriteRetry } from '../db/transient-write-error';
 import { mediaStreamUrl } from '../lib/media-token';
 import { statusCallbackUrl } from '../lib/webhook-signature';
 import { ExotelApi, ExotelApiError, type ExotelCall } from './exotel-api';
@@ -16,6 +20,7 @@ export type ExotelConfig = Pick<
   | 'WEBHOOK_SECRET'
   | 'MEDIA_TOKEN_SECRET'
   | 'MEDIA_TOKEN_TTL_SEC'
+  | 'DND_CACHE_TTL_SEC'
 >;
 
 /** Exotel's Calls/connect parameters for one attempt (DESIGN §7.1). */
@@ -55,6 +60,46 @@ function toDetails(call: ExotelCall): CallDetails {
   };
 }
 
+function configurationFailure(err: ExotelApiError): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(maskPhoneNumbers(err.message), 'ExotelConfigurationError');
+}
+
+/** The cache only saves Exotel requests: when the database cannot answer, Exotel still can. */
+async function cachedDnd(e164: string, ttlSec: number, now: Date): Promise<DndCheckResult | undefined> {
+  try {
+    const entry = await DndLookup.findById(e164).lean();
+    if (!entry || !isDndEntryFresh(entry.checkedAt, ttlSec, now)) return undefined;
+    return { dnd: entry.dnd, source: 'cache', checkedAt: entry.checkedAt.toISOString() };
+  } catch (err) {
+    log.warn('DND cache unreadable, asking Exotel', { phoneLast4: lastFourDigits(e164), error: maskPhoneNumbers(String(err)) });
+    return undefined;
+  }
+}
+
+/**
+ * Failure messages end up in workflow history and worker logs, and Exotel's error bodies may quote
+ * the number, hence the masking. 429, 5xx and network failures stay retryable: Temporal retries the
+ * activity, and the queue's rate limit spaces the retries out.
+ */
+function lookupFailure(err: unknown, phoneNumber: string): unknown {
+  if (!(err instanceof ExotelApiError)) return err;
+  const message = maskPhoneNumbers(err.message);
+  switch (err.kind) {
+    case 'configuration_error':
+      return configurationFailure(err);
+    case 'invalid_number':
+      log.warn('Exotel refused the number; if every number gets a 404, check EXOTEL_ACCOUNT_SID', {
+        phoneLast4: lastFourDigits(phoneNumber),
+        httpStatus: err.httpStatus,
+      });
+      return ApplicationFailure.nonRetryable(message, 'InvalidNumber');
+    case 'rate_limited':
+    case 'not_sent':
+    case 'unknown_outcome':
+      return ApplicationFailure.retryable(message, 'ExotelApiError', { kind: err.kind, httpStatus: err.httpStatus ?? null });
+  }
+}
+
 /** Activities of the `ringline-exotel` queue: the only code that calls Exotel's API. */
 export function createExotelActivities(api: ExotelApi, config: ExotelConfig) {
   return {
@@ -91,11 +136,30 @@ export function createExotelActivities(api: ExotelApi, config: ExotelConfig) {
       try {
         return toDetails(await api.callDetails(callSid));
       } catch (err) {
-        if (err instanceof ExotelApiError && err.kind === 'configuration_error') {
-          throw ApplicationFailure.nonRetryable(err.message, 'ExotelConfigurationError');
-        }
+        if (err instanceof ExotelApiError && err.kind === 'configuration_error') throw configurationFailure(err);
         throw err;
       }
+    },
+
+    /**
+     * Whether a number is on the DND registry, from the cache while it is fresh, else from Exotel's
+     * number lookup (which counts against the account's rate limit, hence this queue).
+     */
+    async checkDnd(phoneNumber: string): Promise<DndCheckResult> {
+      const cached = await cachedDnd(phoneNumber, config.DND_CACHE_TTL_SEC, new Date());
+      if (cached) return cached;
+
+      const metadata = await api.numberMetadata(phoneNumber).catch((err: unknown) => {
+        throw lookupFailure(err, phoneNumber);
+      });
+      const checkedAt = new Date();
+      const dnd = metadata.DND === 'Yes';
+      try {
+        await withWriteRetry(() => DndLookup.updateOne({ _id: phoneNumber }, { $set: { dnd, checkedAt } }, { upsert: true }));
+      } catch (err) {
+        log.warn('DND cache not written; the answer stands', { phoneLast4: lastFourDigits(phoneNumber), error: maskPhoneNumbers(String(err)) });
+      }
+      return { dnd, source: 'exotel', checkedAt: checkedAt.toISOString() };
     },
   };
 }

@@ -1,10 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../domain/config';
+import { createGreetingPrewarmActivities } from './greeting-prewarm';
 import { createLineGateActivities } from './line-gate';
 import { createMediaControlActivities } from './media-control';
 import { createRecordActivities } from './records';
+import { createScheduleRecordActivities } from './schedule-records';
+import { createWorkflowLookupActivities } from './workflow-lookup';
 
-/** Activities of the general `ringline` queue: database writes, the line gate, media control. */
+/** Activities of the general `ringline` queue: database writes, the line gate, media control and prewarming. */
 export function createGeneralActivities(client: Client, config: Config) {
   return {
     ...createRecordActivities(),
@@ -15,5 +18,8 @@ export function createGeneralActivities(client: Client, config: Config) {
       () => config.MAX_CONCURRENT_CALLS,
     ),
     ...createMediaControlActivities(config.MEDIA_TOKEN_SECRET),
+    ...createScheduleRecordActivities(),
+    ...createGreetingPrewarmActivities(config.MEDIA_CONTROL_URL, config.MEDIA_TOKEN_SECRET),
+    ...createWorkflowLookupActivities(client),
   };
 }

@@ -12,6 +12,8 @@ import { callsRouter } from './routes/calls';
 import { exotelRouter } from './routes/exotel';
 import { LineGateSnapshot } from './line-gate-snapshot';
 import { healthRouter, type HealthChecks } from './routes/health';
+import { schedulesRouter } from './routes/schedules';
+import { seriesRouter } from './routes/series';
 import { webhooksRouter } from './routes/webhooks';
 import { DEFAULT_TEMPORAL_TIMEOUTS, type TemporalTimeouts } from './temporal-calls';
 
@@ -52,6 +54,9 @@ function apiV1Router(deps: ApiDependencies): Router {
   const router = Router();
   router.use(validateIdempotencyKey());
   router.use(agentsRouter());
+  // Before the call routes, whose /calls/:callLogId would take "scheduled" for an id.
+  router.use(schedulesRouter(ctx));
+  router.use(seriesRouter(ctx));
   router.use(callsRouter(ctx));
   router.use(webhooksRouter(ctx));
   router.use(exotelRouter(ctx));

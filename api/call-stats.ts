@@ -21,9 +21,10 @@ export async function loadCallStats(
   filter: CallStatsFilter,
   queryTimeoutMs: number,
 ) {
-  const [gate, counts] = await Promise.all([
+  const [gate, counts, greetingCache] = await Promise.all([
     lookUpLineGate(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, queryTimeoutMs),
     countOutcomes(filter),
+    countGreetingCache(filter),
   ]);
   if (gate.state === 'unavailable') deps.logger.warn({ err: gate.error }, 'line gate did not answer its status query');
   const status: LineGateStatus | undefined = gate.state === 'running' ? gate.status : undefined;
@@ -40,18 +41,23 @@ export async function loadCallStats(
     },
     circuitBreaker: status?.circuit ?? { state: 'closed', consecutiveFailures: 0, openUntil: null, opensTotal: 0 },
     ...counts,
+    greetingCache,
   };
 }
 
-/** One `$group` over attempts by status and failure reason (FerretDB has `$group`/`$sum`, see docs/database.md). */
-async function countOutcomes(filter: CallStatsFilter) {
+function attemptsMatch(filter: CallStatsFilter): Record<string, unknown> {
   const match: Record<string, unknown> = {};
   if (filter.agentId) match.agentId = filter.agentId;
   if (filter.from || filter.to) {
     match.createdAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
   }
+  return match;
+}
+
+/** One `$group` over attempts by status and failure reason (FerretDB has `$group`/`$sum`, see docs/database.md). */
+async function countOutcomes(filter: CallStatsFilter) {
   const groups = await CallLog.aggregate<{ _id: { status: string; failureReason: string | null }; count: number }>([
-    { $match: match },
+    { $match: attemptsMatch(filter) },
     { $group: { _id: { status: '$status', failureReason: '$failureReason' }, count: { $sum: 1 } } },
   ]);
   const outcomes: Record<string, number> = {};
@@ -63,4 +69,26 @@ async function countOutcomes(filter: CallStatsFilter) {
     if (_id.failureReason) failureReasons[_id.failureReason] = (failureReasons[_id.failureReason] ?? 0) + count;
   }
   return { attemptsTotal: total, outcomes, failureReasons };
+}
+
+/**
+ * How the greetings of the attempts went out, from what the media server recorded on each: grouped by
+ * its two booleans, since FerretDB has no `$cond` to count hits in one group. Rates are shares of the
+ * greetings played.
+ */
+async function countGreetingCache(filter: CallStatsFilter) {
+  const groups = await CallLog.aggregate<{ _id: { cacheHit: boolean; prewarmed: boolean }; count: number }>([
+    { $match: { ...attemptsMatch(filter), 'greeting.cacheHit': { $exists: true } } },
+    { $group: { _id: { cacheHit: '$greeting.cacheHit', prewarmed: '$greeting.prewarmed' }, count: { $sum: 1 } } },
+  ]);
+  let greetingsPlayed = 0;
+  let cacheHits = 0;
+  let prewarmedHits = 0;
+  for (const { _id, count } of groups) {
+    greetingsPlayed += count;
+    if (_id.cacheHit) cacheHits += count;
+    if (_id.cacheHit && _id.prewarmed) prewarmedHits += count;
+  }
+  const rate = (count: number) => (greetingsPlayed > 0 ? Math.round((count / greetingsPlayed) * 1000) / 1000 : 0);
+  return { greetingsPlayed, cacheHits, prewarmedHits, hitRate: rate(cacheHits), prewarmedHitRate: rate(prewarmedHits) };
 }

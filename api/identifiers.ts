@@ -58,3 +58,12 @@ export function canonicalJson(value: unknown): string {
 export function requestHash(request: unknown): string {
   return sha256(canonicalJson(request)).toString('base64url');
 }
+
+export function randomSeriesId(): string {
+  return `ser_${base32(randomBytes(10)).slice(0, 16)}`;
+}
+
+/** As for calls: one Idempotency-Key names one series, so a repeated create finds the first. */
+export function idempotentSeriesId(idempotencyKey: string): string {
+  return `ser_${base32(sha256(`idempotency-key:series:${idempotencyKey}`)).slice(0, 16)}`;
+}

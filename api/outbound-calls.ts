@@ -1,8 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { Agent } from '../db/models/agent';
 import { CallLog } from '../db/models/call-log';
+import { ScheduledCall } from '../db/models/scheduled-call';
 import { withWriteRetry } from '../db/transient-write-error';
 import type { OutboundCallRequest } from '../domain/api-schemas/calls';
+import type { BusinessHoursRequest } from '../domain/api-schemas/schedules';
+import type { CallWindowSettings } from '../domain/call-windows';
 import { isTerminalStatus, type CallStatus } from '../domain/call-status';
 import type { CallWorkflowInput } from '../domain/call-workflow-types';
 import type { Config } from '../domain/config';
@@ -13,6 +16,7 @@ import type { Logger } from '../lib/logger';
 import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
 import { callStatusSearchAttribute, initialCallSearchAttributes } from './call-search-attributes';
+import { callWindowSettings, placeFirstDial, resolveDateTime, type WindowConfig } from './call-windows';
 import { canonicalJson, idempotentCallId, randomCallId, requestHash } from './identifiers';
 import type { LineGateSnapshot } from './line-gate-snapshot';
 import {
@@ -26,7 +30,17 @@ import {
 
 export interface OutboundCallContext {
   temporal: Client;
-  config: Pick<Config, 'DEFAULT_COUNTRY' | 'EXOTEL_ACCOUNT_SID' | 'MAX_WAITING_CALLS' | 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_EXOTEL_TASK_QUEUE'>;
+  config: Pick<
+    Config,
+    | 'DEFAULT_COUNTRY'
+    | 'EXOTEL_ACCOUNT_SID'
+    | 'MAX_WAITING_CALLS'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'TEMPORAL_EXOTEL_TASK_QUEUE'
+    | 'DND_CHECK_ENABLED'
+    | 'PREWARM_LEAD_SEC'
+  > &
+    WindowConfig;
   logger: Logger;
   timeouts: TemporalTimeouts;
   lineGate: LineGateSnapshot;
@@ -38,6 +52,22 @@ export interface AcceptedCall {
   status: CallStatus;
   statusUrl: string;
   idempotentReplay: boolean;
+  /** When the first dial may happen: the requested time moved into the calling windows (absent = now). */
+  effectiveAt?: string;
+  windowMoved?: boolean;
+}
+
+/** A call request as the API takes it: the immediate route's body, or the schedule route's with its windows. */
+export type CallRequest = Omit<OutboundCallRequest, 'scheduledFor'> & {
+  scheduledFor?: string;
+  timezone?: string;
+  respectBusinessHours?: boolean;
+  businessHours?: BusinessHoursRequest;
+};
+
+/** Set for POST /calls/outbound/schedule: the call also gets a ScheduledCall row, which its workflow keeps in step. */
+export interface ScheduleOptions {
+  scheduled: true;
 }
 
 /** The request as the call will run it: what two requests must share to be "the same" for a key. */
@@ -49,6 +79,7 @@ interface NormalizedCall {
   retryPolicy?: OutboundCallRequest['retryPolicy'];
   scheduledFor?: string;
   ringTimeoutSec?: number;
+  callingWindow: CallWindowSettings;
 }
 
 const CALL_WORKFLOW_TYPE = 'callWorkflow';
@@ -60,21 +91,30 @@ const CALL_WORKFLOW_TYPE = 'callWorkflow';
  */
 export async function placeOutboundCall(
   ctx: OutboundCallContext,
-  request: OutboundCallRequest,
+  request: CallRequest,
   idempotencyKey: string | undefined,
+  schedule?: ScheduleOptions,
 ): Promise<AcceptedCall> {
   const phone = normalizePhoneNumber(request.phoneNumber, ctx.config.DEFAULT_COUNTRY);
   if (!phone.ok) {
     throw new ApiError(400, 'INVALID_PHONE_NUMBER', describePhoneNumberProblem(phone.reason), { reason: phone.reason });
   }
+  const callingWindow = callWindowSettings(ctx.config, {
+    timezone: request.timezone,
+    respectBusinessHours: request.respectBusinessHours,
+    businessHours: request.businessHours,
+    avoidPeakHours: request.retryPolicy?.avoidPeakHours,
+  });
+  const requestedAt = request.scheduledFor === undefined ? undefined : resolveDateTime(request.scheduledFor, callingWindow.timezone, 'scheduledFor');
   const call: NormalizedCall = {
     phoneNumber: phone.e164,
     agentId: request.agentId,
     priority: request.priority,
     metadata: request.metadata ?? {},
     retryPolicy: request.retryPolicy,
-    scheduledFor: request.scheduledFor && new Date(request.scheduledFor).toISOString(),
+    scheduledFor: requestedAt === undefined ? undefined : new Date(requestedAt).toISOString(),
     ringTimeoutSec: request.ringTimeoutSec,
+    callingWindow,
   };
   const hash = requestHash(call);
   const callId = idempotencyKey === undefined ? randomCallId() : idempotentCallId(idempotencyKey);
@@ -88,12 +128,14 @@ export async function placeOutboundCall(
   if (call.scheduledFor && Date.parse(call.scheduledFor) <= Date.now()) {
     throw new ApiError(400, 'SCHEDULED_TIME_IN_PAST', 'scheduledFor must be in the future', { scheduledFor: request.scheduledFor });
   }
+  const placed = placeFirstDial(callingWindow, requestedAt ?? Date.now());
   const agent = await Agent.findById(call.agentId, { active: 1, maxCallDurationSec: 1 }).lean();
   if (!agent) throw new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${call.agentId} does not exist`);
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${call.agentId} is inactive`);
-  if (!call.scheduledFor) await ensureRoomInLineQueue(ctx);
+  const waitsFirst = call.scheduledFor !== undefined || placed.moved;
+  if (!waitsFirst) await ensureRoomInLineQueue(ctx);
 
-  const status: CallStatus = call.scheduledFor ? 'scheduled' : 'waiting_for_line';
+  const status: CallStatus = waitsFirst ? 'scheduled' : 'waiting_for_line';
   const prior = await insertFirstAttemptRow(callId, {
     callId,
     attempt: 1,
@@ -119,6 +161,7 @@ export async function placeOutboundCall(
       return { ...accepted(callId, prior.status), idempotentReplay: true };
     }
   }
+  if (schedule) await insertScheduleRow(callId, call, placed.at, request.respectBusinessHours ?? false);
 
   const input: CallWorkflowInput = {
     callId,
@@ -132,6 +175,9 @@ export async function placeOutboundCall(
     ...(call.retryPolicy && { retryPolicy: call.retryPolicy }),
     metadata: call.metadata,
     ...(call.ringTimeoutSec !== undefined && { ringTimeoutSec: call.ringTimeoutSec }),
+    callingWindow,
+    dndCheck: ctx.config.DND_CHECK_ENABLED,
+    ...(schedule && { scheduledCallId: callId, prewarmLeadMs: ctx.config.PREWARM_LEAD_SEC * 1000 }),
   };
   try {
     await withDeadline(ctx.temporal, ctx.timeouts.writeMs, () =>
@@ -153,8 +199,8 @@ export async function placeOutboundCall(
     }
     // A start that timed out may still have happened, so its row stays for the retry to find.
     if (isTemporalUnavailable(err)) throw temporalUnavailable();
-    // Refused outright: no workflow will ever own the row this request wrote.
-    if (prior === null) await CallLog.deleteOne({ _id: callId });
+    // Refused outright: no workflow will ever own the rows this request wrote.
+    if (prior === null) await Promise.all([CallLog.deleteOne({ _id: callId }), ScheduledCall.deleteOne({ _id: callId })]);
     throw err;
   }
   if (idempotencyKey !== undefined) {
@@ -163,7 +209,36 @@ export async function placeOutboundCall(
     if (started && started.memo?.requestHash !== hash) throw keyReused();
   }
   ctx.logger.info({ callId, workflowId, agentId: call.agentId, phoneNumber: call.phoneNumber, status }, 'outbound call accepted');
-  return { ...accepted(callId, status), idempotentReplay: prior !== null };
+  const timing = waitsFirst ? { effectiveAt: new Date(placed.at).toISOString(), windowMoved: placed.moved } : {};
+  return { ...accepted(callId, status), idempotentReplay: prior !== null, ...timing };
+}
+
+/** Written before the workflow starts, so that the workflow's status updates always find their row. */
+async function insertScheduleRow(callId: string, call: NormalizedCall, effectiveAt: number, respectBusinessHours: boolean): Promise<void> {
+  await withWriteRetry(() =>
+    ScheduledCall.updateOne(
+      { _id: callId },
+      {
+        $setOnInsert: {
+          callLogId: callId,
+          workflowId: callWorkflowId(callId),
+          phoneNumber: call.phoneNumber,
+          phoneLast4: lastFourDigits(call.phoneNumber),
+          agentId: call.agentId,
+          scheduledFor: new Date(call.scheduledFor ?? effectiveAt),
+          effectiveAt: new Date(effectiveAt),
+          timezone: call.callingWindow.timezone,
+          respectBusinessHours,
+          businessHours: call.callingWindow.business ?? null,
+          priority: call.priority,
+          retryPolicy: call.retryPolicy ?? null,
+          status: 'pending',
+          metadata: call.metadata,
+        },
+      },
+      { upsert: true },
+    ),
+  );
 }
 
 /**

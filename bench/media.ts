@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   const exotel = createExotelSimulator({ logger: quietLogger, accountSid: account, rateLimitPerMinute: 0, queuedMs: 200, ringMs: 500 });
   await Promise.all([deepgram.start(0), openai.start(0), exotel.start(0)]);
   const config: Config = parseConfig({
+    LEGAL_CALLING_WINDOW_START: '00:00',
+    LEGAL_CALLING_WINDOW_END: '24:00',
     TEMPORAL_ADDRESS: infra.temporalAddress,
     MONGODB_URI: infra.mongoUri,
     PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,

@@ -98,6 +98,8 @@ async function run(name: string, calls: number, deps: { infra: BenchInfra; limit
   await sim.start(0);
   const apiPort = await freePort();
   const config: Config = parseConfig({
+    LEGAL_CALLING_WINDOW_START: '00:00',
+    LEGAL_CALLING_WINDOW_END: '24:00',
     TEMPORAL_ADDRESS: infra.temporalAddress,
     MONGODB_URI: infra.mongoUri,
     PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,

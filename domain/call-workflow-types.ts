@@ -1,4 +1,5 @@
 import type { CallTimings } from './call-timings';
+import type { CallWindowSettings } from './call-windows';
 import type { AttemptOutcome, ExotelTerminalStatus, MediaOutcome } from './call-outcome';
 import type { CallPhase, CallStatus } from './call-status';
 import type { FailureReason, RecordedFailureReason } from './failure-reason';
@@ -29,6 +30,12 @@ export interface CallWorkflowInput {
   exotelTaskQueue?: string;
   /** Shorter waits for tests; production uses the defaults. */
   timings?: Partial<CallTimings>;
+  /** When set, the first dial and every retry start only inside these windows (absent in calls started before windows existed). */
+  callingWindow?: CallWindowSettings;
+  /** Look the number up in Exotel's DND registry before the first dial. */
+  dndCheck?: boolean;
+  /** Synthesize the agent's greeting this long before a scheduled first dial, so the call opens on a cache hit. */
+  prewarmLeadMs?: number;
 }
 
 /** An Exotel status callback, routed to the attempt named in its callback URL. */
@@ -91,7 +98,7 @@ export interface AttemptView {
 }
 
 /** Why a call that is not dialing is waiting. */
-export type WaitReason = 'line_busy' | 'circuit_open' | 'scheduled' | 'retry_backoff';
+export type WaitReason = 'line_busy' | 'circuit_open' | 'scheduled' | 'calling_window' | 'retry_backoff';
 
 /** The `status` query: everything ops need to see about one call. */
 export interface CallWorkflowStatus {
@@ -121,5 +128,11 @@ export interface RescheduleRequest {
 }
 
 export interface RescheduleResult {
+  /** The requested time moved into the call's calling windows. */
   effectiveAt: string;
+  moved: boolean;
 }
+
+/** Why an update was refused: the API turns these into 409/400 answers. */
+export const RESCHEDULE_REFUSALS = ['CALL_NOT_RESCHEDULABLE', 'RESCHEDULE_IN_PAST', 'INVALID_RESCHEDULE_TIME', 'NO_CALLABLE_TIME'] as const;
+export type RescheduleRefusal = (typeof RESCHEDULE_REFUSALS)[number];

@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
 /**
@@ -8,6 +9,9 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const url = z.url();
+/** A wall-clock time; `24:00` closes a window at midnight. Seconds are optional (tests use them). */
+const timeOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?|24:00)$/, 'must be HH:mm or HH:mm:ss');
+const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Asia/Kolkata');
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -73,6 +77,21 @@ export const configShape = {
   MEDIA_TOKEN_TTL_SEC: positiveInt.default(900),
 
   DEFAULT_COUNTRY: z.string().length(2).default('IN'),
+
+  /** Calls start only inside this daily window of the callee's time zone (TRAI: 09:00–21:00). No request overrides it. */
+  LEGAL_CALLING_WINDOW_START: timeOfDay.default('09:00'),
+  LEGAL_CALLING_WINDOW_END: timeOfDay.default('21:00'),
+  /** The callee's time zone when a request names none. */
+  DEFAULT_CALLEE_TIMEZONE: timeZone.default('Asia/Kolkata'),
+  /** Retries whose policy sets `avoidPeakHours` do not land in this daily window (callee's time zone). */
+  PEAK_HOURS_START: timeOfDay.default('10:00'),
+  PEAK_HOURS_END: timeOfDay.default('13:00'),
+  /** Ask Exotel's number-metadata API before dialing and never dial a DND-registered number. */
+  DND_CHECK_ENABLED: booleanFlag.default(false),
+  /** How long one DND answer is reused for the same number. */
+  DND_CACHE_TTL_SEC: positiveInt.default(86_400),
+  /** Seconds before a scheduled call or series occurrence at which its greeting is synthesized into the cache. */
+  PREWARM_LEAD_SEC: positiveInt.default(30),
   METRICS_ENABLED: booleanFlag.default(true),
 } as const;
 
@@ -115,6 +134,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const config = result.data;
   if (config.EXOTEL_MODE === 'flow' && !config.EXOTEL_FLOW_URL) {
     throw new ConfigError([{ variable: 'EXOTEL_FLOW_URL', message: 'is required when EXOTEL_MODE=flow' }]);
+  }
+  if (config.LEGAL_CALLING_WINDOW_START >= config.LEGAL_CALLING_WINDOW_END) {
+    throw new ConfigError([{ variable: 'LEGAL_CALLING_WINDOW_START', message: 'must be before LEGAL_CALLING_WINDOW_END' }]);
+  }
+  if (config.PEAK_HOURS_START >= config.PEAK_HOURS_END) {
+    throw new ConfigError([{ variable: 'PEAK_HOURS_START', message: 'must be before PEAK_HOURS_END' }]);
   }
   if (config.NODE_ENV === 'production') {
     const weak = SECRET_KEYS.filter((key) => config[key] === DEV_SECRET);

@@ -44,6 +44,8 @@ export interface RetryPolicyOverride {
   maxDelayMs?: number;
   jitter?: number;
   maxTotalAttempts?: number;
+  /** Retries do not land in the account's peak hours (PEAK_HOURS_START–END in the callee's zone); they move to its end. */
+  avoidPeakHours?: boolean;
 }
 
 export function resolveRetryPolicy(override?: RetryPolicyOverride, base: RetryPolicy = DEFAULT_RETRY_POLICY): RetryPolicy {

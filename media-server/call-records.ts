@@ -16,12 +16,21 @@ export interface TranscriptTurn {
   interrupted: boolean;
 }
 
+/** How the call's greeting went out: from the cache (made by a prewarm or left by an earlier call) or synthesized. */
+export interface GreetingPlayback {
+  cacheHit: boolean;
+  prewarmed: boolean;
+  /** From the greeting being asked for to its first audio leaving for Exotel; absent when none left. */
+  firstFrameMs?: number;
+}
+
 /** The media server's reads and writes of the CallLog collection. */
 export interface CallRecords {
   loadAttempt(callLogId: string): Promise<AttemptRecord | undefined>;
   /** Appends one transcript turn; writing the same turn number again changes nothing. */
   appendTurn(callLogId: string, turn: TranscriptTurn): Promise<void>;
   saveLatency(callLogId: string, latency: TurnLatency[]): Promise<void>;
+  saveGreeting(callLogId: string, greeting: GreetingPlayback): Promise<void>;
 }
 
 export const databaseCallRecords: CallRecords = {
@@ -37,5 +46,8 @@ export const databaseCallRecords: CallRecords = {
   },
   async saveLatency(callLogId, latency) {
     await CallLog.updateOne({ _id: callLogId }, { $set: { latency } });
+  },
+  async saveGreeting(callLogId, greeting) {
+    await CallLog.updateOne({ _id: callLogId }, { $set: { greeting } });
   },
 };

@@ -14,7 +14,7 @@ import type { Logger } from '../lib/logger';
 import type { AgentProfile, PhraseKind } from './agent-profile';
 import type { GreetingCache } from './greeting-cache';
 import type { MediaMetrics } from './metrics';
-import { PhrasePlayer } from './phrase-player';
+import { PhrasePlayer, type SaidPhrase } from './phrase-player';
 import { BotReply } from './pipeline/bot-reply';
 import { InboundAudioClock } from './pipeline/inbound-audio-clock';
 import type { LanguageModel } from './pipeline/llm';
@@ -119,6 +119,8 @@ export class Conversation {
   private botQuietSince = Number.POSITIVE_INFINITY;
   private ending: EndReason | undefined;
   private awaitingBeep = false;
+  /** The greeting's cache result and when it was asked for, recorded once it has played. */
+  private greeting: { said: SaidPhrase; askedAt: number } | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private finished = false;
 
@@ -153,7 +155,10 @@ export class Conversation {
 
   /** Greets at once (the first audio leaves before this returns when the greeting is cached), then listens. */
   start(): void {
-    if (!this.sayPhrase('greeting')) this.botStoppedTalking(this.now());
+    const askedAt = this.now();
+    const said = this.phrases.say('greeting', () => this.startUtterance({ kind: 'phrase', phrase: 'greeting' }));
+    if (said) this.greeting = { said, askedAt };
+    else this.botStoppedTalking(askedAt);
     this.after(this.deps.agent.maxCallDurationSec * 1000, () => this.end('max_duration'));
     void this.openStt();
   }
@@ -337,7 +342,7 @@ export class Conversation {
 
   /** The phrase's text, or undefined when the agent has none (nothing is said). */
   private sayPhrase(phrase: PhraseKind): string | undefined {
-    return this.phrases.say(phrase, () => this.startUtterance({ kind: 'phrase', phrase }));
+    return this.phrases.say(phrase, () => this.startUtterance({ kind: 'phrase', phrase }))?.text;
   }
 
   /** Every utterance ends here, played to its last mark or interrupted, synchronously. */
@@ -396,6 +401,7 @@ export class Conversation {
       ? transcript.add({ speaker: 'bot', text, startedAt: new Date(result.firstChunkAt ?? result.endedAt), endedAt: new Date(result.endedAt), interrupted: result.interrupted })
       : undefined;
     if (text) this.history.addBot(text);
+    if (role.kind === 'phrase' && role.phrase === 'greeting') this.recordGreeting(result);
     if (role.kind !== 'reply') return;
     if (role.reply.failed) this.deps.metrics.providerError('llm');
     const heard = this.replyTurns.get(role.reply);
@@ -407,6 +413,17 @@ export class Conversation {
     });
     this.deps.metrics.turnLatency({ turn: turn ?? 0, ...figures });
     if (turn !== undefined) transcript.addLatency({ turn, ...figures });
+  }
+
+  private recordGreeting(result: UtteranceResult): void {
+    if (!this.greeting) return;
+    const { said, askedAt } = this.greeting;
+    this.greeting = undefined;
+    this.deps.transcript.recordGreeting({
+      cacheHit: said.cacheHit,
+      prewarmed: said.prewarmed,
+      ...(result.firstChunkAt !== undefined && { firstFrameMs: Math.max(0, result.firstChunkAt - askedAt) }),
+    });
   }
 
   private promptSilentCaller(): void {

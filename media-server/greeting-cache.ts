@@ -11,6 +11,21 @@ export interface SpokenSegment {
   pcm: Buffer;
 }
 
+/** A lookup's answer; `prewarmed` says the entry was made by `prewarm`, not kept after a call synthesized it. */
+export type PhraseLookup = { hit: false } | { hit: true; prewarmed: boolean; segments: SpokenSegment[] };
+
+export interface LookupCounts {
+  hits: number;
+  misses: number;
+  /** Hits on entries made by `prewarm` (also counted in `hits`). */
+  prewarmedHits: number;
+}
+
+interface Entry {
+  segments: SpokenSegment[];
+  prewarmed: boolean;
+}
+
 export interface GreetingCacheOptions {
   maxEntries: number;
   tts: TextToSpeech;
@@ -28,8 +43,9 @@ const PHRASES: PhraseKind[] = ['greeting', 'no_response', 'goodbye', 'voicemail'
  * used entries go first once `maxEntries` is reached.
  */
 export class GreetingCache {
-  private readonly entries = new Map<string, SpokenSegment[]>();
+  private readonly entries = new Map<string, Entry>();
   private readonly warming = new Map<string, Promise<void>>();
+  private readonly counts = new Map<PhraseKind, LookupCounts>();
 
   constructor(private readonly options: GreetingCacheOptions) {}
 
@@ -37,24 +53,24 @@ export class GreetingCache {
     return this.entries.size;
   }
 
-  lookup(kind: PhraseKind, agent: AgentProfile, sampleRate: number, text: string): SpokenSegment[] | undefined {
-    const key = cacheKey(agent, sampleRate, text);
-    const segments = this.entries.get(key);
-    this.options.metrics.phraseCache(kind, segments !== undefined);
-    if (!segments) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, segments);
-    return segments;
+  /** Lookups since start, by phrase; phrases never looked up are absent. */
+  get lookups(): Partial<Record<PhraseKind, LookupCounts>> {
+    return Object.fromEntries([...this.counts].map(([kind, counts]) => [kind, { ...counts }]));
   }
 
-  store(agent: AgentProfile, sampleRate: number, text: string, segments: SpokenSegment[]): void {
+  lookup(kind: PhraseKind, agent: AgentProfile, sampleRate: number, text: string): PhraseLookup {
     const key = cacheKey(agent, sampleRate, text);
+    const entry = this.entries.get(key);
+    this.count(kind, entry);
+    if (!entry) return { hit: false };
     this.entries.delete(key);
-    this.entries.set(key, segments);
-    while (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    this.entries.set(key, entry);
+    return { hit: true, prewarmed: entry.prewarmed, segments: entry.segments };
+  }
+
+  /** Keeps a phrase a call has just synthesized whole. */
+  store(agent: AgentProfile, sampleRate: number, text: string, segments: SpokenSegment[]): void {
+    this.put(cacheKey(agent, sampleRate, text), { segments, prewarmed: false });
   }
 
   /**
@@ -75,7 +91,7 @@ export class GreetingCache {
       await inFlight;
       return false;
     }
-    const work = this.synthesize(agent, sampleRate, text).then((segments) => this.store(agent, sampleRate, text, segments));
+    const work = this.synthesize(agent, sampleRate, text).then((segments) => this.put(key, { segments, prewarmed: true }));
     this.warming.set(key, work);
     try {
       await work;
@@ -83,6 +99,24 @@ export class GreetingCache {
     } finally {
       this.warming.delete(key);
     }
+  }
+
+  private put(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+
+  private count(kind: PhraseKind, entry: Entry | undefined): void {
+    const counts = this.counts.get(kind) ?? { hits: 0, misses: 0, prewarmedHits: 0 };
+    if (entry) counts.hits += 1;
+    else counts.misses += 1;
+    if (entry?.prewarmed) counts.prewarmedHits += 1;
+    this.counts.set(kind, counts);
+    this.options.metrics.phraseCache(kind, entry === undefined ? 'miss' : entry.prewarmed ? 'prewarmed_hit' : 'hit');
   }
 
   private async synthesize(agent: AgentProfile, sampleRate: number, text: string): Promise<SpokenSegment[]> {

@@ -12,8 +12,11 @@ export interface MediaMetrics {
   bargeIn(): void;
   providerError(provider: 'stt' | 'llm' | 'tts'): void;
   turnLatency(latency: TurnLatency): void;
-  phraseCache(kind: PhraseKind, hit: boolean): void;
+  phraseCache(kind: PhraseKind, result: PhraseCacheResult): void;
 }
+
+/** A prewarmed hit is a hit on an entry `POST /greetings/prewarm` made, not one a previous call left. */
+export type PhraseCacheResult = 'hit' | 'prewarmed_hit' | 'miss';
 
 /** From 50 ms to 5 s: the range a voice turn lives in. */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5];
@@ -33,6 +36,13 @@ export function createMediaMetrics(registry: Registry): MediaMetrics {
     registers: [registry],
   });
   const cache = new Counter({ name: 'ringline_media_greeting_cache_lookups_total', help: 'Synthesized phrase cache lookups, by phrase and result', labelNames: ['phrase', 'result'], registers: [registry] });
+  // Separate from the lookups' `result` label so that `hit` keeps counting every hit.
+  const prewarmedHits = new Counter({
+    name: 'ringline_media_greeting_cache_prewarmed_hits_total',
+    help: 'Synthesized phrase cache hits on entries made by a prewarm request, by phrase',
+    labelNames: ['phrase'],
+    registers: [registry],
+  });
   let hits = 0;
   let lookups = 0;
   new Gauge({
@@ -63,8 +73,10 @@ export function createMediaMetrics(registry: Registry): MediaMetrics {
       observe('tts_first_byte', turn.ttsFirstByteMs);
       observe('voice_to_voice', turn.voiceToVoiceMs);
     },
-    phraseCache: (kind, hit) => {
+    phraseCache: (kind, result) => {
+      const hit = result !== 'miss';
       cache.inc({ phrase: kind, result: hit ? 'hit' : 'miss' });
+      if (result === 'prewarmed_hit') prewarmedHits.inc({ phrase: kind });
       if (kind !== 'greeting') return;
       lookups += 1;
       if (hit) hits += 1;

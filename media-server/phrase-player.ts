@@ -18,6 +18,13 @@ export interface PhrasePlayerDeps {
   sampleRate: number;
 }
 
+export interface SaidPhrase {
+  text: string;
+  /** Played from the cache, with no synthesis request; `prewarmed` when a prewarm request put it there. */
+  cacheHit: boolean;
+  prewarmed: boolean;
+}
+
 /**
  * Speaks the agent's fixed phrases on one call: straight from the cache when it has them (no
  * synthesis request, audio out at once), otherwise synthesized sentence by sentence as it plays and
@@ -26,21 +33,21 @@ export interface PhrasePlayerDeps {
 export class PhrasePlayer {
   constructor(private readonly deps: PhrasePlayerDeps) {}
 
-  /** Speaks the phrase in an utterance from `start`; returns its text, or undefined (nothing started) when the agent has no such phrase. */
-  say(kind: PhraseKind, start: () => Utterance): string | undefined {
+  /** Speaks the phrase in an utterance from `start`; undefined (nothing started) when the agent has no such phrase. */
+  say(kind: PhraseKind, start: () => Utterance): SaidPhrase | undefined {
     const { agent, cache, sampleRate } = this.deps;
     const text = renderPhrase(agent, kind, this.deps.metadata);
     if (text === '') return undefined;
     const cached = cache.lookup(kind, agent, sampleRate, text);
     const utterance = start();
-    if (cached) {
-      for (const segment of cached) {
+    if (cached.hit) {
+      for (const segment of cached.segments) {
         const writer = utterance.addSentence(segment.text);
         writer.write(segment.pcm);
         writer.end();
       }
       utterance.close();
-      return text;
+      return { text, cacheHit: true, prewarmed: cached.prewarmed };
     }
     const sentences = splitSentences(text);
     const queue = new SynthesisQueue(this.deps.synthesizer, this.deps.signal, this.deps.logger);
@@ -49,6 +56,6 @@ export class PhrasePlayer {
     void playSynthesized(queue, utterance).then(({ segments }) => {
       if (segments.length === sentences.length) cache.store(agent, sampleRate, text, segments);
     });
-    return text;
+    return { text, cacheHit: false, prewarmed: false };
   }
 }

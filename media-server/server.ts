@@ -48,7 +48,7 @@ const FINAL_REPORT_MS = 5_000;
 /**
  * The media server's network face: Exotel's Voicebot WebSocket (`/ws/exotel/voice/:callId/:attempt`,
  * refused unless its token verifies), the workflow's signed control endpoint, greeting prewarming,
- * health and metrics.
+ * health, stats and metrics.
  */
 export function createMediaServer(deps: MediaServerDeps): MediaServer {
   const log = deps.logger;
@@ -65,6 +65,9 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
       checks: { database: database ? 'up' : 'down', temporal: temporal ? 'up' : 'down' },
       sessions: sessions.size,
     });
+  });
+  app.get('/stats', (_req, res) => {
+    res.json({ sessions: sessions.size, greetingCache: { entries: deps.cache.size, lookups: deps.cache.lookups } });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());

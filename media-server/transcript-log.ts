@@ -1,6 +1,6 @@
 import type { TurnLatency } from '../domain/call-workflow-types';
 import type { Logger } from '../lib/logger';
-import type { CallRecords, TranscriptTurn } from './call-records';
+import type { CallRecords, GreetingPlayback, TranscriptTurn } from './call-records';
 
 /** A write that fails is tried again this many times, then given up: the call itself goes on. */
 const WRITE_ATTEMPTS = 3;
@@ -36,6 +36,10 @@ export class TranscriptLog {
     const turn: TranscriptTurn = { turn: this.count, ...entry };
     this.write('transcript turn', () => this.records.appendTurn(this.callLogId, turn));
     return turn.turn;
+  }
+
+  recordGreeting(greeting: GreetingPlayback): void {
+    this.write('greeting playback', () => this.records.saveGreeting(this.callLogId, greeting));
   }
 
   addLatency(figures: TurnLatency): void {

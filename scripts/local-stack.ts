@@ -32,8 +32,21 @@ function hostPort(address: string): { host: string; port: number } {
   return { host: host ?? '127.0.0.1', port: Number(port) };
 }
 
+/**
+ * The simulator rings nobody, so the local stack opens the legal calling window to the whole day and
+ * the demo works at any hour. Against a real Exotel account (EXOTEL_BASE_URL set) the window stays as
+ * configured, 09:00–21:00 by default.
+ */
+function openCallingWindowForSimulator(): void {
+  if (process.env.EXOTEL_BASE_URL || process.env.LEGAL_CALLING_WINDOW_START || process.env.LEGAL_CALLING_WINDOW_END) return;
+  process.env.LEGAL_CALLING_WINDOW_START = '00:00';
+  process.env.LEGAL_CALLING_WINDOW_END = '24:00';
+  say('Exotel simulator in use: legal calling window opened to 00:00–24:00 (set LEGAL_CALLING_WINDOW_START/END to change)');
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  openCallingWindowForSimulator();
   const config = loadConfig();
   const infra: ManagedProcess[] = [];
   const apps: ManagedProcess[] = [];

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { ExotelApi } from '../activities/exotel-api';
 import { createExotelActivities } from '../activities/exotel';
+import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { installTemporalRuntime } from './temporal-runtime';
@@ -8,12 +9,14 @@ import { installTemporalRuntime } from './temporal-runtime';
 /**
  * The Exotel worker (queue `ringline-exotel`): only Exotel API calls. Its activity rate is capped by
  * the Temporal server across every worker on the queue, which is how the account's 200 requests per
- * minute (dialing and call-details polling together) is kept without a per-process limiter.
+ * minute (dialing, call-details polling and DND lookups together) is kept without a per-process
+ * limiter. It reads the database only for the DND answer cache.
  */
 async function main(): Promise<void> {
   const config = getConfigOrExit();
   const logger = createLogger('worker-exotel', { level: config.LOG_LEVEL });
   installTemporalRuntime(logger);
+  await connectDatabase(config.MONGODB_URI, logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const api = new ExotelApi({
     baseUrl: config.EXOTEL_BASE_URL,
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
     'Exotel worker started',
   );
   await worker.run();
-  await connection.close();
+  await Promise.all([connection.close(), disconnectDatabase()]);
   logger.info('Exotel worker stopped');
 }
 

@@ -1,8 +1,10 @@
 import {
   ActivityFailure,
+  ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -10,10 +12,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ExotelActivities } from '../activities/exotel';
+import type { GreetingPrewarmActivities } from '../activities/greeting-prewarm';
 import type { LineGateActivities } from '../activities/line-gate';
 import type { MediaControlActivities } from '../activities/media-control';
 import type { RecordActivities } from '../activities/records';
+import type { ScheduleRecordActivities } from '../activities/schedule-records';
 import type { AttemptRecord } from '../domain/attempt-record';
+import { nextCallableTime, type CallingWindows } from '../domain/calling-window';
+import { firstDialWindows, retryWindows } from '../domain/call-windows';
 import { attemptCallLogId } from '../domain/call-ids';
 import { classifyAttempt, isExotelTerminalStatus, type AttemptOutcome, type ExotelTerminalStatus, type MediaOutcome } from '../domain/call-outcome';
 import type { CallStatus } from '../domain/call-status';
@@ -32,6 +38,7 @@ import type { FailureReason, RecordedFailureReason } from '../domain/failure-rea
 import { DEFAULT_CALL_TIMINGS, type CallTimings } from '../domain/call-timings';
 import { decideRetry, resolveRetryPolicy } from '../domain/retry-policy';
 import { callSearchAttributes } from '../domain/call-search-attributes';
+import { scheduleStatusOf } from '../domain/schedule-records';
 import {
   callStatusQuery,
   cancelSignal,
@@ -57,6 +64,12 @@ import {
 const DEFAULT_RING_TIMEOUT_SEC = 30;
 
 /**
+ * Calling windows, schedule records, DND checks and greeting prewarming came after calls were already
+ * running: executions started before them replay without these steps.
+ */
+export const SCHEDULING_PATCH = 'calling-windows-and-schedules';
+
+/**
  * Database writes are short and idempotent: local activities run them in the workflow's own worker
  * without a task-queue round trip, which keeps a call's history and latency small.
  */
@@ -72,6 +85,15 @@ const mediaControl = proxyActivities<MediaControlActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5, initialInterval: '500 milliseconds' },
 });
+const scheduleRecords = proxyLocalActivities<ScheduleRecordActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+/** A greeting that is not warm in time only costs the call a cache miss, so it is tried briefly. */
+const prewarming = proxyActivities<GreetingPrewarmActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '1 second' },
+});
 
 /** Exotel activities run on their own, rate-limited task queue. */
 function exotelActivities(taskQueue: string) {
@@ -86,7 +108,7 @@ function exotelActivities(taskQueue: string) {
     startToCloseTimeout: '20 seconds',
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', maximumInterval: '30 seconds' },
   });
-  return { dialAttempt: dial.dialAttempt, fetchCallDetails: details.fetchCallDetails };
+  return { dialAttempt: dial.dialAttempt, fetchCallDetails: details.fetchCallDetails, checkDnd: details.checkDnd };
 }
 
 interface AttemptState {
@@ -107,6 +129,8 @@ interface AttemptState {
 }
 
 export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkflowResult> {
+  const scheduling = patched(SCHEDULING_PATCH);
+  const windows = scheduling ? input.callingWindow : undefined;
   const timings: CallTimings = { ...DEFAULT_CALL_TIMINGS, ...input.timings };
   const exotel = exotelActivities(input.exotelTaskQueue ?? 'ringline-exotel');
   const policy = resolveRetryPolicy(input.retryPolicy);
@@ -224,19 +248,32 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     if (phase === 'waiting_for_line') waitReason = delay.reason;
   });
 
+  /** Where a requested time lands once the call's windows apply (retries also keep out of peak hours). */
+  const placeInWindows = (at: number, forRetry: boolean) => {
+    if (!windows) return { ok: true as const, at, moved: false };
+    const applicable: CallingWindows = forRetry ? retryWindows(windows) : firstDialWindows(windows);
+    return nextCallableTime(at, applicable);
+  };
+
   setHandler(
     rescheduleUpdate,
     ({ at }) => {
-      nextAttemptAt = Date.parse(at);
+      const placed = placeInWindows(Date.parse(at), phase === 'retry_scheduled');
+      nextAttemptAt = placed.ok ? placed.at : Date.parse(at);
       retryNowRequested = false;
-      return { effectiveAt: new Date(nextAttemptAt).toISOString() };
+      return { effectiveAt: new Date(nextAttemptAt).toISOString(), moved: placed.ok && placed.moved };
     },
     {
       validator: ({ at }) => {
         if (phase !== 'scheduled' && phase !== 'retry_scheduled') {
-          throw new Error(`cannot reschedule a call that is ${phase}`);
+          throw refusal('CALL_NOT_RESCHEDULABLE', `cannot reschedule a call that is ${phase}`);
         }
-        if (!Number.isFinite(Date.parse(at))) throw new Error('at must be an ISO date-time');
+        const requested = Date.parse(at);
+        if (!Number.isFinite(requested)) throw refusal('INVALID_RESCHEDULE_TIME', 'at must be an ISO date-time');
+        if (!scheduling) return;
+        if (requested < Date.now()) throw refusal('RESCHEDULE_IN_PAST', 'at must not be in the past');
+        const placed = placeInWindows(requested, phase === 'retry_scheduled');
+        if (!placed.ok) throw refusal('NO_CALLABLE_TIME', placed.message);
       },
     },
   );
@@ -273,21 +310,51 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     waitReason = null;
     setPhase(status, current()?.number ?? 0);
     await records.recordCallOutcome({ callId: input.callId, status, failureReason: reason, attempts: attempts.length });
+    if (scheduling && input.scheduledCallId) {
+      await scheduleRecords.recordScheduleStatus({
+        scheduledCallId: input.scheduledCallId,
+        status: scheduleStatusOf(status),
+        finalStatus: status,
+        finalFailureReason: reason,
+      });
+    }
     return { callId: input.callId, status, failureReason: reason, attempts: attempts.length };
   };
 
   // --- waiting until the first dial time ----------------------------------------------------------
-  if (nextAttemptAt !== null && nextAttemptAt > Date.now()) {
-    waitReason = 'scheduled';
-    setPhase('scheduled', 1);
-    while (!cancelRequested && !retryNowRequested && nextAttemptAt !== null && nextAttemptAt > Date.now()) {
-      const target: number = nextAttemptAt;
-      await condition(() => cancelRequested || retryNowRequested || nextAttemptAt !== target, target - Date.now());
+  if (windows) {
+    const placed = placeInWindows(nextAttemptAt ?? Date.now(), false);
+    if (!placed.ok) {
+      // The API refuses such windows; a workflow started some other way ends loudly instead of waiting forever.
+      log.error('the call has no time inside its calling windows', { message: placed.message });
+      attempts.push(newAttempt(1));
+      await record(current(), { status: 'failed', failureReason: 'configuration_error' });
+      return finish('failed', 'configuration_error');
     }
+    if (placed.at > Date.now()) nextAttemptAt = placed.at;
+  }
+  if (nextAttemptAt !== null && nextAttemptAt > Date.now()) {
+    waitReason = input.scheduledFor ? 'scheduled' : 'calling_window';
+    setPhase('scheduled', 1);
+    await waitForDialTime(false);
     if (cancelRequested) {
       attempts.push(newAttempt(1));
       await record(current(), { status: 'cancelled', failureReason: 'cancelled' });
       return finish('cancelled', 'cancelled');
+    }
+  }
+  if (scheduling && input.scheduledCallId) {
+    await scheduleRecords.recordScheduleStatus({ scheduledCallId: input.scheduledCallId, status: 'processing' });
+  }
+  if (scheduling && input.dndCheck) {
+    const blocked = await dndBlocked();
+    if (blocked) {
+      attempts.push(newAttempt(1));
+      const outcome: AttemptOutcome = { status: 'failed', failureReason: blocked };
+      current().outcome = outcome;
+      lastOutcome = outcome;
+      await record(current(), { status: 'failed', failureReason: blocked, timings: { endedAt: nowIso() } });
+      return finish('failed', blocked);
     }
   }
 
@@ -347,6 +414,8 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
 
     retriesByReason[reason] = decision.retryNumber;
     nextAttemptAt = Date.now() + decision.delayMs;
+    const placed = placeInWindows(nextAttemptAt, true);
+    if (placed.ok) nextAttemptAt = placed.at;
     waitReason = 'retry_backoff';
     setPhase('retry_scheduled', attempt.number);
     const retryKey = { originalCallLogId: input.callId, attemptNumber: attempt.number + 1 };
@@ -357,15 +426,84 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       delayMs: decision.delayMs,
       scheduledFor: new Date(nextAttemptAt).toISOString(),
     });
-    while (!cancelRequested && !retryNowRequested && nextAttemptAt !== null && nextAttemptAt > Date.now()) {
-      const target: number = nextAttemptAt;
-      await condition(() => cancelRequested || retryNowRequested || nextAttemptAt !== target, target - Date.now());
-    }
+    await waitForDialTime(true);
     if (cancelRequested) {
       await records.recordRetryStatus({ ...retryKey, status: 'cancelled', at: nowIso() });
       return finish('cancelled', 'cancelled');
     }
     await records.recordRetryStatus({ ...retryKey, status: 'dialed', at: nowIso() });
+  }
+
+  // --- waiting -------------------------------------------------------------------------------------
+  /**
+   * Sleeps until `nextAttemptAt`, which a reschedule may move; a cancel or retry-now ends the wait.
+   * Before a scheduled first dial the greeting is warmed once, `prewarmLeadMs` ahead.
+   */
+  async function waitForDialTime(forRetry: boolean): Promise<void> {
+    let prewarmed = forRetry || !scheduling || !input.prewarmLeadMs;
+    while (!cancelRequested && !retryNowRequested && nextAttemptAt !== null && nextAttemptAt > Date.now()) {
+      const target: number = nextAttemptAt;
+      const prewarmAt = prewarmed ? target : target - (input.prewarmLeadMs ?? 0);
+      if (prewarmAt <= Date.now()) {
+        prewarmed = true;
+        void prewarmGreeting();
+        continue;
+      }
+      const moved = await condition(
+        () => cancelRequested || retryNowRequested || nextAttemptAt !== target,
+        Math.max(1, prewarmAt - Date.now()),
+      );
+      if (moved && nextAttemptAt !== target && nextAttemptAt !== null) await rescheduled(forRetry);
+    }
+  }
+
+  async function rescheduled(forRetry: boolean): Promise<void> {
+    setPhase(phase, Math.max(1, current()?.number ?? 1));
+    if (!scheduling || nextAttemptAt === null) return;
+    const effectiveAt = new Date(nextAttemptAt).toISOString();
+    if (forRetry) {
+      const last = current();
+      if (last) {
+        await records.recordRetryScheduled({
+          originalCallLogId: input.callId,
+          attemptNumber: last.number + 1,
+          callLogId: attemptCallLogId(input.callId, last.number + 1),
+          reason: last.outcome?.failureReason ?? 'rescheduled',
+          delayMs: Math.max(0, nextAttemptAt - Date.now()),
+          scheduledFor: effectiveAt,
+        });
+      }
+    } else if (input.scheduledCallId) {
+      await scheduleRecords.recordScheduleStatus({ scheduledCallId: input.scheduledCallId, effectiveAt });
+    }
+  }
+
+  /** Runs beside the wait: a slow or failed synthesis must never delay the dial. */
+  async function prewarmGreeting(): Promise<void> {
+    try {
+      await prewarming.prewarmGreeting({ agentId: input.agentId, metadata: input.metadata ?? {} });
+      if (input.scheduledCallId) {
+        await scheduleRecords.recordScheduleStatus({ scheduledCallId: input.scheduledCallId, prewarmedAt: nowIso() });
+      }
+    } catch (err) {
+      log.warn('greeting prewarm failed; the call will synthesize it live', { error: String(err) });
+    }
+  }
+
+  /**
+   * The DND registry answer for this number; null = dial. An unanswerable lookup dials anyway: Exotel
+   * itself refuses DND numbers for non-transactional traffic, so the lookup only saves a wasted attempt.
+   */
+  async function dndBlocked(): Promise<FailureReason | null> {
+    try {
+      const answer = await exotel.checkDnd(input.phoneNumber);
+      return answer.dnd ? 'dnd_blocked' : null;
+    } catch (err) {
+      const cause = err instanceof ActivityFailure ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.type === 'InvalidNumber') return 'invalid_number';
+      log.warn('DND lookup failed; dialing without it', { error: String(err) });
+      return null;
+    }
   }
 
   // --- one attempt ----------------------------------------------------------------------------------
@@ -552,6 +690,10 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       log.warn('media server did not take the hang-up; Exotel TimeLimit remains the backstop', { error: String(err) });
     }
   }
+}
+
+function refusal(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
 function newAttempt(number: number): AttemptState {

@@ -1,3 +1,4 @@
 /** Every workflow the `ringline` worker runs; the worker bundles this module for its sandbox. */
 export { callWorkflow } from './call';
 export { lineGateWorkflow } from './line-gate';
+export { recurrenceWorkflow } from './recurrence';

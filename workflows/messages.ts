@@ -8,6 +8,7 @@ import type {
   RescheduleRequest,
   RescheduleResult,
 } from '../domain/call-workflow-types';
+import type { SeriesStatusView } from '../domain/series-types';
 import type { DialReport, LineDelayed, LineGateStatus, LineGrant, LineRelease, LineRequest } from '../domain/line-gate-types';
 
 /** Signals, queries and updates: the contract between workflows, the API and the media server. */
@@ -28,5 +29,12 @@ export const releaseLineSignal = defineSignal<[LineRelease]>('releaseLine');
 export const dialReportSignal = defineSignal<[DialReport]>('dialReport');
 export const lineGateStatusQuery = defineQuery<LineGateStatus>('gateStatus');
 
+export const pauseSeriesUpdate = defineUpdate<SeriesStatusView>('pause');
+export const resumeSeriesUpdate = defineUpdate<SeriesStatusView>('resume');
+export const skipNextOccurrenceUpdate = defineUpdate<SeriesStatusView>('skipNext');
+export const cancelSeriesUpdate = defineUpdate<SeriesStatusView>('cancelSeries');
+export const seriesStatusQuery = defineQuery<SeriesStatusView>('seriesStatus');
+
+export const seriesWorkflowId = (seriesId: string): string => `series-${seriesId}`;
 export const callWorkflowId = (callId: string): string => `call-${callId}`;
 export const lineGateWorkflowId = (account: string): string => `line-gate-${account}`;

@@ -29,6 +29,17 @@ const turnLatencySchema = new Schema(
   { _id: false },
 );
 
+/** Written by the media server once the greeting has played; absent on attempts that never greeted. */
+const greetingPlaybackSchema = new Schema(
+  {
+    cacheHit: { type: Boolean, required: true },
+    /** The cached audio was made by a prewarm request before the call, not left by an earlier call. */
+    prewarmed: { type: Boolean, required: true },
+    firstFrameMs: Number,
+  },
+  { _id: false },
+);
+
 const callLogSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -64,6 +75,7 @@ const callLogSchema = new Schema(
     },
     transcript: { type: [transcriptTurnSchema], default: [] },
     latency: { type: [turnLatencySchema], default: [] },
+    greeting: { type: greetingPlaybackSchema, default: undefined },
     metadata: { type: Schema.Types.Mixed, default: {} },
   },
   { timestamps: true, collection: 'call_logs', minimize: false },

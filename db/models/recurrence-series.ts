@@ -14,10 +14,11 @@ const recurrenceSeriesSchema = new Schema(
     interval: { type: Number, default: 1, min: 1 },
     daysOfWeek: { type: [Number], default: [] },
     dayOfMonth: { type: Number, default: null },
-    timeOfDay: { type: String, required: true, match: /^\d{2}:\d{2}$/ },
+    timeOfDay: { type: String, required: true, match: /^\d{2}:\d{2}(:\d{2})?$/ },
     timezone: { type: String, required: true },
-    startDate: { type: Date, required: true },
-    endDate: { type: Date, default: null },
+    /** Local dates in `timezone` (YYYY-MM-DD): a series runs on calendar days, not instants. */
+    startDate: { type: String, required: true, match: /^\d{4}-\d{2}-\d{2}$/ },
+    endDate: { type: String, default: null },
     maxOccurrences: { type: Number, default: null },
     businessHours: { type: businessHoursSchema, default: null },
     callTemplate: {
@@ -27,11 +28,17 @@ const recurrenceSeriesSchema = new Schema(
     },
     status: { type: String, enum: ['active', 'paused', 'cancelled', 'completed'], default: 'active' },
     occurrencesStarted: { type: Number, default: 0 },
+    /** The index (0-based) of the next occurrence the workflow will consider. */
+    nextOccurrenceIndex: { type: Number, default: 0 },
     nextOccurrenceAt: { type: Date, default: null },
+    lastCallId: { type: String, default: null },
     skipped: {
       type: [new Schema({ occurrence: Number, at: Date, reason: String }, { _id: false })],
       default: [],
     },
+    statusReason: { type: String, default: null },
+    /** Fingerprint of the create request: a repeat with the same id or Idempotency-Key must match it. */
+    requestHash: { type: String, default: null },
   },
   { timestamps: true, collection: 'recurrence_series', minimize: false },
 );

@@ -23,6 +23,10 @@ const scheduledCallSchema = new Schema(
       enum: ['pending', 'processing', 'completed', 'cancelled', 'failed'],
       default: 'pending',
     },
+    /** The call's own end (completed, voicemail, failed …) once the schedule has run. */
+    finalStatus: { type: String, default: null },
+    finalFailureReason: { type: String, default: null },
+    prewarmedAt: { type: Date, default: null },
     seriesId: { type: String, default: null },
     occurrence: { type: Number, default: null },
     metadata: { type: Schema.Types.Mixed, default: {} },

@@ -19,4 +19,5 @@ export const retryPolicyOverrideSchema: z.ZodType<RetryPolicyOverride> = z.stric
   maxDelayMs: z.int().min(0).max(WEEK_MS).optional(),
   jitter: z.number().min(0).max(1).optional(),
   maxTotalAttempts: z.int().min(1).max(30).optional(),
+  avoidPeakHours: z.boolean().optional(),
 });

@@ -55,7 +55,14 @@ export async function startApiHarness(
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace });
   const unique = `${label}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const baseEnv = { TEMPORAL_TASK_QUEUE: `api-test-${unique}`, EXOTEL_ACCOUNT_SID: `acct-${unique}`, ...configOverrides };
+  // The legal calling window spans the whole day here, so that results never depend on when the suite runs.
+  const baseEnv = {
+    TEMPORAL_TASK_QUEUE: `api-test-${unique}`,
+    EXOTEL_ACCOUNT_SID: `acct-${unique}`,
+    LEGAL_CALLING_WINDOW_START: '00:00',
+    LEGAL_CALLING_WINDOW_END: '24:00',
+    ...configOverrides,
+  };
   const config = parseConfig(baseEnv);
 
   const stopWorker = options.worker === false ? async () => undefined : await runFixtureWorker(temporalAddress, namespace, config.TEMPORAL_TASK_QUEUE);

@@ -19,8 +19,16 @@ beforeAll(async () => {
     ['agent_b', 'in_progress', null, day(5)],
     ['agent_b', 'cancelled', 'cancelled', day(6)],
   ];
+  // What the media server records once a greeting has played; attempts that never greeted have none.
+  const greetings: Record<number, { cacheHit: boolean; prewarmed: boolean; firstFrameMs?: number }> = {
+    0: { cacheHit: true, prewarmed: true, firstFrameMs: 3 },
+    1: { cacheHit: true, prewarmed: false, firstFrameMs: 4 },
+    4: { cacheHit: false, prewarmed: false, firstFrameMs: 180 },
+    7: { cacheHit: true, prewarmed: true },
+  };
   await CallLog.insertMany(
     rows.map(([agentId, status, failureReason, createdAt], index) => ({
+      ...(greetings[index] && { greeting: greetings[index] }),
       _id: `call_stats_${index}`,
       callId: `call_stats_${index}`,
       attempt: 1,
@@ -73,6 +81,22 @@ describe('GET /api/v1/calls/outbound/stats', () => {
       .get('/api/v1/calls/outbound/stats')
       .query({ agentId: 'agent_a', from: '2026-11-03T00:00:00+05:30' });
     expect(both.body.outcomes).toEqual({ failed: 1, voicemail: 1 });
+  });
+
+  it('reports how greetings went out: cache hits and hits on prewarmed audio, over the same filter', async () => {
+    const all = await request(harness.app).get('/api/v1/calls/outbound/stats');
+    expect(all.body.greetingCache).toEqual({ greetingsPlayed: 4, cacheHits: 3, prewarmedHits: 2, hitRate: 0.75, prewarmedHitRate: 0.5 });
+
+    const byAgent = await request(harness.app).get('/api/v1/calls/outbound/stats?agentId=agent_b');
+    expect(byAgent.body.greetingCache).toEqual({ greetingsPlayed: 1, cacheHits: 1, prewarmedHits: 1, hitRate: 1, prewarmedHitRate: 1 });
+
+    const period = await request(harness.app)
+      .get('/api/v1/calls/outbound/stats')
+      .query({ from: '2026-11-02T00:00:00Z', to: '2026-11-04T23:59:59Z' });
+    expect(period.body.greetingCache).toEqual({ greetingsPlayed: 2, cacheHits: 1, prewarmedHits: 0, hitRate: 0.5, prewarmedHitRate: 0 });
+
+    const none = await request(harness.app).get('/api/v1/calls/outbound/stats?agentId=agent_c');
+    expect(none.body.greetingCache).toEqual({ greetingsPlayed: 0, cacheHits: 0, prewarmedHits: 0, hitRate: 0, prewarmedHitRate: 0 });
   });
 
   it('reports the line gate\'s figures while it runs', async () => {

@@ -88,7 +88,7 @@ const samples = {
     daysOfWeek: [1],
     timeOfDay: '09:00',
     timezone: 'America/New_York',
-    startDate: now,
+    startDate: '2026-11-23',
     maxOccurrences: 10,
   }),
 };

@@ -15,6 +15,7 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import { freePort } from '../../scripts/infra/free-port';
 import { createExotelSimulator, type ExotelSimulator, type ExotelSimulatorOptions } from '../../sim/exotel/simulator';
 import { callWorkflowId } from '../../workflows/messages';
+import { startRealMediaServer, type RealMediaServer } from './real-media-server';
 import { startStandInMediaServer, type StandInBehaviour, type StandInMediaServer } from './stand-in-media-server';
 import { connectToTestTemporal, uniqueName } from './temporal-test-env';
 import { testDatabaseUri, testInfra } from './test-infra';
@@ -41,10 +42,10 @@ export const FAST_SIMULATOR: ExotelSimulatorOptions = {
   rateLimitPerMinute: 0,
 };
 
-export interface CallStack {
+export interface CallStack<Media = StandInMediaServer> {
   config: Config;
   sim: ExotelSimulator;
-  media: StandInMediaServer;
+  media: Media;
   apiUrl: string;
   env: Awaited<ReturnType<typeof connectToTestTemporal>>;
   agentId: string;
@@ -58,17 +59,21 @@ export interface CallStack {
 export interface CallStackOptions {
   label: string;
   simulator?: ExotelSimulatorOptions;
-  media?: StandInBehaviour;
+  /** A stand-in that holds no conversation (default), or the real media server with its providers simulated. */
+  media?: StandInBehaviour | 'real';
   config?: Record<string, string>;
   /** Run the workers in this process (default) or leave that to the test (crash tests). */
   inProcessWorkers?: boolean;
 }
 
 /**
- * Everything a call needs, on loopback: the Exotel simulator, the real API (webhooks), a stand-in
- * media endpoint, the general and Exotel workers, on a task queue and Exotel account of their own.
+ * Everything a call needs, on loopback: the Exotel simulator, the real API (webhooks), a media
+ * endpoint (a stand-in, or the real media server with `media: 'real'`), the general and Exotel
+ * workers, on a task queue and Exotel account of their own.
  */
-export async function startCallStack(options: CallStackOptions): Promise<CallStack> {
+export async function startCallStack(options: CallStackOptions & { media: 'real' }): Promise<CallStack<RealMediaServer>>;
+export async function startCallStack(options: CallStackOptions & { media?: StandInBehaviour }): Promise<CallStack>;
+export async function startCallStack(options: CallStackOptions): Promise<CallStack<StandInMediaServer | RealMediaServer>> {
   const env = await connectToTestTemporal();
   const account = uniqueName(`acct-${options.label}`);
   const sim = createExotelSimulator({
@@ -91,12 +96,19 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     TEMPORAL_EXOTEL_TASK_QUEUE: uniqueName(`rl-exotel-${options.label}`),
     TEMPORAL_GATE_TASK_QUEUE: uniqueName(`rl-gate-${options.label}`),
     LOG_LEVEL: 'silent',
+    // A whole-day legal window keeps results independent of when the suite runs; window tests set their own.
+    LEGAL_CALLING_WINDOW_START: '00:00',
+    LEGAL_CALLING_WINDOW_END: '24:00',
     ...options.config,
   });
-  const media = await startStandInMediaServer(env.client, base.MEDIA_TOKEN_SECRET, options.media ?? { holdMs: 300, outcome: 'completed' });
-  const config: Config = { ...base, PUBLIC_MEDIA_WS_URL: media.wsUrl };
-
   await connectDatabase(mongoUri);
+  const media =
+    options.media === 'real'
+      ? await startRealMediaServer(base, env.client, sim.baseUrl)
+      : await startStandInMediaServer(env.client, base.MEDIA_TOKEN_SECRET, options.media ?? { holdMs: 300, outcome: 'completed' });
+  // Workers reach the real media server's HTTP side (greeting prewarm) where the config says it is.
+  const config: Config = { ...base, PUBLIC_MEDIA_WS_URL: media.wsUrl, ...('baseUrl' in media ? { MEDIA_CONTROL_URL: media.baseUrl } : {}) };
+
   const agentId = `agent_${options.label}`;
   await Agent.updateOne(
     { _id: agentId },

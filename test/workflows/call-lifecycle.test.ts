@@ -216,7 +216,7 @@ describe('callWorkflow', () => {
     const callId = await stack.startCall(number('001'), { retryPolicy: fastRetries('busy', 60_000) });
     await waitForPhase(callId, 'retry_scheduled');
     const at = new Date(Date.now() + 120_000).toISOString();
-    expect(await handle(callId).executeUpdate(rescheduleUpdate, { args: [{ at }] })).toEqual({ effectiveAt: at });
+    expect(await handle(callId).executeUpdate(rescheduleUpdate, { args: [{ at }] })).toEqual({ effectiveAt: at, moved: false });
     expect((await handle(callId).query(callStatusQuery)).nextAttemptAt).toBe(at);
     await handle(callId).signal(cancelSignal, {});
     await result(callId);

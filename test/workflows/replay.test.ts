@@ -6,7 +6,9 @@ import { Worker } from '@temporalio/worker';
 /**
  * Recorded histories of real call workflows, replayed against today's workflow code: a change that
  * would break executions already running (non-determinism) fails here, and must go behind patched().
- * Record new fixtures with `RINGLINE_RECORD_HISTORIES=1 npx jest test/workflows/call-lifecycle`.
+ * Record new fixtures with `RINGLINE_RECORD_HISTORIES=1 npx jest test/workflows/call-lifecycle` (and
+ * test/workflows/scheduled-calls, test/workflows/recurrence); keep the old ones, which stand for
+ * executions started by earlier versions.
  */
 const dir = path.join(__dirname, '../fixtures/histories');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));

@@ -1,0 +1,66 @@
+import { DateTime } from 'luxon';
+import { describeWindowProblem, isValidTimeZone, nextCallableTime, type DailyWindow } from '../domain/calling-window';
+import { firstDialWindows, type CallWindowSettings } from '../domain/call-windows';
+import type { Config } from '../domain/config';
+import type { BusinessHoursRequest } from '../domain/api-schemas/schedules';
+import { ApiError } from './api-error';
+
+export type WindowConfig = Pick<Config, 'LEGAL_CALLING_WINDOW_START' | 'LEGAL_CALLING_WINDOW_END' | 'DEFAULT_CALLEE_TIMEZONE' | 'PEAK_HOURS_START' | 'PEAK_HOURS_END'>;
+
+export interface WindowRequest {
+  timezone?: string;
+  respectBusinessHours?: boolean;
+  businessHours?: BusinessHoursRequest;
+  avoidPeakHours?: boolean;
+}
+
+/**
+ * The windows a call carries: the account's legal window in the callee's zone (always), the request's
+ * business hours (when it asks to respect them) and peak hours for retries (when its policy asks).
+ * Every problem is a 400 with its own code, and nothing is started.
+ */
+export function callWindowSettings(config: WindowConfig, request: WindowRequest): CallWindowSettings {
+  const timezone = requireTimeZone(request.timezone ?? config.DEFAULT_CALLEE_TIMEZONE, 'timezone');
+  let business: DailyWindow | null = null;
+  if (request.respectBusinessHours) {
+    if (!request.businessHours) {
+      throw new ApiError(400, 'BUSINESS_HOURS_REQUIRED', 'respectBusinessHours needs businessHours { start, end, daysOfWeek }');
+    }
+    business = {
+      start: request.businessHours.start,
+      end: request.businessHours.end,
+      timezone: request.businessHours.timezone ?? timezone,
+      daysOfWeek: request.businessHours.daysOfWeek ?? [0, 1, 2, 3, 4, 5, 6],
+    };
+    const problem = describeWindowProblem(business);
+    if (problem) throw new ApiError(400, problem.code, `businessHours.${problem.field}: ${problem.message}`, { field: `businessHours.${problem.field}` });
+  }
+  return {
+    timezone,
+    legal: { start: config.LEGAL_CALLING_WINDOW_START, end: config.LEGAL_CALLING_WINDOW_END },
+    business,
+    peakHours: request.avoidPeakHours ? { start: config.PEAK_HOURS_START, end: config.PEAK_HOURS_END } : null,
+  };
+}
+
+/** Where a first dial at `at` lands; windows that never open together are the caller's mistake. */
+export function placeFirstDial(settings: CallWindowSettings, at: number): { at: number; moved: boolean } {
+  const placed = nextCallableTime(at, firstDialWindows(settings));
+  if (!placed.ok) {
+    throw new ApiError(400, 'NO_CALLABLE_TIME', `${placed.message} (the legal calling window is ${settings.legal.start}–${settings.legal.end} in ${settings.timezone})`);
+  }
+  return placed;
+}
+
+export function requireTimeZone(zone: string, field: string): string {
+  if (!isValidTimeZone(zone)) throw new ApiError(400, 'INVALID_TIMEZONE', `${field} must be an IANA time zone such as Asia/Kolkata`, { field, value: zone });
+  return zone;
+}
+
+/** An ISO date-time with an offset is absolute; without one it is wall-clock time in `timezone`. */
+export function resolveDateTime(text: string, timezone: string, field: string): number {
+  const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(text);
+  const parsed = hasOffset ? DateTime.fromISO(text, { setZone: true }) : DateTime.fromISO(text, { zone: timezone });
+  if (!parsed.isValid) throw new ApiError(400, 'INVALID_DATE_TIME', `${field} is not a valid date-time`, { field, value: text });
+  return parsed.toMillis();
+}
