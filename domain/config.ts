@@ -93,6 +93,27 @@ export const configShape = {
   /** Seconds before a scheduled call or series occurrence at which its greeting is synthesized into the cache. */
   PREWARM_LEAD_SEC: positiveInt.default(30),
   METRICS_ENABLED: booleanFlag.default(true),
+
+  /** A CSV import or bulk request larger than this is refused whole (413), before any call starts. */
+  BULK_MAX_ROWS: positiveInt.default(10_000),
+  BULK_MAX_UPLOAD_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** Per-contact variables (extra CSV columns, bulk `variables`): how many, and how long each value may be. */
+  BULK_MAX_VARIABLES: positiveInt.default(20),
+  BULK_MAX_VARIABLE_CHARS: positiveInt.default(200),
+  /** Campaign defaults when a request sets no throttle. */
+  CAMPAIGN_DEFAULT_MAX_CONCURRENT: positiveInt.default(5),
+  CAMPAIGN_DEFAULT_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /** Calls a campaign workflow starts before it continues as new: bounds its history (about 10 events per call). */
+  CAMPAIGN_CONTACTS_PER_RUN: z.coerce.number().int().min(10).max(2_000).default(200),
+
+  /** Unit prices for the analytics cost estimate, in COST_CURRENCY. Telephony per started minute of a connected call. */
+  COST_CURRENCY: z.string().length(3).default('INR'),
+  COST_TELEPHONY_PER_MINUTE: z.coerce.number().min(0).default(0.6),
+  /** Per call attempt that was dialled, connected or not (Exotel charges unanswered attempts nothing by default). */
+  COST_PER_DIAL_ATTEMPT: z.coerce.number().min(0).default(0),
+  COST_STT_PER_MINUTE: z.coerce.number().min(0).default(0.36),
+  COST_TTS_PER_1K_CHARS: z.coerce.number().min(0).default(1.25),
+  COST_LLM_PER_1K_TOKENS: z.coerce.number().min(0).default(0.05),
 } as const;
 
 export const configSchema = z.object(configShape);
