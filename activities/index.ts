@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../domain/config';
+import { createCampaignCallActivities } from './campaign-calls';
+import { createCampaignRecordActivities } from './campaign-records';
 import { createGreetingPrewarmActivities } from './greeting-prewarm';
 import { createLineGateActivities } from './line-gate';
 import { createMediaControlActivities } from './media-control';
@@ -21,5 +23,7 @@ export function createGeneralActivities(client: Client, config: Config) {
     ...createScheduleRecordActivities(),
     ...createGreetingPrewarmActivities(config.MEDIA_CONTROL_URL, config.MEDIA_TOKEN_SECRET),
     ...createWorkflowLookupActivities(client),
+    ...createCampaignRecordActivities(),
+    ...createCampaignCallActivities(client),
   };
 }

@@ -8,7 +8,9 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { validateIdempotencyKey } from './middleware/idempotency-key';
 import { requestLogger } from './middleware/request-logger';
 import { agentsRouter } from './routes/agents';
+import { bulkImportRouter } from './routes/bulk-import';
 import { callsRouter } from './routes/calls';
+import { campaignsRouter } from './routes/campaigns';
 import { exotelRouter } from './routes/exotel';
 import { LineGateSnapshot } from './line-gate-snapshot';
 import { healthRouter, type HealthChecks } from './routes/health';
@@ -57,6 +59,8 @@ function apiV1Router(deps: ApiDependencies): Router {
   // Before the call routes, whose /calls/:callLogId would take "scheduled" for an id.
   router.use(schedulesRouter(ctx));
   router.use(seriesRouter(ctx));
+  router.use(campaignsRouter(ctx));
+  router.use(bulkImportRouter(ctx));
   router.use(callsRouter(ctx));
   router.use(webhooksRouter(ctx));
   router.use(exotelRouter(ctx));

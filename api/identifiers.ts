@@ -38,6 +38,15 @@ export function idempotentCallId(idempotencyKey: string): string {
   return `call_${base32(sha256(`idempotency-key:${idempotencyKey}`)).slice(0, ID_LENGTH)}`;
 }
 
+export function randomCampaignId(): string {
+  return `camp_${base32(randomBytes(13)).slice(0, ID_LENGTH)}`;
+}
+
+/** As for calls: the same key always names the same campaign, so a retried upload never creates a second one. */
+export function idempotentCampaignId(idempotencyKey: string): string {
+  return `camp_${base32(sha256(`campaign-idempotency-key:${idempotencyKey}`)).slice(0, ID_LENGTH)}`;
+}
+
 export function randomAgentId(): string {
   return `agent_${base32(randomBytes(10)).slice(0, 16)}`;
 }

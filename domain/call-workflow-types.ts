@@ -83,6 +83,11 @@ export interface MediaEndedEvent {
 
 export interface CancelRequest {
   reason?: string;
+  /**
+   * Cancel only if no attempt is under way (a campaign's cancel): a call already dialling, ringing or
+   * talking finishes that attempt and is then not retried.
+   */
+  onlyBeforeDial?: boolean;
 }
 
 export interface AttemptView {

@@ -22,7 +22,8 @@ import { nextCallableTime, type CallingWindows } from '../domain/calling-window'
 import { firstDialWindows, retryWindows } from '../domain/call-windows';
 import { attemptCallLogId } from '../domain/call-ids';
 import { classifyAttempt, isExotelTerminalStatus, type AttemptOutcome, type ExotelTerminalStatus, type MediaOutcome } from '../domain/call-outcome';
-import type { CallStatus } from '../domain/call-status';
+import type { CampaignCallFinished } from '../domain/campaign-types';
+import { isTerminalStatus, type CallStatus } from '../domain/call-status';
 import type {
   AttemptView,
   CallWorkflowInput,
@@ -41,6 +42,8 @@ import { callSearchAttributes } from '../domain/call-search-attributes';
 import { scheduleStatusOf } from '../domain/schedule-records';
 import {
   callStatusQuery,
+  campaignCallFinishedSignal,
+  campaignWorkflowId,
   cancelSignal,
   dialReportSignal,
   exotelStatusSignal,
@@ -68,6 +71,8 @@ const DEFAULT_RING_TIMEOUT_SEC = 30;
  * running: executions started before them replay without these steps.
  */
 export const SCHEDULING_PATCH = 'calling-windows-and-schedules';
+/** Campaign calls report their end to their campaign; calls started before campaigns existed do not. */
+export const CAMPAIGN_PATCH = 'campaign-call-reports';
 
 /**
  * Database writes are short and idempotent: local activities run them in the workflow's own worker
@@ -146,6 +151,8 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
   /** A live conversation gets the agent's goodbye; a call answered after its cancel is closed at once. */
   let cancelledWhileLive = false;
   let retryNowRequested = false;
+  /** Set by a cancel that came while an attempt was under way and only stops what comes after it. */
+  let retriesWithdrawn = false;
   let lineGranted = false;
   let lineRequested = false;
   let probeGrant = false;
@@ -223,6 +230,10 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
   });
 
   setHandler(cancelSignal, (request) => {
+    if (request?.onlyBeforeDial && (phase === 'dialing' || phase === 'ringing' || phase === 'in_progress')) {
+      retriesWithdrawn = true;
+      return;
+    }
     if (!cancelRequested) {
       cancelRequested = true;
       cancelReason = request?.reason ?? 'cancelled';
@@ -318,6 +329,9 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
         finalFailureReason: reason,
       });
     }
+    if (input.campaignId && isTerminalStatus(status) && patched(CAMPAIGN_PATCH)) {
+      await reportToCampaign(input.campaignId, { callId: input.callId, status, failureReason: reason, attempts: attempts.length });
+    }
     return { callId: input.callId, status, failureReason: reason, attempts: attempts.length };
   };
 
@@ -407,6 +421,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       return finish(outcome.status, outcome.failureReason);
     }
     if (cancelRequested) return finish('cancelled', 'cancelled');
+    if (retriesWithdrawn) return finish('failed', outcome.failureReason);
 
     const reason = outcome.failureReason;
     const decision = decideRetry(reason, retriesByReason[reason] ?? 0, attempts.length, policy, Math.random());
@@ -689,6 +704,15 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     } catch (err) {
       log.warn('media server did not take the hang-up; Exotel TimeLimit remains the backstop', { error: String(err) });
     }
+  }
+}
+
+/** A campaign that has already ended (cancelled and drained, or terminated) no longer needs to hear it. */
+async function reportToCampaign(campaignId: string, report: CampaignCallFinished): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(campaignWorkflowId(campaignId)).signal(campaignCallFinishedSignal, report);
+  } catch (err) {
+    log.warn('could not report the call to its campaign', { campaignId, error: String(err) });
   }
 }
 

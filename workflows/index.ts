@@ -2,3 +2,4 @@
 export { callWorkflow } from './call';
 export { lineGateWorkflow } from './line-gate';
 export { recurrenceWorkflow } from './recurrence';
+export { campaignWorkflow } from './campaign';

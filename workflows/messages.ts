@@ -8,6 +8,7 @@ import type {
   RescheduleRequest,
   RescheduleResult,
 } from '../domain/call-workflow-types';
+import type { CampaignCallFinished, CampaignStatusView } from '../domain/campaign-types';
 import type { SeriesStatusView } from '../domain/series-types';
 import type { DialReport, LineDelayed, LineGateStatus, LineGrant, LineRelease, LineRequest } from '../domain/line-gate-types';
 
@@ -35,6 +36,13 @@ export const skipNextOccurrenceUpdate = defineUpdate<SeriesStatusView>('skipNext
 export const cancelSeriesUpdate = defineUpdate<SeriesStatusView>('cancelSeries');
 export const seriesStatusQuery = defineQuery<SeriesStatusView>('seriesStatus');
 
+export const campaignCallFinishedSignal = defineSignal<[CampaignCallFinished]>('campaignCallFinished');
+export const pauseCampaignUpdate = defineUpdate<CampaignStatusView>('pauseCampaign');
+export const resumeCampaignUpdate = defineUpdate<CampaignStatusView>('resumeCampaign');
+export const cancelCampaignUpdate = defineUpdate<CampaignStatusView>('cancelCampaign');
+export const campaignStatusQuery = defineQuery<CampaignStatusView>('campaignStatus');
+
 export const seriesWorkflowId = (seriesId: string): string => `series-${seriesId}`;
 export const callWorkflowId = (callId: string): string => `call-${callId}`;
+export const campaignWorkflowId = (campaignId: string): string => `campaign-${campaignId}`;
 export const lineGateWorkflowId = (account: string): string => `line-gate-${account}`;

@@ -1,4 +1,8 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { PRIORITIES } from '../../domain/priority';
+
+/** pending → dispatched → the call's terminal status; `cancelled` also for contacts a cancel withdrew. */
+export const CAMPAIGN_CONTACT_STATUSES = ['pending', 'dispatched', 'completed', 'voicemail', 'failed', 'cancelled'] as const;
 
 /** One contact of a campaign, numbered by `seq` so the workflow can page through them in order. */
 const campaignContactSchema = new Schema(
@@ -8,14 +12,20 @@ const campaignContactSchema = new Schema(
     line: { type: Number, default: null },
     phoneNumber: { type: String, required: true },
     phoneLast4: { type: String, required: true },
+    agentId: { type: String, required: true },
+    /** The contact's own time (CSV `scheduled_time`); absent = as soon as the campaign reaches it. */
+    scheduledFor: { type: Date, default: null },
+    priority: { type: String, enum: [...PRIORITIES, null], default: null },
+    timezone: { type: String, default: null },
     variables: { type: Map, of: String, default: {} },
     callId: { type: String, default: null },
     status: {
       type: String,
-      enum: ['pending', 'dispatched', 'completed', 'failed', 'cancelled'],
+      enum: CAMPAIGN_CONTACT_STATUSES,
       default: 'pending',
     },
-    outcome: { type: String, default: null },
+    failureReason: { type: String, default: null },
+    attempts: { type: Number, default: 0 },
   },
   { timestamps: true, collection: 'campaign_contacts' },
 );
@@ -23,6 +33,7 @@ const campaignContactSchema = new Schema(
 campaignContactSchema.index({ campaignId: 1, seq: 1 }, { unique: true });
 campaignContactSchema.index({ campaignId: 1, phoneNumber: 1 }, { unique: true });
 campaignContactSchema.index({ campaignId: 1, status: 1 });
+campaignContactSchema.index({ callId: 1 });
 
 export type CampaignContactRecord = InferSchemaType<typeof campaignContactSchema>;
 export const CampaignContact = model('CampaignContact', campaignContactSchema);

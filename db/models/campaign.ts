@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { CAMPAIGN_STATUSES } from '../../domain/campaign-types';
 import { PRIORITIES } from '../../domain/priority';
 import { businessHoursSchema } from './business-hours';
 
@@ -20,13 +21,10 @@ const campaignSchema = new Schema(
   {
     _id: { type: String, required: true },
     name: { type: String, required: true },
-    agentId: { type: String, required: true },
+    /** The default agent, for contacts that name none. */
+    agentId: { type: String, default: null },
     source: { type: String, enum: ['json', 'csv'], required: true },
-    status: {
-      type: String,
-      enum: ['scheduled', 'running', 'paused', 'completed', 'cancelled'],
-      default: 'scheduled',
-    },
+    status: { type: String, enum: CAMPAIGN_STATUSES, default: 'importing' },
     priority: { type: String, enum: PRIORITIES, default: 'medium' },
     throttle: {
       maxConcurrent: { type: Number, default: 5, min: 1 },
@@ -35,15 +33,22 @@ const campaignSchema = new Schema(
     scheduledFor: { type: Date, default: null },
     businessHours: { type: businessHoursSchema, default: null },
     workflowId: { type: String, required: true },
+    /** Written by the campaign workflow in batches; its query is fresher while it runs. */
     progress: {
       total: { type: Number, default: 0 },
       dispatched: { type: Number, default: 0 },
-      processed: { type: Number, default: 0 },
-      successful: { type: Number, default: 0 },
-      failed: { type: Number, default: 0 },
-      inProgress: { type: Number, default: 0 },
+      finished: { type: Number, default: 0 },
+      inFlight: { type: Number, default: 0 },
+      waiting: { type: Number, default: 0 },
+      cancelledBeforeDispatch: { type: Number, default: 0 },
       outcomes: { type: Map, of: Number, default: {} },
     },
+    /** Rows the import refused, and how many (the list keeps the first few hundred). */
+    rowErrorCount: { type: Number, default: 0 },
+    retryPolicy: { type: Schema.Types.Mixed, default: null },
+    timezone: { type: String, default: null },
+    idempotencyKey: { type: String, default: null },
+    startedAt: { type: Date, default: null },
     rowErrors: { type: [rowErrorSchema], default: [] },
     completedAt: { type: Date, default: null },
   },

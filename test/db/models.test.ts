@@ -75,6 +75,7 @@ const samples = {
     line: 2,
     phoneNumber: '+919876543210',
     phoneLast4: '3210',
+    agentId: 'agent-1',
     variables: { customer_name: 'Asha' },
   }),
   RecurrenceSeries: () => ({

@@ -1,0 +1,120 @@
+import type { CallTimings } from './call-timings';
+import type { CallWindowSettings } from './call-windows';
+import type { TerminalCallStatus } from './call-status';
+import type { Priority } from './priority';
+import type { RetryPolicyOverride } from './retry-policy';
+
+/** What every call of a campaign shares; the contact adds number, agent, variables and its own time. */
+export interface CampaignCallTemplate {
+  priority: Priority;
+  exotelAccount: string;
+  exotelTaskQueue: string;
+  retryPolicy?: RetryPolicyOverride;
+  callingWindow?: CallWindowSettings;
+  dndCheck?: boolean;
+  ringTimeoutSec?: number;
+  timings?: Partial<CallTimings>;
+}
+
+export interface CampaignThrottle {
+  /** Calls of this campaign that may be under way at once (on top of the account's line limit). */
+  maxConcurrent: number;
+  /** Pause between two call starts. */
+  delayBetweenCallsMs: number;
+}
+
+export const CAMPAIGN_STATUSES = ['importing', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export interface CampaignCounts {
+  dispatched: number;
+  finished: number;
+  /** Terminal status of each finished call → how many. */
+  outcomes: Partial<Record<TerminalCallStatus, number>>;
+  /** Contacts never called because the campaign was cancelled first. */
+  cancelledBeforeDispatch: number;
+}
+
+/** What one run hands to the next across continue-as-new: small, whatever the campaign's size. */
+export interface CampaignRunState {
+  /** The next contact to read, by `seq`. */
+  nextSeq: number;
+  counts: CampaignCounts;
+  /** Calls holding one of the campaign's throttle slots. At most `maxConcurrent` ids. */
+  inFlight: string[];
+  /** Calls waiting for their own scheduled time: they hold no slot, but the campaign still awaits them. */
+  waiting: string[];
+  paused: boolean;
+  throttle: CampaignThrottle;
+}
+
+export interface CampaignWorkflowInput {
+  campaignId: string;
+  total: number;
+  /** Queue of the call workflows (config TEMPORAL_TASK_QUEUE). */
+  callTaskQueue: string;
+  template: CampaignCallTemplate;
+  throttle: CampaignThrottle;
+  /** ISO; the campaign sleeps until then before its first call. */
+  scheduledFor?: string;
+  /** Contacts read per database page. */
+  pageSize?: number;
+  /** Contacts dispatched per run before continuing as new. */
+  contactsPerRun?: number;
+  /** How often calls that hold a slot are checked for having ended without telling the campaign. */
+  inFlightAuditMs?: number;
+  state?: CampaignRunState;
+}
+
+/** One contact as the campaign dials it (read from `campaign_contacts` a page at a time). */
+export interface CampaignContactToCall {
+  seq: number;
+  callId: string;
+  phoneNumber: string;
+  agentId: string;
+  maxCallDurationSec: number;
+  variables: Record<string, string>;
+  /** ISO; a contact with its own time waits for it in its call workflow and holds no throttle slot. */
+  scheduledFor: string | null;
+  priority: Priority | null;
+  /** IANA zone of the contact (CSV `timezone`): its calling windows are read in it. */
+  timezone: string | null;
+  /** Set when the contact's agent was deleted or deactivated after the import: the contact is not called. */
+  unavailableReason: 'agent_unavailable' | null;
+}
+
+/** Sent by a campaign's call workflow when it ends. */
+export interface CampaignCallFinished {
+  callId: string;
+  status: TerminalCallStatus;
+  failureReason: string | null;
+  attempts: number;
+}
+
+export interface CampaignStatusView {
+  campaignId: string;
+  status: CampaignStatus;
+  total: number;
+  nextSeq: number;
+  dispatched: number;
+  finished: number;
+  inFlight: number;
+  waiting: number;
+  outcomes: Partial<Record<TerminalCallStatus, number>>;
+  cancelledBeforeDispatch: number;
+  throttle: CampaignThrottle;
+  startsAt: string | null;
+}
+
+/** Finished calls and newly dispatched contacts, written to the database in one batch. */
+export interface CampaignProgressRecord {
+  campaignId: string;
+  status: CampaignStatus;
+  counts: CampaignCounts;
+  inFlight: number;
+  waiting: number;
+  dispatchedSeqs: { seq: number; callId: string }[];
+  finishedCalls: CampaignCallFinished[];
+  completed: boolean;
+}
+

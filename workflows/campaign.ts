@@ -1,0 +1,346 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { CampaignCallActivities } from '../activities/campaign-calls';
+import type { CampaignRecordActivities } from '../activities/campaign-records';
+import { campaignIsSettled, countFinishedCall, emptyCampaignCounts } from '../domain/campaign-progress';
+import type {
+  CampaignCallFinished,
+  CampaignContactToCall,
+  CampaignRunState,
+  CampaignStatus,
+  CampaignStatusView,
+  CampaignWorkflowInput,
+} from '../domain/campaign-types';
+import { AGENT_ID_KEY, CALL_STATUS_KEY, CAMPAIGN_ID_KEY, PHONE_LAST4_KEY } from '../domain/call-search-attributes';
+import type { CallWorkflowInput } from '../domain/call-workflow-types';
+import { lastFourDigits } from '../domain/phone-mask';
+import {
+  callWorkflowId,
+  campaignCallFinishedSignal,
+  campaignStatusQuery,
+  cancelCampaignUpdate,
+  cancelSignal,
+  pauseCampaignUpdate,
+  resumeCampaignUpdate,
+} from './messages';
+
+/**
+ * A list of contacts called as one durable campaign (`campaign-<campaignId>`). Contacts are read from
+ * the database a page at a time, never carried in history; each becomes a child `callWorkflow`
+ * (`call-<campaignId>-<n>`, abandoned on close so continue-as-new never cuts a call) that reports
+ * back with a signal when it ends. The child's workflow id is the exactly-once guarantee: a contact
+ * dispatched before a crash or a continue-as-new cannot be dialled a second time.
+ */
+
+const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_CONTACTS_PER_RUN = 200;
+const DEFAULT_AUDIT_MS = 5 * 60_000;
+/** Progress is written once this many changes have piled up, or after FLUSH_AFTER_MS. */
+const FLUSH_BATCH = 100;
+const FLUSH_AFTER_MS = 1_000;
+/** Calls waiting for their own time hold no slot; past this many, the campaign waits for some to end. */
+const MAX_WAITING = 1_000;
+
+const records = proxyLocalActivities<CampaignRecordActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const reads = proxyActivities<CampaignRecordActivities & CampaignCallActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<CampaignStatus> {
+  const { campaignId, total } = input;
+  const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
+  const contactsPerRun = input.contactsPerRun ?? DEFAULT_CONTACTS_PER_RUN;
+  const auditMs = input.inFlightAuditMs ?? DEFAULT_AUDIT_MS;
+  const state: CampaignRunState = input.state ?? {
+    nextSeq: 0,
+    counts: emptyCampaignCounts(),
+    inFlight: [],
+    waiting: [],
+    paused: false,
+    throttle: input.throttle,
+  };
+  const inFlight = new Set(state.inFlight);
+  const waiting = new Set(state.waiting);
+  let status: CampaignStatus = state.paused ? 'paused' : 'running';
+  let cancelRequested = false;
+  const startsAt = input.state ? null : (input.scheduledFor ?? null);
+  let waitingForStart = startsAt !== null && Date.parse(startsAt) > Date.now();
+  if (waitingForStart) status = 'scheduled';
+
+  let pendingDispatched: { seq: number; callId: string }[] = [];
+  let pendingFinished: CampaignCallFinished[] = [];
+  let firstPendingAt: number | null = null;
+
+  const open = () => inFlight.size + waiting.size;
+  const view = (): CampaignStatusView => ({
+    campaignId,
+    status,
+    total,
+    nextSeq: state.nextSeq,
+    dispatched: state.counts.dispatched,
+    finished: state.counts.finished,
+    inFlight: inFlight.size,
+    waiting: waiting.size,
+    outcomes: { ...state.counts.outcomes },
+    cancelledBeforeDispatch: state.counts.cancelledBeforeDispatch,
+    throttle: state.throttle,
+    startsAt: waitingForStart ? startsAt : null,
+  });
+
+  const refuseIfFinished = () => {
+    if (status === 'completed' || status === 'cancelled' || cancelRequested) {
+      throw ApplicationFailure.create({
+        type: 'CAMPAIGN_FINISHED',
+        message: `the campaign is ${cancelRequested ? 'cancelled' : status}`,
+        nonRetryable: true,
+      });
+    }
+  };
+
+  const noteChange = () => {
+    firstPendingAt ??= Date.now();
+  };
+
+  const settle = (call: CampaignCallFinished) => {
+    // Only a call still counted as open is counted as finished: a late or repeated report changes nothing.
+    if (!inFlight.delete(call.callId) && !waiting.delete(call.callId)) return;
+    state.counts = countFinishedCall(state.counts, call);
+    pendingFinished.push(call);
+    noteChange();
+  };
+
+  setHandler(campaignStatusQuery, view);
+  setHandler(campaignCallFinishedSignal, settle);
+  setHandler(
+    pauseCampaignUpdate,
+    () => {
+      state.paused = true;
+      if (!waitingForStart) status = 'paused';
+      noteChange();
+      return view();
+    },
+    { validator: refuseIfFinished },
+  );
+  setHandler(
+    resumeCampaignUpdate,
+    () => {
+      state.paused = false;
+      status = waitingForStart ? 'scheduled' : 'running';
+      noteChange();
+      return view();
+    },
+    { validator: refuseIfFinished },
+  );
+  setHandler(
+    cancelCampaignUpdate,
+    () => {
+      cancelRequested = true;
+      return { ...view(), status: 'cancelled' as const };
+    },
+    { validator: refuseIfFinished },
+  );
+
+  const flush = async (completed = false) => {
+    const dispatchedSeqs = pendingDispatched;
+    const finishedCalls = pendingFinished;
+    pendingDispatched = [];
+    pendingFinished = [];
+    firstPendingAt = null;
+    await records.recordCampaignProgress({
+      campaignId,
+      status,
+      counts: state.counts,
+      inFlight: inFlight.size,
+      waiting: waiting.size,
+      dispatchedSeqs,
+      finishedCalls,
+      completed,
+    });
+  };
+  const pendingCount = () => pendingDispatched.length + pendingFinished.length;
+  const flushDue = () => pendingCount() >= FLUSH_BATCH || (firstPendingAt !== null && Date.now() - firstPendingAt >= FLUSH_AFTER_MS);
+
+  /**
+   * Waits until `ready()` or a cancel, writing progress as it piles up and asking now and then about
+   * calls that hold a slot without having reported back.
+   */
+  const waitFor = async (ready: () => boolean, interrupted: () => boolean = () => cancelRequested) => {
+    let lastAudit = Date.now();
+    for (;;) {
+      if (ready() || interrupted()) return;
+      if (flushDue()) await flush();
+      if (Date.now() - lastAudit >= auditMs && open() > 0) {
+        lastAudit = Date.now();
+        for (const call of await reads.findEndedCampaignCalls([...inFlight, ...waiting])) settle(call);
+        continue;
+      }
+      const untilFlush = firstPendingAt === null ? Infinity : firstPendingAt + FLUSH_AFTER_MS - Date.now();
+      const untilAudit = open() > 0 ? lastAudit + auditMs - Date.now() : Infinity;
+      const timeout = Math.max(1, Math.min(untilFlush, untilAudit));
+      await condition(() => ready() || interrupted() || pendingCount() >= FLUSH_BATCH, Number.isFinite(timeout) ? timeout : undefined);
+    }
+  };
+
+  if (waitingForStart && startsAt) {
+    await flush();
+    await condition(() => cancelRequested, Math.max(1, Date.parse(startsAt) - Date.now()));
+    waitingForStart = false;
+    if (!cancelRequested) status = state.paused ? 'paused' : 'running';
+  }
+  if (!input.state && !cancelRequested) await records.markCampaignStarted(campaignId);
+
+  let dispatchedThisRun = 0;
+  let page: CampaignContactToCall[] = [];
+  while (!cancelRequested && state.nextSeq < total) {
+    await waitFor(() => !state.paused);
+    if (status === 'paused' && !state.paused) status = 'running';
+    if (cancelRequested) break;
+    if (dispatchedThisRun >= contactsPerRun || workflowInfo().continueAsNewSuggested) {
+      await flush();
+      return continueAsNew<typeof campaignWorkflow>({
+        ...input,
+        state: { ...state, inFlight: [...inFlight], waiting: [...waiting] },
+      });
+    }
+    if (page.length === 0 || page[0].seq !== state.nextSeq) {
+      page = await reads.loadCampaignContacts({ campaignId, fromSeq: state.nextSeq, limit: pageSize });
+      if (page.length === 0) {
+        log.error('campaign contacts end before the campaign total', { nextSeq: state.nextSeq, total });
+        state.counts = { ...state.counts, cancelledBeforeDispatch: state.counts.cancelledBeforeDispatch + (total - state.nextSeq) };
+        state.nextSeq = total;
+        break;
+      }
+    }
+
+    const contact = page[0];
+    const holdsSlot = !(contact.scheduledFor && Date.parse(contact.scheduledFor) > Date.now());
+    await waitFor(() => state.paused || (holdsSlot ? inFlight.size < state.throttle.maxConcurrent : waiting.size < MAX_WAITING));
+    if (cancelRequested) break;
+    if (state.paused) continue;
+
+    // With no delay, every contact of the page that fits is started at once, not one per round trip.
+    const batch: CampaignContactToCall[] = [];
+    let slots = state.throttle.maxConcurrent - inFlight.size;
+    let room = MAX_WAITING - waiting.size;
+    for (const next of page) {
+      if (batch.length >= contactsPerRun - dispatchedThisRun) break;
+      const slotted = !(next.scheduledFor && Date.parse(next.scheduledFor) > Date.now());
+      if (slotted ? slots <= 0 : room <= 0) break;
+      if (slotted) slots -= 1;
+      else room -= 1;
+      batch.push(next);
+      if (state.throttle.delayBetweenCallsMs > 0) break;
+    }
+    page = page.slice(batch.length);
+    await Promise.all(batch.map((next) => dispatch(next)));
+    state.nextSeq += batch.length;
+    dispatchedThisRun += batch.length;
+    if (flushDue()) await flush();
+    if (state.throttle.delayBetweenCallsMs > 0 && state.nextSeq < total) {
+      await condition(() => cancelRequested, state.throttle.delayBetweenCallsMs);
+    }
+  }
+
+  // Every contact is dispatched (or withdrawn by a cancel): what is left is waiting for the open calls to report back.
+  let cancelHandled = false;
+  for (;;) {
+    if (cancelRequested && !cancelHandled) {
+      cancelHandled = true;
+      await withdrawAndCancel();
+    }
+    if (campaignIsSettled(total, state.nextSeq, open())) break;
+    await waitFor(() => campaignIsSettled(total, state.nextSeq, open()), () => cancelRequested && !cancelHandled);
+  }
+  status = cancelHandled ? 'cancelled' : 'completed';
+  await flush(true);
+  log.info('campaign finished', { status, dispatched: state.counts.dispatched, finished: state.counts.finished });
+  return status;
+
+  async function withdrawAndCancel(): Promise<void> {
+    status = 'cancelled';
+    const withdrawn = total - state.nextSeq;
+    if (withdrawn > 0) {
+      await records.withdrawPendingContacts({ campaignId, fromSeq: state.nextSeq });
+      state.counts = { ...state.counts, cancelledBeforeDispatch: state.counts.cancelledBeforeDispatch + withdrawn };
+      state.nextSeq = total;
+    }
+    // Calls that have not been dialled yet stop; one already ringing or talking finishes on its own.
+    await Promise.all(
+      [...inFlight, ...waiting].map((callId) =>
+        getExternalWorkflowHandle(callWorkflowId(callId))
+          .signal(cancelSignal, { reason: 'campaign cancelled', onlyBeforeDial: true })
+          .catch((err: unknown) => log.warn('could not cancel a campaign call', { callId, error: String(err) })),
+      ),
+    );
+    await flush();
+  }
+
+  async function dispatch(contact: CampaignContactToCall): Promise<void> {
+    state.counts = { ...state.counts, dispatched: state.counts.dispatched + 1 };
+    pendingDispatched.push({ seq: contact.seq, callId: contact.callId });
+    noteChange();
+    if (contact.unavailableReason) {
+      inFlight.add(contact.callId);
+      settle({ callId: contact.callId, status: 'failed', failureReason: contact.unavailableReason, attempts: 0 });
+      return;
+    }
+    const scheduled = contact.scheduledFor !== null && Date.parse(contact.scheduledFor) > Date.now();
+    (scheduled ? waiting : inFlight).add(contact.callId);
+    const { template } = input;
+    const callInput: CallWorkflowInput = {
+      callId: contact.callId,
+      phoneNumber: contact.phoneNumber,
+      agentId: contact.agentId,
+      priority: contact.priority ?? template.priority,
+      maxCallDurationSec: contact.maxCallDurationSec,
+      exotelAccount: template.exotelAccount,
+      exotelTaskQueue: template.exotelTaskQueue,
+      campaignId,
+      metadata: contact.variables,
+      ...(scheduled && contact.scheduledFor && { scheduledFor: contact.scheduledFor }),
+      ...(template.retryPolicy && { retryPolicy: template.retryPolicy }),
+      ...(template.callingWindow && {
+        callingWindow: contact.timezone ? { ...template.callingWindow, timezone: contact.timezone } : template.callingWindow,
+      }),
+      ...(template.dndCheck !== undefined && { dndCheck: template.dndCheck }),
+      ...(template.ringTimeoutSec !== undefined && { ringTimeoutSec: template.ringTimeoutSec }),
+      ...(template.timings && { timings: template.timings }),
+    };
+    try {
+      await startChild('callWorkflow', {
+        workflowId: callWorkflowId(contact.callId),
+        taskQueue: input.callTaskQueue,
+        args: [callInput],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: CALL_STATUS_KEY, value: scheduled ? 'scheduled' : 'waiting_for_line' },
+          { key: AGENT_ID_KEY, value: contact.agentId },
+          { key: CAMPAIGN_ID_KEY, value: campaignId },
+          { key: PHONE_LAST4_KEY, value: lastFourDigits(contact.phoneNumber) },
+        ],
+      });
+    } catch (err) {
+      // Only after a reset: the contact's call exists already. It stays open until it reports or the audit finds it ended.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      log.warn('campaign call was already started', { callId: contact.callId });
+    }
+  }
+}
