@@ -3,10 +3,13 @@ import type { AttemptRecord, CallOutcomeRecord, RetryRecord, RetryStatusUpdate }
 import { lastFourDigits } from '../domain/phone-mask';
 import { CallLog } from '../db/models/call-log';
 import { RetryAttempt } from '../db/models/retry-attempt';
+import { withWriteRetry } from '../db/transient-write-error';
 
 /**
  * Database writes on behalf of the call workflow. Each is an upsert keyed by the attempt's id, so a
- * retried activity rewrites the same row instead of adding one.
+ * retried activity rewrites the same row instead of adding one. Write collisions are retried here in
+ * milliseconds: left to the activity's own retry (one second and up), a burst of calls writing at once
+ * (a campaign's page) would stretch every call's workflow task by seconds.
  */
 export function createRecordActivities() {
   return {
@@ -19,7 +22,7 @@ export function createRecordActivities() {
       for (const [key, value] of Object.entries(record.timings ?? {})) {
         if (value !== undefined) set[`timings.${key}`] = key === 'durationSec' ? value : new Date(value as string);
       }
-      await CallLog.updateOne(
+      await withWriteRetry(() => CallLog.updateOne(
         { _id: id },
         {
           $set: set,
@@ -40,32 +43,32 @@ export function createRecordActivities() {
           },
         },
         { upsert: true },
-      );
+      ));
     },
 
     async recordCallOutcome(outcome: CallOutcomeRecord): Promise<void> {
-      await CallLog.updateOne(
+      await withWriteRetry(() => CallLog.updateOne(
         { _id: attemptCallLogId(outcome.callId, 1) },
         { $set: { finalStatus: outcome.status, finalFailureReason: outcome.failureReason, retryCount: outcome.attempts - 1 } },
-      );
+      ));
     },
 
     async recordRetryScheduled(retry: RetryRecord): Promise<void> {
-      await RetryAttempt.updateOne(
+      await withWriteRetry(() => RetryAttempt.updateOne(
         { originalCallLogId: retry.originalCallLogId, attemptNumber: retry.attemptNumber },
         {
           $set: { scheduledFor: new Date(retry.scheduledFor), delayMs: retry.delayMs },
           $setOnInsert: { callLogId: retry.callLogId, reason: retry.reason, status: 'scheduled' },
         },
         { upsert: true },
-      );
+      ));
     },
 
     async recordRetryStatus(update: RetryStatusUpdate): Promise<void> {
-      await RetryAttempt.updateOne(
+      await withWriteRetry(() => RetryAttempt.updateOne(
         { originalCallLogId: update.originalCallLogId, attemptNumber: update.attemptNumber },
         { $set: { status: update.status, executedAt: new Date(update.at) } },
-      );
+      ));
     },
   };
 }

@@ -91,6 +91,7 @@ export async function createCampaign(
       }
       const { contact } = check;
       batch.push({
+        _id: campaignCallId(campaignId, total),
         campaignId,
         seq: total,
         line: contact.line,

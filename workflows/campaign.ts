@@ -7,7 +7,6 @@ import {
   getExternalWorkflowHandle,
   log,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   startChild,
   workflowInfo,
@@ -54,11 +53,12 @@ const FLUSH_AFTER_MS = 1_000;
 /** Calls waiting for their own time hold no slot; past this many, the campaign waits for some to end. */
 const MAX_WAITING = 1_000;
 
-const records = proxyLocalActivities<CampaignRecordActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const reads = proxyActivities<CampaignRecordActivities & CampaignCallActivities>({
+/**
+ * Regular activities, not local ones: a progress write can take seconds while hundreds of calls write
+ * too, and a local activity would hold the campaign's workflow task open (and past its timeout) all
+ * that time. Writes are batched, so they cost few history events.
+ */
+const records = proxyActivities<CampaignRecordActivities & CampaignCallActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -188,7 +188,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       if (flushDue()) await flush();
       if (Date.now() - lastAudit >= auditMs && open() > 0) {
         lastAudit = Date.now();
-        for (const call of await reads.findEndedCampaignCalls([...inFlight, ...waiting])) settle(call);
+        for (const call of await records.findEndedCampaignCalls([...inFlight, ...waiting])) settle(call);
         continue;
       }
       const untilFlush = firstPendingAt === null ? Infinity : firstPendingAt + FLUSH_AFTER_MS - Date.now();
@@ -220,7 +220,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       });
     }
     if (page.length === 0 || page[0].seq !== state.nextSeq) {
-      page = await reads.loadCampaignContacts({ campaignId, fromSeq: state.nextSeq, limit: pageSize });
+      page = await records.loadCampaignContacts({ campaignId, fromSeq: state.nextSeq, limit: pageSize });
       if (page.length === 0) {
         log.error('campaign contacts end before the campaign total', { nextSeq: state.nextSeq, total });
         state.counts = { ...state.counts, cancelledBeforeDispatch: state.counts.cancelledBeforeDispatch + (total - state.nextSeq) };

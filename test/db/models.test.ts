@@ -70,6 +70,7 @@ const samples = {
     rowErrors: [{ line: 3, field: 'phone', code: 'INVALID_PHONE', message: 'not a phone number' }],
   }),
   CampaignContact: () => ({
+    _id: 'b1-1',
     campaignId: 'b1',
     seq: 0,
     line: 2,
@@ -162,7 +163,7 @@ describe('models on the local database', () => {
   });
 
   it('rejects a duplicate phone number within one campaign', async () => {
-    await expect(CampaignContact.create({ ...samples.CampaignContact(), seq: 1 })).rejects.toMatchObject({ code: 11000 });
+    await expect(CampaignContact.create({ ...samples.CampaignContact(), _id: 'b1-2', seq: 1 })).rejects.toMatchObject({ code: 11000 });
   });
 
   it('validates enums before anything reaches the database', async () => {
