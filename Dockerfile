@@ -12,6 +12,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
+# tsc compiles the dashboard's route but not its static page.
+COPY --from=build /app/api/dashboard ./dist/api/dashboard
 # The worker bundles workflow code from source at start, so the sources travel with the image.
 COPY --from=build /app/workflows ./workflows
 COPY --from=build /app/domain ./domain

@@ -8,7 +8,9 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { validateIdempotencyKey } from './middleware/idempotency-key';
 import { requestLogger } from './middleware/request-logger';
 import { agentsRouter } from './routes/agents';
+import { analyticsRouter } from './routes/analytics';
 import { bulkImportRouter } from './routes/bulk-import';
+import { dashboardRouter } from './routes/dashboard';
 import { callsRouter } from './routes/calls';
 import { campaignsRouter } from './routes/campaigns';
 import { exotelRouter } from './routes/exotel';
@@ -35,6 +37,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(requestLogger(deps.logger));
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(deps.health));
+  app.use(dashboardRouter(deps));
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
@@ -61,6 +64,7 @@ function apiV1Router(deps: ApiDependencies): Router {
   router.use(seriesRouter(ctx));
   router.use(campaignsRouter(ctx));
   router.use(bulkImportRouter(ctx));
+  router.use(analyticsRouter(ctx));
   router.use(callsRouter(ctx));
   router.use(webhooksRouter(ctx));
   router.use(exotelRouter(ctx));

@@ -15,6 +15,12 @@ npx tsc --noEmit -p tsconfig.json || { echo "type-check failed"; echo "0 passed,
 step "Lint (eslint)"
 npx eslint . --max-warnings=0 || { echo "lint failed"; echo "0 passed, 1 failed"; exit 1; }
 
+# The dashboard's browser test drives Debian's chromium.
+if [ "${RINGLINE_SKIP_BROWSER_TESTS:-}" != 1 ]; then
+  step "Chromium for the browser test"
+  bash scripts/ensure-chromium.sh || { echo "chromium could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
 step "Tests (jest)"
 npx jest --ci --json --outputFile="$results" "$@"
 rc=$?

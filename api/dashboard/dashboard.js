@@ -1,0 +1,492 @@
+/*
+ * Ringline operations dashboard (docs/dashboard.md). Plain browser script, no build step: it polls the
+ * public API every few seconds and draws with Chart.js (loaded before this file as the `Chart` global).
+ * Every figure on the page is a field of an API answer, formatted; nothing is computed that the API
+ * could disagree with, apart from progress-bar widths.
+ */
+'use strict';
+
+(function dashboard() {
+  const POLL_MS = 5000;
+  const CAMPAIGNS_SHOWN = 20;
+  const CONTACTS_PER_PAGE = 50;
+  const FINAL_STATUSES = ['completed', 'cancelled'];
+  const PERIODS = {
+    '24h': { ms: 24 * 3600e3, bucket: 'hour' },
+    '7d': { ms: 7 * 24 * 3600e3, bucket: 'day' },
+    '30d': { ms: 30 * 24 * 3600e3, bucket: 'day' },
+  };
+  const COLORS = {
+    completed: '#2f9e44',
+    failed: '#e03131',
+    voicemail: '#f08c00',
+    retries: '#1971c2',
+    voiceToVoiceMs: '#5f3dc4',
+    sttFinalMs: '#66a80f',
+    llmFirstTokenMs: '#0c8599',
+    ttsFirstByteMs: '#c2255c',
+  };
+  const LATENCY_STAGES = [
+    ['voiceToVoiceMs', 'Voice to voice'],
+    ['sttFinalMs', 'STT final'],
+    ['llmFirstTokenMs', 'LLM first token'],
+    ['ttsFirstByteMs', 'TTS first byte'],
+  ];
+  const PERCENTILES = ['p50', 'p90', 'p95', 'p99'];
+
+  const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+  const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+  const dateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  const clock = new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium' });
+  const hourLabel = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const dayLabel = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
+
+  const state = {
+    config: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
+    selected: selectedFromHash(),
+    contactsPage: 1,
+    campaigns: new Map(),
+    charts: {},
+    refreshes: 0,
+    timer: null,
+    running: null,
+  };
+
+  // ---- formatting -----------------------------------------------------------------------------
+
+  function formatInt(value) {
+    return typeof value === 'number' ? integer.format(value) : '—';
+  }
+  function formatPercent(value) {
+    return typeof value === 'number' ? percent.format(value) : '—';
+  }
+  /** "812 / 1,040 ms"; a dash for a percentile without samples, and a lone dash when neither has any. */
+  function formatMsPair(first, second) {
+    if (typeof first !== 'number' && typeof second !== 'number') return '—';
+    return `${formatInt(first)} / ${formatInt(second)} ms`;
+  }
+  function formatDate(value) {
+    return value ? dateTime.format(new Date(value)) : '—';
+  }
+
+  // ---- DOM helpers ----------------------------------------------------------------------------
+
+  function byTestId(id, root) {
+    return (root || document).querySelector(`[data-testid="${id}"]`);
+  }
+
+  function el(tag, attributes, children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'text') node.textContent = String(value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const child of children || []) node.append(child);
+    return node;
+  }
+
+  function setTile(id, text, value, note) {
+    const tile = byTestId(id);
+    tile.textContent = text;
+    tile.dataset.value = value === null || value === undefined ? '' : String(value);
+    byTestId(`${id}-note`).textContent = note || '';
+  }
+
+  function workflowUrl(workflowId) {
+    const { temporalUiUrl, namespace } = state.config;
+    return `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  }
+
+  // ---- API ------------------------------------------------------------------------------------
+
+  async function api(path, options) {
+    const response = await fetch(path, { headers: { accept: 'application/json' }, ...options });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      const message = body && body.error && body.error.message ? body.error.message : response.statusText;
+      const error = new Error(`${path.split('?')[0]}: ${response.status} ${message}`);
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  }
+
+  function periodQuery() {
+    const period = PERIODS[byTestId('period').value] || PERIODS['24h'];
+    const to = new Date();
+    const from = new Date(to.getTime() - period.ms);
+    return { from: from.toISOString(), to: to.toISOString(), bucket: period.bucket };
+  }
+
+  // ---- header tiles ---------------------------------------------------------------------------
+
+  async function refreshTiles() {
+    const [stats, analytics] = await Promise.allSettled([api('/api/v1/calls/outbound/stats'), api('/api/v1/analytics/dashboard')]);
+    if (stats.status === 'fulfilled') {
+      const { lines, lineGate } = stats.value;
+      const waiting = lines.waiting || {};
+      setTile('tile-live', formatInt(lines.active), lines.active, 'holding a line now');
+      setTile('tile-waiting', formatInt(lines.waitingTotal), lines.waitingTotal, `high ${formatInt(waiting.high)} · medium ${formatInt(waiting.medium)} · low ${formatInt(waiting.low)}`);
+      const gateNote = lineGate === 'running' ? '' : ` · line gate ${lineGate.replace(/_/g, ' ')}`;
+      setTile('tile-limit', formatInt(lines.limit), lines.limit, `${formatPercent(lines.utilization)} in use${gateNote}`);
+    }
+    if (analytics.status === 'fulfilled') {
+      const { today, period, voiceToVoiceMs, live } = analytics.value;
+      setTile('tile-today', formatInt(today.calls), today.calls, `${formatInt(today.completed)} completed · ${formatInt(today.attempts)} attempts · ${formatInt(live)} under way`);
+      setTile('tile-success', formatPercent(period.successRate), period.successRate, `${formatInt(period.completed)} of ${formatInt(period.finished)} finished calls`);
+      const v2v = formatMsPair(voiceToVoiceMs.p50, voiceToVoiceMs.p95);
+      setTile('tile-v2v', v2v, `${voiceToVoiceMs.p50 ?? ''}/${voiceToVoiceMs.p95 ?? ''}`, `${formatInt(voiceToVoiceMs.samples)} turns in 7 days`);
+    }
+    const failures = [stats, analytics].filter((r) => r.status === 'rejected').map((r) => r.reason);
+    if (failures.length > 0) throw failures[0];
+  }
+
+  // ---- campaigns ------------------------------------------------------------------------------
+
+  async function refreshCampaigns() {
+    const list = await api(`/api/v1/bulk/batches?limit=${CAMPAIGNS_SHOWN}`);
+    // The list is read from the database; a campaign under way answers fresher figures from its workflow.
+    const campaigns = await Promise.all(
+      list.data.map((campaign) =>
+        FINAL_STATUSES.includes(campaign.status) ? campaign : api(`/api/v1/bulk/batches/${encodeURIComponent(campaign.batchId)}`).catch(() => campaign),
+      ),
+    );
+    for (const campaign of campaigns) state.campaigns.set(campaign.batchId, campaign);
+    renderCampaigns(campaigns);
+  }
+
+  function renderCampaigns(campaigns) {
+    const body = byTestId('campaigns-body');
+    const keep = new Set(campaigns.map((c) => c.batchId));
+    for (const row of Array.from(body.rows)) if (!keep.has(row.dataset.campaignId)) row.remove();
+    campaigns.forEach((campaign, index) => {
+      let row = body.querySelector(`tr[data-campaign-id="${CSS.escape(campaign.batchId)}"]`);
+      if (!row) row = createCampaignRow(campaign);
+      updateCampaignRow(row, campaign);
+      if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] || null);
+    });
+    byTestId('campaigns-empty').hidden = campaigns.length > 0;
+  }
+
+  function createCampaignRow(campaign) {
+    const id = campaign.batchId;
+    const select = el('button', { type: 'button', class: 'link-button', 'data-testid': 'campaign-select' });
+    select.addEventListener('click', () => selectCampaign(id));
+    const actions = ['pause', 'resume', 'cancel'].map((action) => {
+      const button = el('button', { type: 'button', class: `action action-${action}`, 'data-testid': `campaign-${action}`, text: action[0].toUpperCase() + action.slice(1) });
+      button.addEventListener('click', () => act(id, action, button));
+      return button;
+    });
+    const segments = ['successful', 'failed', 'voicemail', 'cancelled', 'inProgress'].map((part) => el('span', { class: `segment segment-${part}`, 'data-part': part }));
+    return el('tr', { 'data-testid': 'campaign-row', 'data-campaign-id': id }, [
+      el('th', { scope: 'row' }, [select, el('div', { class: 'sub', 'data-testid': 'campaign-id', text: id })]),
+      el('td', {}, [el('span', { class: 'badge', 'data-testid': 'campaign-status' })]),
+      el('td', { class: 'progress-cell' }, [
+        el('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'data-testid': 'campaign-progress' }, segments),
+        el('div', { class: 'sub', 'data-testid': 'campaign-processed' }),
+      ]),
+      el('td', { class: 'num', 'data-testid': 'campaign-successful' }),
+      el('td', { class: 'num', 'data-testid': 'campaign-failed' }),
+      el('td', { class: 'num', 'data-testid': 'campaign-voicemail' }),
+      el('td', { class: 'num', 'data-testid': 'campaign-in-progress' }),
+      el('td', { class: 'nowrap', 'data-testid': 'campaign-created' }),
+      el('td', { class: 'actions' }, actions),
+    ]);
+  }
+
+  function updateCampaignRow(row, campaign) {
+    const { progress, status } = campaign;
+    const name = campaign.name || campaign.batchId;
+    const select = byTestId('campaign-select', row);
+    select.textContent = name;
+    select.setAttribute('aria-pressed', String(state.selected === campaign.batchId));
+    select.setAttribute('aria-label', `Show the contacts of campaign ${name}`);
+    row.classList.toggle('selected', state.selected === campaign.batchId);
+    row.dataset.status = status;
+
+    const badge = byTestId('campaign-status', row);
+    badge.textContent = status;
+    badge.className = `badge status-${status}`;
+
+    const bar = byTestId('campaign-progress', row);
+    bar.setAttribute('aria-valuemax', String(progress.total));
+    bar.setAttribute('aria-valuenow', String(progress.processed));
+    bar.setAttribute('aria-label', `${name}: ${progress.processed} of ${progress.total} contacts processed`);
+    for (const segment of bar.children) {
+      const count = progress[segment.dataset.part] || 0;
+      segment.style.width = progress.total > 0 ? `${(count / progress.total) * 100}%` : '0%';
+      segment.title = `${segment.dataset.part === 'inProgress' ? 'in progress' : segment.dataset.part}: ${formatInt(count)}`;
+    }
+    const processed = byTestId('campaign-processed', row);
+    processed.textContent = `${formatInt(progress.processed)} / ${formatInt(progress.total)} (${decimal.format(progress.percentComplete)}%)`;
+    processed.dataset.processed = String(progress.processed);
+    processed.dataset.total = String(progress.total);
+    for (const [testId, value] of [
+      ['campaign-successful', progress.successful],
+      ['campaign-failed', progress.failed],
+      ['campaign-voicemail', progress.voicemail],
+      ['campaign-in-progress', progress.inProgress],
+    ]) {
+      const cell = byTestId(testId, row);
+      cell.textContent = formatInt(value);
+      cell.dataset.value = String(value);
+    }
+    byTestId('campaign-created', row).textContent = formatDate(campaign.createdAt);
+
+    const allowed = { pause: status === 'running', resume: status === 'paused', cancel: !FINAL_STATUSES.includes(status) };
+    for (const action of Object.keys(allowed)) {
+      const button = byTestId(`campaign-${action}`, row);
+      if (button.dataset.pending !== 'true') button.disabled = !allowed[action];
+      button.setAttribute('aria-label', `${action[0].toUpperCase()}${action.slice(1)} campaign ${name}`);
+    }
+  }
+
+  async function act(campaignId, action, button) {
+    const campaign = state.campaigns.get(campaignId);
+    const name = campaign ? campaign.name : campaignId;
+    if (action === 'cancel' && !window.confirm(`Cancel campaign ${name}? Contacts not yet called will not be called.`)) return;
+    const alert = byTestId('action-error');
+    alert.hidden = true;
+    button.disabled = true;
+    button.dataset.pending = 'true';
+    try {
+      const view = await api(`/api/v1/bulk/batches/${encodeURIComponent(campaignId)}/${action}`, { method: 'POST' });
+      state.campaigns.set(campaignId, view);
+      const row = byTestId('campaigns-body').querySelector(`tr[data-campaign-id="${CSS.escape(campaignId)}"]`);
+      delete button.dataset.pending;
+      if (row) updateCampaignRow(row, view);
+    } catch (error) {
+      delete button.dataset.pending;
+      alert.textContent = `Could not ${action} ${name}: ${error.message}`;
+      alert.hidden = false;
+    }
+    refreshSoon();
+  }
+
+  // ---- charts ---------------------------------------------------------------------------------
+
+  function baseOptions(yTitle) {
+    return {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: 'index', intersect: false },
+      plugins: { legend: { position: 'bottom' } },
+      scales: { y: { beginAtZero: true, title: { display: true, text: yTitle } } },
+    };
+  }
+
+  function makeCharts() {
+    const Chart = window.Chart;
+    const countTicks = { precision: 0 };
+    const outcomes = baseOptions('Attempts');
+    outcomes.scales = { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: countTicks, title: { display: true, text: 'Attempts' } } };
+    state.charts.outcomes = new Chart(document.getElementById('chart-outcomes'), {
+      type: 'bar',
+      data: {
+        labels: [],
+        datasets: ['completed', 'failed', 'voicemail'].map((key) => ({ label: key[0].toUpperCase() + key.slice(1), data: [], backgroundColor: COLORS[key], stack: 'outcomes' })),
+      },
+      options: outcomes,
+    });
+    const retries = baseOptions('Retry attempts');
+    retries.scales.y.ticks = countTicks;
+    state.charts.retries = new Chart(document.getElementById('chart-retries'), {
+      type: 'bar',
+      data: { labels: [], datasets: [{ label: 'Retry attempts', data: [], backgroundColor: COLORS.retries }] },
+      options: retries,
+    });
+    state.charts.latency = new Chart(document.getElementById('chart-latency'), {
+      type: 'bar',
+      data: { labels: PERCENTILES, datasets: LATENCY_STAGES.map(([key, label]) => ({ label, data: [], backgroundColor: COLORS[key] })) },
+      options: baseOptions('Milliseconds'),
+    });
+  }
+
+  function bucketLabel(start, bucket) {
+    const date = new Date(start);
+    return bucket === 'hour' ? hourLabel.format(date) : dayLabel.format(date);
+  }
+
+  async function refreshCharts() {
+    const { from, to, bucket } = periodQuery();
+    const range = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+    const [trends, performance] = await Promise.allSettled([
+      api(`/api/v1/analytics/trends?${range}&bucket=${bucket}`),
+      api(`/api/v1/analytics/performance?${range}`),
+    ]);
+    if (trends.status === 'fulfilled') {
+      const { buckets } = trends.value;
+      const labels = buckets.map((b) => bucketLabel(b.start, trends.value.bucket));
+      const outcomes = state.charts.outcomes;
+      outcomes.data.labels = labels;
+      ['completed', 'failed', 'voicemail'].forEach((key, i) => {
+        outcomes.data.datasets[i].data = buckets.map((b) => b[key]);
+      });
+      outcomes.update('none');
+      const retries = state.charts.retries;
+      retries.data.labels = labels;
+      retries.data.datasets[0].data = buckets.map((b) => b.retries);
+      retries.update('none');
+      byTestId('chart-outcomes-empty').hidden = buckets.some((b) => b.completed + b.failed + b.voicemail > 0);
+      byTestId('chart-retries-empty').hidden = buckets.some((b) => b.retries > 0);
+    }
+    if (performance.status === 'fulfilled') {
+      const { stages } = performance.value;
+      const latency = state.charts.latency;
+      LATENCY_STAGES.forEach(([key], i) => {
+        const stage = stages[key] || {};
+        latency.data.datasets[i].data = PERCENTILES.map((p) => stage[p]);
+      });
+      latency.update('none');
+      byTestId('chart-latency-empty').hidden = LATENCY_STAGES.some(([key]) => stages[key] && stages[key].samples > 0);
+    }
+    const failure = [trends, performance].find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  // ---- one campaign's contacts ----------------------------------------------------------------
+
+  function selectedFromHash() {
+    const match = /^#campaign=([^&]+)$/.exec(window.location.hash);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  function selectCampaign(campaignId) {
+    state.selected = campaignId;
+    state.contactsPage = 1;
+    window.history.replaceState(null, '', `#campaign=${encodeURIComponent(campaignId)}`);
+    for (const row of byTestId('campaigns-body').rows) {
+      const selected = row.dataset.campaignId === campaignId;
+      row.classList.toggle('selected', selected);
+      byTestId('campaign-select', row).setAttribute('aria-pressed', String(selected));
+    }
+    byTestId('contacts-body').replaceChildren();
+    refreshContacts()
+      .then(() => byTestId('contacts-panel').scrollIntoView({ block: 'nearest' }))
+      .catch(showError);
+  }
+
+  async function refreshContacts() {
+    const panel = byTestId('contacts-panel');
+    const campaignId = state.selected;
+    if (!campaignId) {
+      panel.hidden = true;
+      return;
+    }
+    const id = encodeURIComponent(campaignId);
+    const [campaign, contacts] = await Promise.all([
+      state.campaigns.get(campaignId) || api(`/api/v1/bulk/batches/${id}`),
+      api(`/api/v1/bulk/batches/${id}/contacts?page=${state.contactsPage}&limit=${CONTACTS_PER_PAGE}`),
+    ]);
+    if (state.selected !== campaignId) return;
+    panel.hidden = false;
+    panel.dataset.campaignId = campaignId;
+    byTestId('contacts-heading').textContent = `Contacts of ${campaign.name || campaignId}`;
+    const workflowLink = byTestId('campaign-workflow-link');
+    workflowLink.href = workflowUrl(campaign.workflowId);
+    workflowLink.textContent = `Campaign workflow ${campaign.workflowId} in the Temporal UI`;
+
+    byTestId('contacts-body').replaceChildren(
+      ...contacts.data.map((contact) =>
+        el('tr', { 'data-testid': 'contact-row', 'data-seq': contact.seq, 'data-status': contact.status }, [
+          el('td', { class: 'num', text: formatInt(contact.seq + 1) }),
+          el('td', { class: 'mono', 'data-testid': 'contact-number', text: contact.phoneNumber }),
+          el('td', {}, [el('span', { class: `badge status-${contact.status}`, 'data-testid': 'contact-status', text: contact.status })]),
+          el('td', { class: 'num', 'data-testid': 'contact-attempts', text: formatInt(contact.attempts) }),
+          el('td', { 'data-testid': 'contact-reason', text: contact.failureReason ? contact.failureReason.replace(/_/g, ' ') : '—' }),
+          el('td', {}, [
+            contact.workflowId
+              ? el('a', {
+                  href: workflowUrl(contact.workflowId),
+                  target: '_blank',
+                  rel: 'noopener noreferrer',
+                  class: 'mono',
+                  'data-testid': 'contact-workflow-link',
+                  'aria-label': `Call ${contact.callId} in the Temporal UI`,
+                  text: contact.callId,
+                })
+              : el('span', { class: 'sub', text: 'not started' }),
+          ]),
+        ]),
+      ),
+    );
+    const first = contacts.total === 0 ? 0 : (contacts.page - 1) * contacts.limit + 1;
+    const last = Math.min(contacts.page * contacts.limit, contacts.total);
+    byTestId('contacts-range').textContent = `${formatInt(first)}–${formatInt(last)} of ${formatInt(contacts.total)}`;
+    byTestId('contacts-prev').disabled = contacts.page <= 1;
+    byTestId('contacts-next').disabled = last >= contacts.total;
+  }
+
+  // ---- the refresh loop -----------------------------------------------------------------------
+
+  function showError(error) {
+    const status = byTestId('refresh-status');
+    status.textContent = `Some figures could not be loaded: ${error.message}`;
+    status.classList.add('stale');
+  }
+
+  async function refresh() {
+    clearTimeout(state.timer);
+    const results = await Promise.allSettled([refreshTiles(), refreshCampaigns(), refreshCharts(), refreshContacts()]);
+    const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
+    const status = byTestId('refresh-status');
+    status.classList.toggle('stale', failures.length > 0);
+    status.textContent = failures.length > 0 ? `Updated ${clock.format(new Date())}, with errors: ${failures.join('; ')}` : `Updated ${clock.format(new Date())}`;
+    state.refreshes += 1;
+    document.body.dataset.refreshes = String(state.refreshes);
+    document.body.dataset.state = 'ready';
+    state.timer = setTimeout(refreshSoon, POLL_MS);
+  }
+
+  /** One refresh at a time; a request for another while one runs is served by a second one after it. */
+  function refreshSoon() {
+    if (document.hidden) {
+      clearTimeout(state.timer);
+      state.timer = setTimeout(refreshSoon, POLL_MS);
+      return;
+    }
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = refresh().finally(() => {
+      state.running = null;
+      if (state.again) {
+        state.again = false;
+        refreshSoon();
+      }
+    });
+  }
+
+  async function start() {
+    try {
+      state.config = await api('/dashboard/config.json');
+    } catch (error) {
+      showError(error);
+    }
+    makeCharts();
+    byTestId('period').addEventListener('change', () => refreshCharts().catch(showError));
+    byTestId('contacts-prev').addEventListener('click', () => {
+      state.contactsPage = Math.max(1, state.contactsPage - 1);
+      refreshContacts().catch(showError);
+    });
+    byTestId('contacts-next').addEventListener('click', () => {
+      state.contactsPage += 1;
+      refreshContacts().catch(showError);
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden) refreshSoon();
+    });
+    window.addEventListener('hashchange', () => {
+      const selected = selectedFromHash();
+      if (selected && selected !== state.selected) selectCampaign(selected);
+    });
+    refreshSoon();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
