@@ -23,7 +23,8 @@ export interface CampaignThrottle {
   delayBetweenCallsMs: number;
 }
 
-export const CAMPAIGN_STATUSES = ['importing', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+/** `cancelling`: cancelled, withdrawing contacts and waiting for its open calls to report back. */
+export const CAMPAIGN_STATUSES = ['importing', 'scheduled', 'running', 'paused', 'cancelling', 'completed', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 export interface CampaignCounts {

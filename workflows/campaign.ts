@@ -152,12 +152,13 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     cancelCampaignUpdate,
     () => {
       cancelRequested = true;
-      return { ...view(), status: 'cancelled' as const };
+      return { ...view(), status: 'cancelling' as const };
     },
     { validator: refuseIfFinished },
   );
 
-  const flush = async (completed = false) => {
+  /** Writes what piled up; `final` marks the campaign finished in the same write. */
+  const flush = async (final?: CampaignStatus) => {
     const dispatchedSeqs = pendingDispatched;
     const finishedCalls = pendingFinished;
     pendingDispatched = [];
@@ -165,13 +166,13 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     firstPendingAt = null;
     await records.recordCampaignProgress({
       campaignId,
-      status,
+      status: final ?? status,
       counts: state.counts,
       inFlight: inFlight.size,
       waiting: waiting.size,
       dispatchedSeqs,
       finishedCalls,
-      completed,
+      completed: final !== undefined,
     });
   };
   const pendingCount = () => pendingDispatched.length + pendingFinished.length;
@@ -268,13 +269,16 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     if (campaignIsSettled(total, state.nextSeq, open())) break;
     await waitFor(() => campaignIsSettled(total, state.nextSeq, open()), () => cancelRequested && !cancelHandled);
   }
-  status = cancelHandled ? 'cancelled' : 'completed';
-  await flush(true);
+  // The query says "finished" only once the database does: a reader that sees the campaign done must
+  // find every contact's outcome written.
+  const final: CampaignStatus = cancelHandled ? 'cancelled' : 'completed';
+  await flush(final);
+  status = final;
   log.info('campaign finished', { status, dispatched: state.counts.dispatched, finished: state.counts.finished });
   return status;
 
   async function withdrawAndCancel(): Promise<void> {
-    status = 'cancelled';
+    status = 'cancelling';
     const withdrawn = total - state.nextSeq;
     if (withdrawn > 0) {
       await records.withdrawPendingContacts({ campaignId, fromSeq: state.nextSeq });

@@ -11,6 +11,8 @@
   const CAMPAIGNS_SHOWN = 20;
   const CONTACTS_PER_PAGE = 50;
   const FINAL_STATUSES = ['completed', 'cancelled'];
+  /** No pause, resume or cancel for these: finished, or already winding down. */
+  const UNSTEERABLE_STATUSES = [...FINAL_STATUSES, 'cancelling'];
   const PERIODS = {
     '24h': { ms: 24 * 3600e3, bucket: 'hour' },
     '7d': { ms: 7 * 24 * 3600e3, bucket: 'day' },
@@ -235,7 +237,7 @@
     }
     byTestId('campaign-created', row).textContent = formatDate(campaign.createdAt);
 
-    const allowed = { pause: status === 'running', resume: status === 'paused', cancel: !FINAL_STATUSES.includes(status) };
+    const allowed = { pause: status === 'running', resume: status === 'paused', cancel: !UNSTEERABLE_STATUSES.includes(status) };
     for (const action of Object.keys(allowed)) {
       const button = byTestId(`campaign-${action}`, row);
       if (button.dataset.pending !== 'true') button.disabled = !allowed[action];
@@ -303,6 +305,17 @@
       data: { labels: PERCENTILES, datasets: LATENCY_STAGES.map(([key, label]) => ({ label, data: [], backgroundColor: COLORS[key] })) },
       options: baseOptions('Milliseconds'),
     });
+    const v2v = baseOptions('Turns');
+    v2v.scales.y.ticks = countTicks;
+    state.charts.v2v = new Chart(document.getElementById('chart-v2v'), {
+      type: 'bar',
+      data: { labels: [], datasets: [{ label: 'Turns', data: [], backgroundColor: COLORS.voiceToVoiceMs }] },
+      options: v2v,
+    });
+  }
+
+  function binLabel(bin) {
+    return bin.toMs === null ? `≥${integer.format(bin.fromMs)}` : integer.format(bin.fromMs);
   }
 
   function bucketLabel(start, bucket) {
@@ -342,6 +355,12 @@
       });
       latency.update('none');
       byTestId('chart-latency-empty').hidden = LATENCY_STAGES.some(([key]) => stages[key] && stages[key].samples > 0);
+      const bins = performance.value.voiceToVoiceHistogram || [];
+      const v2v = state.charts.v2v;
+      v2v.data.labels = bins.map(binLabel);
+      v2v.data.datasets[0].data = bins.map((bin) => bin.count);
+      v2v.update('none');
+      byTestId('chart-v2v-empty').hidden = bins.some((bin) => bin.count > 0);
     }
     const failure = [trends, performance].find((r) => r.status === 'rejected');
     if (failure) throw failure.reason;
