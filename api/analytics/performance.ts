@@ -1,5 +1,6 @@
 import { CallLog } from '../../db/models/call-log';
 import type { AnalyticsQuery } from '../../domain/api-schemas/analytics';
+import { histogram } from '../../domain/analytics/histogram';
 import { percentiles } from '../../domain/analytics/percentiles';
 import { attemptsMatch } from './analytics-filter';
 
@@ -7,6 +8,9 @@ export const LATENCY_STAGES = ['sttFinalMs', 'llmFirstTokenMs', 'ttsFirstByteMs'
 export type LatencyStage = (typeof LATENCY_STAGES)[number];
 
 const PERCENTILES = [50, 90, 95, 99] as const;
+/** Voice-to-voice histogram: 100 ms bins up to 3 s, the last bin open (a 1 s target sits mid-axis). */
+const V2V_BIN_MS = 100;
+const V2V_BINS = 31;
 
 type TurnRow = { latency: Partial<Record<LatencyStage, number>> };
 
@@ -50,5 +54,6 @@ export async function loadPerformanceReport(filter: AnalyticsQuery) {
   return {
     stages: Object.fromEntries(LATENCY_STAGES.map((stage) => [stage, summary(turns[stage])])) as Record<LatencyStage, ReturnType<typeof summary>>,
     greetingFirstFrameMs: summary(greeting),
+    voiceToVoiceHistogram: histogram(turns.voiceToVoiceMs, V2V_BIN_MS, V2V_BINS),
   };
 }

@@ -410,6 +410,14 @@ describe('GET /analytics/performance', () => {
     });
     // A-3 220, B 4, C 180, D 6, F 5 → 4, 5, 6, 180, 220.
     expect(body.greetingFirstFrameMs).toEqual({ samples: 5, p50: 6, p90: 220, p95: 220, p99: 220 });
+    // 700, 900, 1100 in 100 ms bins: one each in [700, 800), [900, 1000) and [1100, 1200).
+    const filled = (body.voiceToVoiceHistogram as { fromMs: number; count: number }[]).filter((bin) => bin.count > 0);
+    expect(filled.map((bin) => [bin.fromMs, bin.count])).toEqual([
+      [700, 1],
+      [900, 1],
+      [1100, 1],
+    ]);
+    expect(body.voiceToVoiceHistogram).toHaveLength(31);
   });
 
   it('narrows by agent, leaving stages without samples empty', async () => {

@@ -181,6 +181,9 @@ suite('ops dashboard (/dashboard) in chromium', () => {
       const latency = await page.evaluate<(number | null)[]>(`Chart.getChart('chart-latency').data.datasets[0].data`);
       const v2v = performance.stages.voiceToVoiceMs;
       expect(latency).toEqual([v2v.p50, v2v.p90, v2v.p95, v2v.p99]);
+      const histogram = await page.evaluate<number[]>(`Chart.getChart('chart-v2v').data.datasets[0].data`);
+      expect(histogram).toEqual(performance.voiceToVoiceHistogram.map((bin: { count: number }) => bin.count));
+      expect(histogram.reduce((a, b) => a + b, 0)).toBe(v2v.samples);
     });
 
     // Another period asks for day buckets; back to the last 24 hours for the screenshot.
