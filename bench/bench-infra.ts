@@ -49,6 +49,13 @@ export async function startBenchInfra(): Promise<BenchInfra> {
     await Promise.all(processes.map((p) => p.stop()));
     rmSync(dataDir, { recursive: true, force: true });
   };
+  // The dev server and FerretDB run in process groups of their own: an interrupted benchmark must stop
+  // them itself or they outlive it.
+  const onSignal = (signal: NodeJS.Signals) => {
+    void stopProcesses().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     await Promise.all([waitForTemporal(temporalAddress, 'default'), waitForMongo(mongoUri)]);
     await connectDatabase(mongoUri);

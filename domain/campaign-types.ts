@@ -47,6 +47,11 @@ export interface CampaignRunState {
   waiting: string[];
   paused: boolean;
   throttle: CampaignThrottle;
+  /**
+   * Progress not yet written when the run continued as new: a call can report in the same workflow task
+   * as the run's last write, and its outcome must reach the database from the next run.
+   */
+  unsaved?: { dispatched: { seq: number; callId: string }[]; finished: CampaignCallFinished[] };
 }
 
 export interface CampaignWorkflowInput {

@@ -84,9 +84,9 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   let waitingForStart = startsAt !== null && Date.parse(startsAt) > Date.now();
   if (waitingForStart) status = 'scheduled';
 
-  let pendingDispatched: { seq: number; callId: string }[] = [];
-  let pendingFinished: CampaignCallFinished[] = [];
-  let firstPendingAt: number | null = null;
+  let pendingDispatched: { seq: number; callId: string }[] = state.unsaved?.dispatched ?? [];
+  let pendingFinished: CampaignCallFinished[] = state.unsaved?.finished ?? [];
+  let firstPendingAt: number | null = pendingDispatched.length + pendingFinished.length > 0 ? Date.now() : null;
 
   const open = () => inFlight.size + waiting.size;
   const view = (): CampaignStatusView => ({
@@ -217,7 +217,12 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       await flush();
       return continueAsNew<typeof campaignWorkflow>({
         ...input,
-        state: { ...state, inFlight: [...inFlight], waiting: [...waiting] },
+        state: {
+          ...state,
+          inFlight: [...inFlight],
+          waiting: [...waiting],
+          unsaved: { dispatched: pendingDispatched, finished: pendingFinished },
+        },
       });
     }
     if (page.length === 0 || page[0].seq !== state.nextSeq) {
