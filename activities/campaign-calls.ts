@@ -1,3 +1,4 @@
+import { heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CampaignCallFinished } from '../domain/campaign-types';
 import type { CallWorkflowResult } from '../domain/call-workflow-types';
@@ -13,6 +14,7 @@ export function createCampaignCallActivities(client: Client) {
     async findEndedCampaignCalls(callIds: string[]): Promise<CampaignCallFinished[]> {
       const ended: CampaignCallFinished[] = [];
       for (const callId of callIds) {
+        heartbeat(callId);
         const handle = client.workflow.getHandle(callWorkflowId(callId));
         let status: string;
         try {

@@ -1,3 +1,4 @@
+import { heartbeat } from '@temporalio/activity';
 import { Agent } from '../db/models/agent';
 import { Campaign } from '../db/models/campaign';
 import { CampaignContact } from '../db/models/campaign-contact';
@@ -45,12 +46,14 @@ export function createCampaignRecordActivities() {
      */
     async recordCampaignProgress(record: CampaignProgressRecord): Promise<void> {
       const dispatched = record.dispatchedSeqs.map(({ callId }) => () =>
-        CampaignContact.updateOne({ _id: callId, status: 'pending' }, { $set: { status: 'dispatched', callId } }),
+        CampaignContact.updateOne({ _id: callId }, { $set: { status: 'dispatched', callId } }),
       );
       const finished = record.finishedCalls.map((call) => () =>
         CampaignContact.updateOne({ _id: call.callId }, { $set: { status: call.status, failureReason: call.failureReason, attempts: call.attempts } }),
       );
-      // Dispatch writes first: a call that finished in this batch was dispatched in it or before.
+      // By `_id` alone: any other condition makes FerretDB scan the collection (a 10,000-contact campaign's
+      // writes then outlasted their timeout). Dispatch writes go first, so a call that finished in this
+      // batch, dispatched in it or before, always ends with its outcome.
       await inSmallGroups(dispatched);
       await inSmallGroups(finished);
       await withWriteRetry(() =>
@@ -94,6 +97,8 @@ const WRITES_AT_ONCE = 8;
 async function inSmallGroups(writes: (() => Promise<unknown>)[]): Promise<void> {
   for (let i = 0; i < writes.length; i += WRITES_AT_ONCE) {
     await Promise.all(writes.slice(i, i + WRITES_AT_ONCE).map((write) => withWriteRetry(write)));
+    // A large batch on a busy database takes minutes; the heartbeat tells a slow write from a dead worker.
+    heartbeat(i);
   }
 }
 

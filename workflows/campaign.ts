@@ -59,7 +59,10 @@ const MAX_WAITING = 1_000;
  * that time. Writes are batched, so they cost few history events.
  */
 const records = proxyActivities<CampaignRecordActivities & CampaignCallActivities>({
-  startToCloseTimeout: '1 minute',
+  // A batch of writes on FerretDB under load can take minutes (tens of ms per write at 10,000 contacts);
+  // a one-minute limit made such a batch time out and start over for ever. Heartbeats catch a dead worker.
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
