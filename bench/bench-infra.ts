@@ -9,7 +9,7 @@ import { createGeneralActivities } from '../activities';
 import { createExotelActivities } from '../activities/exotel';
 import { ExotelApi } from '../activities/exotel-api';
 import { connectDatabase, disconnectDatabase, pingDatabase } from '../db/connection';
-import type { Config } from '../domain/config';
+import { parseConfig, type Config } from '../domain/config';
 import pino from 'pino';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
@@ -79,6 +79,35 @@ export async function startBenchInfra(): Promise<BenchInfra> {
       await stopProcesses();
     },
   };
+}
+
+/**
+ * A benchmark run's configuration: its own queues and Exotel account, the simulator's address, the
+ * whole day as calling window, and the line gate out of the way so the figures measure the pipeline.
+ * `limitPerMinute` 0 lifts Exotel's rate limit.
+ */
+export function benchConfig(
+  infra: BenchInfra,
+  run: { queuePrefix: string; account: string; apiPort: number; simUrl: string; limitPerMinute: number },
+  extra: Record<string, string> = {},
+): Config {
+  return parseConfig({
+    LEGAL_CALLING_WINDOW_START: '00:00',
+    LEGAL_CALLING_WINDOW_END: '24:00',
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    MONGODB_URI: infra.mongoUri,
+    PUBLIC_API_URL: `http://127.0.0.1:${run.apiPort}`,
+    EXOTEL_BASE_URL: run.simUrl,
+    EXOTEL_ACCOUNT_SID: run.account,
+    EXOTEL_RATE_LIMIT_PER_MINUTE: String(run.limitPerMinute || 1_000_000),
+    MAX_CONCURRENT_CALLS: '100000',
+    MAX_WAITING_CALLS: '1000000',
+    TEMPORAL_TASK_QUEUE: run.queuePrefix,
+    TEMPORAL_EXOTEL_TASK_QUEUE: `${run.queuePrefix}-exotel`,
+    TEMPORAL_GATE_TASK_QUEUE: `${run.queuePrefix}-gate`,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  });
 }
 
 export interface RinglineInProcess {

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { Agent } from '../db/models/agent';
-import { parseConfig, type Config } from '../domain/config';
 import { freePort } from '../scripts/infra/free-port';
 import { createExotelSimulator } from '../sim/exotel/simulator';
 import { campaignWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
-import { quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
+import { benchConfig, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
 import { percentile, printFigure, rate } from './figures';
 
 /**
@@ -91,24 +90,11 @@ async function run(name: string, contacts: number, deps: { infra: BenchInfra; li
   const sim = createExotelSimulator({ logger: quietLogger, accountSid: account, rateLimitPerMinute: deps.limitPerMinute, queuedMs: 0, ringMs: 0, callbackDelayMs: 0 });
   await sim.start(0);
   const apiPort = await freePort();
-  const config: Config = parseConfig({
-    LEGAL_CALLING_WINDOW_START: '00:00',
-    LEGAL_CALLING_WINDOW_END: '24:00',
-    TEMPORAL_ADDRESS: infra.temporalAddress,
-    MONGODB_URI: infra.mongoUri,
-    PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
-    EXOTEL_BASE_URL: sim.baseUrl,
-    EXOTEL_ACCOUNT_SID: account,
-    EXOTEL_RATE_LIMIT_PER_MINUTE: String(deps.limitPerMinute || 1_000_000),
-    MAX_CONCURRENT_CALLS: '100000',
-    MAX_WAITING_CALLS: '1000000',
-    BULK_MAX_ROWS: String(Math.max(10_000, contacts)),
-    BULK_MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
-    TEMPORAL_TASK_QUEUE: `bench-campaign-${name}`,
-    TEMPORAL_EXOTEL_TASK_QUEUE: `bench-campaign-exotel-${name}`,
-    TEMPORAL_GATE_TASK_QUEUE: `bench-campaign-gate-${name}`,
-    LOG_LEVEL: 'silent',
-  });
+  const config = benchConfig(
+    infra,
+    { queuePrefix: `bench-campaign-${name}`, account, apiPort, simUrl: sim.baseUrl, limitPerMinute: deps.limitPerMinute },
+    { BULK_MAX_ROWS: String(Math.max(10_000, contacts)), BULK_MAX_UPLOAD_BYTES: String(64 * 1024 * 1024) },
+  );
   const ringline = await startRinglineInProcess(infra, config, apiPort);
   deps.rss.reset();
   try {

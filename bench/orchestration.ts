@@ -2,10 +2,9 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { Agent } from '../db/models/agent';
 import { CallLog } from '../db/models/call-log';
-import { parseConfig, type Config } from '../domain/config';
 import { freePort } from '../scripts/infra/free-port';
 import { createExotelSimulator } from '../sim/exotel/simulator';
-import { placeCalls, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
+import { benchConfig, placeCalls, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
 import { callWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
 import { percentile, printFigure, rate } from './figures';
 
@@ -97,22 +96,7 @@ async function run(name: string, calls: number, deps: { infra: BenchInfra; limit
   });
   await sim.start(0);
   const apiPort = await freePort();
-  const config: Config = parseConfig({
-    LEGAL_CALLING_WINDOW_START: '00:00',
-    LEGAL_CALLING_WINDOW_END: '24:00',
-    TEMPORAL_ADDRESS: infra.temporalAddress,
-    MONGODB_URI: infra.mongoUri,
-    PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
-    EXOTEL_BASE_URL: sim.baseUrl,
-    EXOTEL_ACCOUNT_SID: account,
-    EXOTEL_RATE_LIMIT_PER_MINUTE: String(deps.limitPerMinute || 1_000_000),
-    MAX_CONCURRENT_CALLS: '100000',
-    MAX_WAITING_CALLS: '1000000',
-    TEMPORAL_TASK_QUEUE: `bench-${name}`,
-    TEMPORAL_EXOTEL_TASK_QUEUE: `bench-exotel-${name}`,
-    TEMPORAL_GATE_TASK_QUEUE: `bench-gate-${name}`,
-    LOG_LEVEL: 'silent',
-  });
+  const config = benchConfig(infra, { queuePrefix: `bench-${name}`, account, apiPort, simUrl: sim.baseUrl, limitPerMinute: deps.limitPerMinute });
   const ringline = await startRinglineInProcess(infra, config, apiPort);
   try {
     return await measure(name, calls, { infra, sim, ringline, account });

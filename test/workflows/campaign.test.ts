@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import request from 'supertest';
 import { Campaign } from '../../db/models/campaign';
 import { CampaignContact } from '../../db/models/campaign-contact';
 import { campaignWorkflowId } from '../../workflows/messages';
+import { saveRecordedHistories, type RecordedWorkflow } from '../helpers/recorded-histories';
 import { startCallStack, type CallStack } from '../helpers/call-stack';
 import { batchDials, maxOverlap, simCallsOf, waitForBatch } from '../helpers/campaign-helpers';
 import { numberFor } from '../helpers/schedule-helpers';
@@ -24,15 +22,10 @@ beforeAll(async () => {
 });
 
 /** `RINGLINE_RECORD_HISTORIES=1` saves these workflows' histories as replay fixtures (test/workflows/replay.test.ts). */
-const recorded: { name: string; workflowId: string }[] = [];
+const recorded: RecordedWorkflow[] = [];
 
 afterAll(async () => {
-  if (process.env.RINGLINE_RECORD_HISTORIES) {
-    for (const { name, workflowId } of recorded) {
-      const history = await stack.env.client.workflow.getHandle(workflowId).fetchHistory();
-      writeFileSync(path.join(__dirname, '../fixtures/histories', `${name}.json`), `${historyToJSON(history)}\n`);
-    }
-  }
+  if (stack) await saveRecordedHistories(stack.env.client, recorded);
   await stack?.stop();
 });
 

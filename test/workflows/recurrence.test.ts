@@ -1,6 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DateTime } from 'luxon';
 import request from 'supertest';
 import { RecurrenceSeries } from '../../db/models/recurrence-series';
@@ -17,6 +14,7 @@ import {
   seriesWorkflowId,
   skipNextOccurrenceUpdate,
 } from '../../workflows/messages';
+import { saveRecordedHistories, type RecordedWorkflow } from '../helpers/recorded-histories';
 import { FAST_TIMINGS, startCallStack, type CallStack } from '../helpers/call-stack';
 import { dialTimes, numberFor } from '../helpers/schedule-helpers';
 import { uniqueName } from '../helpers/temporal-test-env';
@@ -33,15 +31,10 @@ beforeAll(async () => {
 });
 
 /** `RINGLINE_RECORD_HISTORIES=1` saves these workflows' histories as replay fixtures (test/workflows/replay.test.ts). */
-const recorded: { name: string; workflowId: string }[] = [];
+const recorded: RecordedWorkflow[] = [];
 
 afterAll(async () => {
-  if (process.env.RINGLINE_RECORD_HISTORIES) {
-    for (const { name, workflowId } of recorded) {
-      const history = await stack.env.client.workflow.getHandle(workflowId).fetchHistory();
-      writeFileSync(path.join(__dirname, '../fixtures/histories', `${name}.json`), `${historyToJSON(history)}\n`);
-    }
-  }
+  if (stack) await saveRecordedHistories(stack.env.client, recorded);
   await stack?.stop();
 });
 
