@@ -14,13 +14,15 @@ import pino from 'pino';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { startFerretDb, waitForMongo } from '../scripts/infra/ferretdb';
+import { chooseFerretDbStorage, describeStorage } from '../scripts/infra/ferretdb-storage';
+import { dropDatabase } from '../scripts/infra/local-postgres';
 import { freePort } from '../scripts/infra/free-port';
 import type { ManagedProcess } from '../scripts/infra/managed-process';
 import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
 
 /**
- * What every benchmark stands on: a headless in-memory Temporal dev server and a FerretDB in a temp
- * directory (child processes), and Ringline's API and workers in the benchmark's own process.
+ * What every benchmark stands on: a headless in-memory Temporal dev server and a throwaway FerretDB
+ * (child processes; which backend it uses is printed), and Ringline's API and workers in the benchmark's own process.
  */
 export interface BenchInfra {
   temporalAddress: string;
@@ -39,15 +41,18 @@ export async function startBenchInfra(): Promise<BenchInfra> {
   const temporalPort = await freePort();
   const mongoPort = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringline-bench-'));
+  const storage = await chooseFerretDbStorage({ dataDir, database: `ringline_bench_${process.pid}` });
+  process.stderr.write(`bench database: ${describeStorage(storage)}\n`);
   const processes: ManagedProcess[] = [
     startTemporalDevServer({ port: temporalPort, namespace: 'default', output: silent }),
-    startFerretDb({ port: mongoPort, debugPort: await freePort(), dataDir, output: silent }),
+    startFerretDb({ port: mongoPort, debugPort: await freePort(), storage, output: silent }),
   ];
   const temporalAddress = `127.0.0.1:${temporalPort}`;
   const mongoUri = `mongodb://127.0.0.1:${mongoPort}/ringline_bench`;
   const stopProcesses = async () => {
     await Promise.all(processes.map((p) => p.stop()));
     rmSync(dataDir, { recursive: true, force: true });
+    if (storage.kind === 'postgresql') await dropDatabase(storage.adminUrl, storage.database);
   };
   // The dev server and FerretDB run in process groups of their own: an interrupted benchmark must stop
   // them itself or they outlive it.

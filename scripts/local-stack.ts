@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseConfig, ConfigError } from '../domain/config';
 import { startFerretDb, waitForMongo } from './infra/ferretdb';
+import { chooseFerretDbStorage, describeStorage } from './infra/ferretdb-storage';
 import { ManagedProcess } from './infra/managed-process';
 import { DATA_DIR, ROOT_DIR } from './infra/paths';
 import { startTemporalDevServer, waitForTemporal } from './infra/temporal-dev-server';
@@ -86,9 +87,12 @@ async function main(): Promise<void> {
     infra.push(temporal);
     watch(temporal);
   }
+  let databaseNote = ' (external)';
   if (!externalDatabase) {
     const port = Number(new URL(config.MONGODB_URI.replace(/^mongodb/, 'http')).port || 27017);
-    const database = startFerretDb({ port, debugPort: 18088, dataDir: path.join(DATA_DIR, 'ferretdb') });
+    const storage = await chooseFerretDbStorage({ dataDir: path.join(DATA_DIR, 'ferretdb'), database: 'ringline_local' });
+    databaseNote = ` (${describeStorage(storage)})`;
+    const database = startFerretDb({ port, debugPort: 18088, storage });
     infra.push(database);
     watch(database);
   }
@@ -125,7 +129,7 @@ async function main(): Promise<void> {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  Temporal UI   ${config.TEMPORAL_UI_URL}${externalTemporal ? ' (external Temporal)' : ''}`);
   say(`  Temporal gRPC ${config.TEMPORAL_ADDRESS}`);
-  say(`  Database      ${config.MONGODB_URI}${externalDatabase ? ' (external)' : ' (FerretDB on SQLite, .data/ferretdb)'}`);
+  say(`  Database      ${config.MONGODB_URI}${databaseNote}`);
   say(`  API           ${apiUrl}  (health: ${apiUrl}/health)`);
   say('press Ctrl-C to stop everything');
 

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFerretDb, waitForMongo } from '../scripts/infra/ferretdb';
+import { chooseFerretDbStorage, describeStorage } from '../scripts/infra/ferretdb-storage';
 import { freePort } from '../scripts/infra/free-port';
 import type { ManagedProcess } from '../scripts/infra/managed-process';
 import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
@@ -9,10 +10,12 @@ import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/tempor
 declare global {
   var __RINGLINE_TEST_PROCESSES__: ManagedProcess[] | undefined;
   var __RINGLINE_TEST_DIRS__: string[] | undefined;
+  var __RINGLINE_TEST_POSTGRES__: { adminUrl: string; database: string } | undefined;
 }
 
 /**
- * Starts a headless, in-memory Temporal dev server and a FerretDB on free ports for the whole run,
+ * Starts a headless, in-memory Temporal dev server and a FerretDB (on the machine's PostgreSQL when it
+ * answers, else SQLite; see ferretdb-storage.ts) on free ports for the whole run,
  * unless RINGLINE_TEST_TEMPORAL_ADDRESS / RINGLINE_TEST_MONGODB_URI point at servers to reuse.
  * Server output is kept quiet unless RINGLINE_TEST_VERBOSE is set.
  */
@@ -33,7 +36,10 @@ export default async function globalSetup(): Promise<void> {
     const [port, debugPort] = [await freePort(), await freePort()];
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringline-test-db-'));
     globalThis.__RINGLINE_TEST_DIRS__ = [dataDir];
-    processes.push(startFerretDb({ port, debugPort, dataDir, output }));
+    const storage = await chooseFerretDbStorage({ dataDir, database: `ringline_test_${process.pid}_${Date.now().toString(36)}` });
+    if (storage.kind === 'postgresql') globalThis.__RINGLINE_TEST_POSTGRES__ = { adminUrl: storage.adminUrl, database: storage.database };
+    if (process.env.RINGLINE_TEST_VERBOSE) process.stderr.write(`test database: ${describeStorage(storage)}\n`);
+    processes.push(startFerretDb({ port, debugPort, storage, output }));
     process.env.RINGLINE_TEST_MONGODB_URI = `mongodb://127.0.0.1:${port}/ringline_test`;
   }
   pending.push(waitForMongo(process.env.RINGLINE_TEST_MONGODB_URI));

@@ -1,23 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import mongoose from 'mongoose';
+import type { FerretDbStorage } from './ferretdb-storage';
 import { ManagedProcess } from './managed-process';
 import { ferretDbPath } from './tool-paths';
 import { waitUntil } from './wait-until';
 
 export interface FerretDbOptions {
   port: number;
-  /** Directory for FerretDB's SQLite files and its state. */
-  dataDir: string;
+  storage: FerretDbStorage;
   /** FerretDB's own metrics/pprof listener; each instance needs its own or they collide. */
   debugPort: number;
   output?: (line: string) => void;
 }
 
 export function ferretDbArgs(options: FerretDbOptions): string[] {
+  const storage = options.storage;
+  const backend =
+    storage.kind === 'sqlite'
+      ? ['--handler=sqlite', `--sqlite-url=file:${storage.dataDir}/`, `--state-dir=${storage.dataDir}`]
+      : ['--handler=postgresql', `--postgresql-url=${storage.url}`, `--state-dir=${storage.stateDir}`];
   return [
-    '--handler=sqlite',
-    `--sqlite-url=file:${options.dataDir}/`,
-    `--state-dir=${options.dataDir}`,
+    ...backend,
     `--listen-addr=127.0.0.1:${options.port}`,
     `--debug-addr=127.0.0.1:${options.debugPort}`,
     // FerretDB reports to an outside beacon unless told not to.
@@ -27,7 +30,7 @@ export function ferretDbArgs(options: FerretDbOptions): string[] {
 }
 
 export function startFerretDb(options: FerretDbOptions): ManagedProcess {
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.storage.kind === 'sqlite' ? options.storage.dataDir : options.storage.stateDir, { recursive: true });
   return new ManagedProcess({ name: 'database', command: ferretDbPath(), args: ferretDbArgs(options), output: options.output });
 }
 

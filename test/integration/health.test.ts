@@ -25,7 +25,8 @@ describe('GET /health', () => {
   beforeAll(async () => {
     const [port, debugPort] = [await freePort(), await freePort()];
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringline-health-db-'));
-    database = startFerretDb({ port, debugPort, dataDir, output: () => undefined });
+    // SQLite keeps this throwaway FerretDB independent of whatever PostgreSQL the machine has.
+    database = startFerretDb({ port, debugPort, storage: { kind: 'sqlite', dataDir }, output: () => undefined });
     const uri = `mongodb://127.0.0.1:${port}/ringline_health`;
     await waitForMongo(uri);
     await connectDatabase(uri);
