@@ -522,7 +522,11 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
   }
 
   // --- one attempt ----------------------------------------------------------------------------------
-  /** The gate may have been terminated by an operator; its lease timeout covers a lost release. */
+  /**
+   * The gate may have been terminated by an operator; its lease timeout covers a lost release.
+   * Awaited on purpose: a signal still in flight when its sender completes is dropped by the server
+   * (tried 2026-12-03 to save a workflow task: lines were never freed).
+   */
   async function releaseLine(): Promise<void> {
     const dialOk = dialOkUnreported;
     dialOkUnreported = false;

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { Campaign } from '../../db/models/campaign';
 import { CampaignContact } from '../../db/models/campaign-contact';
-import { campaignWorkflowId } from '../../workflows/messages';
+import { campaignCallId } from '../../domain/campaign-ids';
+import { callWorkflowId, campaignWorkflowId } from '../../workflows/messages';
 import { saveRecordedHistories, type RecordedWorkflow } from '../helpers/recorded-histories';
 import { startCallStack, type CallStack } from '../helpers/call-stack';
 import { batchDials, maxOverlap, simCallsOf, waitForBatch } from '../helpers/campaign-helpers';
@@ -84,6 +85,7 @@ describe('campaignWorkflow', () => {
     const done = await waitForBatch(stack.apiUrl, batchId, (b) => b.status === 'completed', 60_000);
     expect(done.progress).toMatchObject({ total: 12, processed: 12, successful: 12 });
     recorded.push({ name: 'campaign-pause-resume', workflowId: campaignWorkflowId(batchId) });
+    recorded.push({ name: 'call-in-campaign', workflowId: callWorkflowId(campaignCallId(batchId, 0)) });
     const dials = await batchDials(stack.sim, batchId);
     expect(Object.keys(dials)).toHaveLength(12);
     expect(Object.values(dials).every((n) => n === 1)).toBe(true);
