@@ -14,7 +14,7 @@ import pino from 'pino';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { startFerretDb, waitForMongo } from '../scripts/infra/ferretdb';
-import { chooseFerretDbStorage, describeStorage } from '../scripts/infra/ferretdb-storage';
+import { chooseFerretDbStorage, describeStorage, withLocalClientPoolLimit } from '../scripts/infra/ferretdb-storage';
 import { dropDatabase } from '../scripts/infra/local-postgres';
 import { freePort } from '../scripts/infra/free-port';
 import type { ManagedProcess } from '../scripts/infra/managed-process';
@@ -48,7 +48,7 @@ export async function startBenchInfra(): Promise<BenchInfra> {
     startFerretDb({ port: mongoPort, debugPort: await freePort(), storage, output: silent }),
   ];
   const temporalAddress = `127.0.0.1:${temporalPort}`;
-  const mongoUri = `mongodb://127.0.0.1:${mongoPort}/ringline_bench`;
+  const mongoUri = withLocalClientPoolLimit(`mongodb://127.0.0.1:${mongoPort}/ringline_bench`);
   const stopProcesses = async () => {
     await Promise.all(processes.map((p) => p.stop()));
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseConfig, ConfigError } from '../domain/config';
 import { startFerretDb, waitForMongo } from './infra/ferretdb';
-import { chooseFerretDbStorage, describeStorage } from './infra/ferretdb-storage';
+import { chooseFerretDbStorage, describeStorage, withLocalClientPoolLimit } from './infra/ferretdb-storage';
 import { ManagedProcess } from './infra/managed-process';
 import { DATA_DIR, ROOT_DIR } from './infra/paths';
 import { startTemporalDevServer, waitForTemporal } from './infra/temporal-dev-server';
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
   // An address or URI given in the environment means "use that server"; otherwise run one here.
   const externalTemporal = Boolean(process.env.TEMPORAL_ADDRESS);
   const externalDatabase = Boolean(process.env.MONGODB_URI);
+  const databaseUri = externalDatabase ? config.MONGODB_URI : withLocalClientPoolLimit(config.MONGODB_URI);
 
   if (!externalTemporal) {
     const { port } = hostPort(config.TEMPORAL_ADDRESS);
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   try {
     await Promise.all([
       waitForTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE),
-      waitForMongo(config.MONGODB_URI),
+      waitForMongo(databaseUri),
     ]);
   } catch (err) {
     say(err instanceof Error ? err.message : String(err));
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
       command: process.execPath,
       args: ['--import', 'tsx', path.join(ROOT_DIR, entry)],
       cwd: ROOT_DIR,
-      env: { ...process.env, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, MONGODB_URI: config.MONGODB_URI },
+      env: { ...process.env, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, MONGODB_URI: databaseUri },
     });
     apps.push(app);
     watch(app);
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  Temporal UI   ${config.TEMPORAL_UI_URL}${externalTemporal ? ' (external Temporal)' : ''}`);
   say(`  Temporal gRPC ${config.TEMPORAL_ADDRESS}`);
-  say(`  Database      ${config.MONGODB_URI}${databaseNote}`);
+  say(`  Database      ${databaseUri}${databaseNote}`);
   say(`  API           ${apiUrl}  (health: ${apiUrl}/health)`);
   say('press Ctrl-C to stop everything');
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFerretDb, waitForMongo } from '../scripts/infra/ferretdb';
-import { chooseFerretDbStorage, describeStorage } from '../scripts/infra/ferretdb-storage';
+import { chooseFerretDbStorage, describeStorage, withLocalClientPoolLimit } from '../scripts/infra/ferretdb-storage';
 import { freePort } from '../scripts/infra/free-port';
 import type { ManagedProcess } from '../scripts/infra/managed-process';
 import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
@@ -40,7 +40,7 @@ export default async function globalSetup(): Promise<void> {
     if (storage.kind === 'postgresql') globalThis.__RINGLINE_TEST_POSTGRES__ = { adminUrl: storage.adminUrl, database: storage.database };
     if (process.env.RINGLINE_TEST_VERBOSE) process.stderr.write(`test database: ${describeStorage(storage)}\n`);
     processes.push(startFerretDb({ port, debugPort, storage, output }));
-    process.env.RINGLINE_TEST_MONGODB_URI = `mongodb://127.0.0.1:${port}/ringline_test`;
+    process.env.RINGLINE_TEST_MONGODB_URI = withLocalClientPoolLimit(`mongodb://127.0.0.1:${port}/ringline_test`);
   }
   pending.push(waitForMongo(process.env.RINGLINE_TEST_MONGODB_URI));
 

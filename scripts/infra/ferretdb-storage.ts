@@ -6,6 +6,22 @@ import { DEFAULT_LOCAL_POSTGRES_URL, databaseUrl, ensureDatabase, postgresReacha
  * PostgreSQL at any size), so a campaign slows down as its call logs grow. The machine's PostgreSQL is
  * therefore preferred when it answers; SQLite needs nothing installed and stays the fallback.
  */
+/**
+ * FerretDB 1.24's PostgreSQL backend keeps a pooled connection open for an update's cursor while the
+ * update itself takes a second one: once as many updates run at once as the pool has connections, each
+ * waits for another's and every one hangs (seen at 64 concurrent calls with the default pool of 50).
+ * So the pool is made larger and every client of a FerretDB we start is held to a few connections
+ * (one operation each at a time): a stack's processes together stay under half the pool.
+ */
+export const FERRETDB_POSTGRES_POOL_CONNECTIONS = 80;
+export const LOCAL_CLIENT_POOL_SIZE = 10;
+
+/** `uri` with the client pool limit above, unless it already names one. */
+export function withLocalClientPoolLimit(uri: string): string {
+  if (/[?&]maxPoolSize=/i.test(uri)) return uri;
+  return `${uri}${uri.includes('?') ? '&' : '?'}maxPoolSize=${LOCAL_CLIENT_POOL_SIZE}`;
+}
+
 export type FerretDbStorage =
   | { kind: 'sqlite'; dataDir: string }
   | { kind: 'postgresql'; url: string; database: string; adminUrl: string; stateDir: string };
@@ -38,7 +54,9 @@ export async function chooseFerretDbStorage(options: {
     return { kind: 'sqlite', dataDir: options.dataDir };
   }
   await ensureDatabase(adminUrl, options.database);
-  return { kind: 'postgresql', url: databaseUrl(adminUrl, options.database), database: options.database, adminUrl, stateDir: options.dataDir };
+  const url = new URL(databaseUrl(adminUrl, options.database));
+  url.searchParams.set('pool_max_conns', String(FERRETDB_POSTGRES_POOL_CONNECTIONS));
+  return { kind: 'postgresql', url: url.toString(), database: options.database, adminUrl, stateDir: options.dataDir };
 }
 
 export function describeStorage(storage: FerretDbStorage): string {

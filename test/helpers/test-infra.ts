@@ -17,7 +17,8 @@ export function testInfra(): TestInfra {
 
 /** A database name of its own per test file, so files running in parallel never see each other's rows. */
 export function testDatabaseUri(label: string): string {
-  const base = testInfra().mongoUri.replace(/\/[^/]*$/, '');
+  const [address, query] = testInfra().mongoUri.split('?');
+  const base = address.replace(/\/[^/]*$/, '');
   const name = `ringline_test_${label.replace(/[^a-zA-Z0-9]/g, '_')}_${process.pid}`.slice(0, 60);
-  return `${base}/${name}`;
+  return query ? `${base}/${name}?${query}` : `${base}/${name}`;
 }

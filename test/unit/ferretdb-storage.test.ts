@@ -1,4 +1,4 @@
-import { backendChoice, chooseFerretDbStorage } from '../../scripts/infra/ferretdb-storage';
+import { backendChoice, chooseFerretDbStorage, withLocalClientPoolLimit } from '../../scripts/infra/ferretdb-storage';
 import { freePort } from '../../scripts/infra/free-port';
 import { databaseUrl } from '../../scripts/infra/local-postgres';
 
@@ -39,5 +39,15 @@ describe('choosing where a local FerretDB stores its data', () => {
   it('refuses a database name it would have to quote', () => {
     expect(() => databaseUrl('postgres://postgres@127.0.0.1:5432/postgres', 'x; drop database postgres')).toThrow(/not a safe/);
     expect(databaseUrl('postgres://postgres@127.0.0.1:5432/postgres', 'ringline_local')).toBe('postgres://postgres@127.0.0.1:5432/ringline_local');
+  });
+});
+
+describe('the client pool limit for a FerretDB Ringline starts', () => {
+  it.each([
+    ['mongodb://127.0.0.1:27017/ringline', 'mongodb://127.0.0.1:27017/ringline?maxPoolSize=10'],
+    ['mongodb://127.0.0.1:27017/ringline?appName=x', 'mongodb://127.0.0.1:27017/ringline?appName=x&maxPoolSize=10'],
+    ['mongodb://127.0.0.1:27017/ringline?maxPoolSize=4', 'mongodb://127.0.0.1:27017/ringline?maxPoolSize=4'],
+  ])('%s → %s', (uri, expected) => {
+    expect(withLocalClientPoolLimit(uri)).toBe(expected);
   });
 });
