@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // Workflow code is replayed: it must be deterministic, so no Node built-ins and no I/O modules.
-    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'test/fixtures/workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'test/fixtures/workflows/**/*.ts', 'bench/floor/*-workflow.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       // Type-only imports are erased at build time, so a workflow may name its activities' types.

@@ -19,6 +19,7 @@ import { dropDatabase } from '../scripts/infra/local-postgres';
 import { freePort } from '../scripts/infra/free-port';
 import type { ManagedProcess } from '../scripts/infra/managed-process';
 import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
+import { exotelQueueRatePerSecond } from '../domain/exotel-queue-rate';
 
 /**
  * What every benchmark stands on: a headless in-memory Temporal dev server and a throwaway FerretDB
@@ -159,7 +160,7 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
       }),
       config,
     ),
-    maxTaskQueueActivitiesPerSecond: config.EXOTEL_RATE_LIMIT_PER_MINUTE / 60,
+    maxTaskQueueActivitiesPerSecond: exotelQueueRatePerSecond(config.EXOTEL_RATE_LIMIT_PER_MINUTE),
     maxConcurrentActivityTaskExecutions: 200,
   });
   const workers = [general, gate, exotel];

@@ -7,12 +7,16 @@ import { createExotelSimulator } from '../sim/exotel/simulator';
 import { benchConfig, placeCalls, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
 import { callWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
 import { percentile, printFigure, rate } from './figures';
+import { runFloor, type FloorResult } from './floor/floor-run';
 
 /**
  * `npm run bench:orchestration -- --calls N`: N calls through the API → Temporal → the Exotel
  * simulator with instant outcomes (the callee is busy at once and the policy does not retry), twice:
  *   (a) unlimited: Exotel's rate limit lifted on both sides — Ringline's own capacity;
  *   (b) limited: the real 200 requests/min — the dial rate must sit at the limit with no 429.
+ * Beside them, unless --skip-floor, the same number of floor workflows (start, one dial activity, one
+ * signal back: bench/floor) straight through the Temporal client, so the figures can be read as a
+ * ratio to what Temporal alone does on this machine.
  * Everything runs on this machine: a headless in-memory Temporal dev server, FerretDB, the simulator,
  * and the API and workers in this process.
  */
@@ -22,6 +26,7 @@ const { values: args } = parseArgs({
     'limited-calls': { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '64' },
     'skip-limited': { type: 'boolean', default: false },
+    'skip-floor': { type: 'boolean', default: false },
   },
 });
 
@@ -46,6 +51,12 @@ async function main(): Promise<void> {
   try {
     const deps = { infra };
     const results: RunResult[] = [];
+    let floor: FloorResult | undefined;
+    if (!args['skip-floor']) {
+      process.stderr.write(`\n▸ Temporal floor: ${args.calls} minimal dial-and-webhook workflows\n`);
+      floor = await runFloor(infra, Number(args.calls), Number(args.concurrency));
+      for (const [figure, value] of Object.entries(floor)) printFigure(`orchestration.floor.${figure}`, value);
+    }
     results.push(await run('unlimited', Number(args.calls), { ...deps, limitPerMinute: 0 }));
     if (!args['skip-limited']) {
       results.push(await run('limited-200rpm', Number(args['limited-calls']), { ...deps, limitPerMinute: 200 }));
@@ -61,6 +72,13 @@ async function main(): Promise<void> {
     }
     const unlimited = results[0];
     const limited = results[1];
+    if (floor) {
+      process.stdout.write(
+        `${'temporal floor'.padEnd(17)} ${String(floor.calls).padStart(5)}  ${floor.startsPerSec.toFixed(1).padStart(10)}  ${floor.dialsPerSec.toFixed(2).padStart(7)}  ` +
+          `${'-'.padStart(17)}  ${`${floor.startToDoneP50Ms.toFixed(0)}/${floor.startToDoneP99Ms.toFixed(0)} (to done)`.padStart(19)}\n`,
+      );
+      process.stdout.write(`Ringline's dial rate is ${(unlimited.dialsPerSec / floor.dialsPerSec).toFixed(2)}× the floor's on this machine\n`);
+    }
     const summary = {
       initiationsPerSec: round(unlimited.dialsPerSec),
       acceptedPerSec: round(unlimited.acceptedPerSec),
@@ -68,6 +86,7 @@ async function main(): Promise<void> {
       dialP99Ms: round(unlimited.dialP99Ms),
       webhookToStateP99Ms: round(unlimited.webhookToStateP99Ms),
       gatePermitsPerSec: round(unlimited.gatePermitsPerSec),
+      ...(floor && { floorDialsPerSec: round(floor.dialsPerSec), ratioToFloor: round(unlimited.dialsPerSec / floor.dialsPerSec, 3) }),
       ...(limited
         ? {
             limitedDialsPerMin: round(limited.dialsPerSec * 60),

@@ -5,6 +5,7 @@ import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { installTemporalRuntime } from './temporal-runtime';
+import { exotelQueueRatePerSecond } from '../domain/exotel-queue-rate';
 
 /**
  * The Exotel worker (queue `ringline-exotel`): only Exotel API calls. Its activity rate is capped by
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
     activities: createExotelActivities(api, config),
-    maxTaskQueueActivitiesPerSecond: config.EXOTEL_RATE_LIMIT_PER_MINUTE / 60,
+    maxTaskQueueActivitiesPerSecond: exotelQueueRatePerSecond(config.EXOTEL_RATE_LIMIT_PER_MINUTE),
   });
   logger.info(
     { taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE, requestsPerMinute: config.EXOTEL_RATE_LIMIT_PER_MINUTE },

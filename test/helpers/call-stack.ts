@@ -19,6 +19,7 @@ import { startRealMediaServer, type RealMediaServer } from './real-media-server'
 import { startStandInMediaServer, type StandInBehaviour, type StandInMediaServer } from './stand-in-media-server';
 import { connectToTestTemporal, uniqueName } from './temporal-test-env';
 import { testDatabaseUri, testInfra } from './test-infra';
+import { exotelQueueRatePerSecond } from '../../domain/exotel-queue-rate';
 
 /** Second-scale waits, so a test can walk a call through its whole life in a few seconds. */
 export const FAST_TIMINGS: CallTimings = {
@@ -149,7 +150,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
       connection: env.nativeConnection,
       taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
       activities: createExotelActivities(api, config),
-      maxTaskQueueActivitiesPerSecond: config.EXOTEL_RATE_LIMIT_PER_MINUTE / 60,
+      maxTaskQueueActivitiesPerSecond: exotelQueueRatePerSecond(config.EXOTEL_RATE_LIMIT_PER_MINUTE),
     });
     const gate = await Worker.create({
       connection: env.nativeConnection,
