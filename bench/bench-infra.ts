@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,7 @@ import pino from 'pino';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { startFerretDb, waitForMongo } from '../scripts/infra/ferretdb';
-import { chooseFerretDbStorage, describeStorage, withLocalClientPoolLimit } from '../scripts/infra/ferretdb-storage';
-import { dropDatabase } from '../scripts/infra/local-postgres';
+import { chooseFerretDbStorage, describeStorage, discardFerretDbStorage, withLocalClientPoolLimit } from '../scripts/infra/ferretdb-storage';
 import { freePort } from '../scripts/infra/free-port';
 import type { ManagedProcess } from '../scripts/infra/managed-process';
 import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
@@ -52,8 +51,7 @@ export async function startBenchInfra(): Promise<BenchInfra> {
   const mongoUri = withLocalClientPoolLimit(`mongodb://127.0.0.1:${mongoPort}/ringline_bench`);
   const stopProcesses = async () => {
     await Promise.all(processes.map((p) => p.stop()));
-    rmSync(dataDir, { recursive: true, force: true });
-    if (storage.kind === 'postgresql') await dropDatabase(storage.adminUrl, storage.database);
+    await discardFerretDbStorage(storage);
   };
   // The dev server and FerretDB run in process groups of their own: an interrupted benchmark must stop
   // them itself or they outlive it.

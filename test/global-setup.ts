@@ -2,15 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFerretDb, waitForMongo } from '../scripts/infra/ferretdb';
-import { chooseFerretDbStorage, describeStorage, withLocalClientPoolLimit } from '../scripts/infra/ferretdb-storage';
+import { chooseFerretDbStorage, describeStorage, type FerretDbStorage, withLocalClientPoolLimit } from '../scripts/infra/ferretdb-storage';
 import { freePort } from '../scripts/infra/free-port';
 import type { ManagedProcess } from '../scripts/infra/managed-process';
 import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
 
 declare global {
   var __RINGLINE_TEST_PROCESSES__: ManagedProcess[] | undefined;
-  var __RINGLINE_TEST_DIRS__: string[] | undefined;
-  var __RINGLINE_TEST_POSTGRES__: { adminUrl: string; database: string } | undefined;
+  var __RINGLINE_TEST_STORAGE__: FerretDbStorage | undefined;
 }
 
 /**
@@ -35,9 +34,8 @@ export default async function globalSetup(): Promise<void> {
   if (!process.env.RINGLINE_TEST_MONGODB_URI) {
     const [port, debugPort] = [await freePort(), await freePort()];
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringline-test-db-'));
-    globalThis.__RINGLINE_TEST_DIRS__ = [dataDir];
     const storage = await chooseFerretDbStorage({ dataDir, database: `ringline_test_${process.pid}_${Date.now().toString(36)}` });
-    if (storage.kind === 'postgresql') globalThis.__RINGLINE_TEST_POSTGRES__ = { adminUrl: storage.adminUrl, database: storage.database };
+    globalThis.__RINGLINE_TEST_STORAGE__ = storage;
     if (process.env.RINGLINE_TEST_VERBOSE) process.stderr.write(`test database: ${describeStorage(storage)}\n`);
     processes.push(startFerretDb({ port, debugPort, storage, output }));
     process.env.RINGLINE_TEST_MONGODB_URI = withLocalClientPoolLimit(`mongodb://127.0.0.1:${port}/ringline_test`);

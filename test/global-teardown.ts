@@ -1,9 +1,7 @@
-import { rmSync } from 'node:fs';
-import { dropDatabase } from '../scripts/infra/local-postgres';
+import { discardFerretDbStorage } from '../scripts/infra/ferretdb-storage';
 
 export default async function globalTeardown(): Promise<void> {
   await Promise.all((globalThis.__RINGLINE_TEST_PROCESSES__ ?? []).map((p) => p.stop()));
-  for (const dir of globalThis.__RINGLINE_TEST_DIRS__ ?? []) rmSync(dir, { recursive: true, force: true });
-  const postgres = globalThis.__RINGLINE_TEST_POSTGRES__;
-  if (postgres) await dropDatabase(postgres.adminUrl, postgres.database);
+  const storage = globalThis.__RINGLINE_TEST_STORAGE__;
+  if (storage) await discardFerretDbStorage(storage);
 }

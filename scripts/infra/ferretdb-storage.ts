@@ -1,11 +1,6 @@
-import { DEFAULT_LOCAL_POSTGRES_URL, databaseUrl, ensureDatabase, postgresReachable } from './local-postgres';
+import { rmSync } from 'node:fs';
+import { DEFAULT_LOCAL_POSTGRES_URL, databaseUrl, dropDatabase, ensureDatabase, postgresReachable } from './local-postgres';
 
-/**
- * Where a local FerretDB keeps its data. On SQLite, FerretDB 1.x finds the document to update by
- * scanning the whole collection (measured: 80–140 ms per update at 10,000 documents, ~7 ms on
- * PostgreSQL at any size), so a campaign slows down as its call logs grow. The machine's PostgreSQL is
- * therefore preferred when it answers; SQLite needs nothing installed and stays the fallback.
- */
 /**
  * FerretDB 1.24's PostgreSQL backend keeps a pooled connection open for an update's cursor while the
  * update itself takes a second one: once as many updates run at once as the pool has connections, each
@@ -22,9 +17,16 @@ export function withLocalClientPoolLimit(uri: string): string {
   return `${uri}${uri.includes('?') ? '&' : '?'}maxPoolSize=${LOCAL_CLIENT_POOL_SIZE}`;
 }
 
+/**
+ * Where a local FerretDB keeps its data. On SQLite, FerretDB 1.x finds the document to update by
+ * scanning the whole collection (measured: 80–140 ms per update at 10,000 documents, ~7 ms on
+ * PostgreSQL at any size), so a campaign slows down as its call logs grow. The machine's PostgreSQL is
+ * therefore preferred when it answers; SQLite needs nothing installed and stays the fallback.
+ */
 export type FerretDbStorage =
+  /** `dataDir` holds FerretDB's state, and on SQLite its database files too. */
   | { kind: 'sqlite'; dataDir: string }
-  | { kind: 'postgresql'; url: string; database: string; adminUrl: string; stateDir: string };
+  | { kind: 'postgresql'; url: string; database: string; adminUrl: string; dataDir: string };
 
 export type FerretDbBackendChoice = 'auto' | 'sqlite' | 'postgresql';
 
@@ -56,7 +58,13 @@ export async function chooseFerretDbStorage(options: {
   await ensureDatabase(adminUrl, options.database);
   const url = new URL(databaseUrl(adminUrl, options.database));
   url.searchParams.set('pool_max_conns', String(FERRETDB_POSTGRES_POOL_CONNECTIONS));
-  return { kind: 'postgresql', url: url.toString(), database: options.database, adminUrl, stateDir: options.dataDir };
+  return { kind: 'postgresql', url: url.toString(), database: options.database, adminUrl, dataDir: options.dataDir };
+}
+
+/** Removes a throwaway FerretDB's data: its directory and, on PostgreSQL, its database. */
+export async function discardFerretDbStorage(storage: FerretDbStorage): Promise<void> {
+  rmSync(storage.dataDir, { recursive: true, force: true });
+  if (storage.kind === 'postgresql') await dropDatabase(storage.adminUrl, storage.database);
 }
 
 export function describeStorage(storage: FerretDbStorage): string {

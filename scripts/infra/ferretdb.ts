@@ -18,7 +18,7 @@ export function ferretDbArgs(options: FerretDbOptions): string[] {
   const backend =
     storage.kind === 'sqlite'
       ? ['--handler=sqlite', `--sqlite-url=file:${storage.dataDir}/`, `--state-dir=${storage.dataDir}`]
-      : ['--handler=postgresql', `--postgresql-url=${storage.url}`, `--state-dir=${storage.stateDir}`];
+      : ['--handler=postgresql', `--postgresql-url=${storage.url}`, `--state-dir=${storage.dataDir}`];
   return [
     ...backend,
     `--listen-addr=127.0.0.1:${options.port}`,
@@ -30,7 +30,7 @@ export function ferretDbArgs(options: FerretDbOptions): string[] {
 }
 
 export function startFerretDb(options: FerretDbOptions): ManagedProcess {
-  mkdirSync(options.storage.kind === 'sqlite' ? options.storage.dataDir : options.storage.stateDir, { recursive: true });
+  mkdirSync(options.storage.dataDir, { recursive: true });
   return new ManagedProcess({ name: 'database', command: ferretDbPath(), args: ferretDbArgs(options), output: options.output });
 }
 
