@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { temporal as proto } from '@temporalio/proto';
 import type { CallWorkflowResult } from '../../domain/call-workflow-types';
 import type { Config } from '../../domain/config';
 import { freePort } from '../../scripts/infra/free-port';
@@ -45,6 +46,24 @@ function startWorkers(config: Config): void {
   );
 }
 
+/**
+ * Worker processes take seconds to start (tsx, the workflow bundle); a dial is only "at its time" once
+ * they poll. The restarted dev server keeps no poller history, so a poller seen is a live worker.
+ */
+async function waitForPollers(config: Config): Promise<void> {
+  const queues = [
+    { name: config.TEMPORAL_TASK_QUEUE, taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW },
+    { name: config.TEMPORAL_EXOTEL_TASK_QUEUE, taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY },
+  ];
+  for (const queue of queues) {
+    for (;;) {
+      const described = await stack.env.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: queue.name }, taskQueueType: queue.taskQueueType });
+      if ((described.pollers ?? []).length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 async function killWorkers(): Promise<void> {
   for (const worker of workers) if (worker.pid) process.kill(-worker.pid, 'SIGKILL');
   await Promise.all(workers.map((worker) => worker.waitForExit()));
@@ -73,7 +92,7 @@ afterAll(async () => {
 
 it('workers killed and the dev server restarted while a call waits: it dials once, at its time', async () => {
   startWorkers(stack.config);
-  const scheduledFor = new Date(Date.now() + 20_000).toISOString();
+  const scheduledFor = new Date(Date.now() + 30_000).toISOString();
   const res = await request(stack.apiUrl)
     .post('/api/v1/calls/outbound/schedule')
     .send({ phoneNumber: numberFor('000'), agentId: stack.agentId, scheduledFor, ringTimeoutSec: 5 });
@@ -83,6 +102,8 @@ it('workers killed and the dev server restarted while a call waits: it dials onc
   await temporal.stop();
   await startTemporal();
   startWorkers(stack.config);
+  await waitForPollers(stack.config);
+  expect(Date.now()).toBeLessThan(Date.parse(scheduledFor) - 5_000);
 
   const result = (await stack.env.client.workflow.getHandle(callWorkflowId(res.body.callLogId)).result()) as CallWorkflowResult;
   expect(result).toMatchObject({ status: 'completed', attempts: 1 });
