@@ -14,6 +14,28 @@ export function rate(sortedTimestamps: number[]): number {
   return spanSec > 0 ? (sortedTimestamps.length - 1) / spanSec : 0;
 }
 
+/**
+ * The rate of the middle of a run: the first and last `trim` of the events are left out, so neither the
+ * ramp-up nor the drain at the end (the last backlog tasks of one queue partition going out alone at
+ * that partition's share of the limit) stands for the rate a steady backlog is served at.
+ */
+export function steadyRate(sortedTimestamps: number[], trim = 0.1): number {
+  const from = Math.floor(sortedTimestamps.length * trim);
+  const to = Math.ceil(sortedTimestamps.length * (1 - trim));
+  return rate(sortedTimestamps.slice(from, to));
+}
+
+/** The most events inside any window of `windowMs` (a window opens at each event). */
+export function maxInWindow(sortedTimestamps: number[], windowMs: number): number {
+  let most = 0;
+  let end = 0;
+  for (let start = 0; start < sortedTimestamps.length; start += 1) {
+    while (end < sortedTimestamps.length && sortedTimestamps[end] < sortedTimestamps[start] + windowMs) end += 1;
+    most = Math.max(most, end - start);
+  }
+  return most;
+}
+
 export function printFigure(figure: string, value: number, unit?: string): void {
   process.stdout.write(`${JSON.stringify({ figure, value: Number.isFinite(value) ? Math.round(value * 100) / 100 : null, ...(unit ? { unit } : {}) })}\n`);
 }
