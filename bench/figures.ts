@@ -36,6 +36,24 @@ export function maxInWindow(sortedTimestamps: number[], windowMs: number): numbe
   return most;
 }
 
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** How a rate-limited run's dials sat against the account's limit, as SUMMARY fields. */
+export function limitedRunSummary(sortedDialTimes: number[], rateLimited: number, limitPerMinute: number) {
+  const perMin = rate(sortedDialTimes) * 60;
+  const steadyPerMin = steadyRate(sortedDialTimes) * 60;
+  return {
+    limitedRatioToLimit: round(perMin / limitPerMinute, 3),
+    limitedSteadyPerMin: round(steadyPerMin),
+    limitedSteadyRatioToLimit: round(steadyPerMin / limitPerMinute, 3),
+    limitedMaxIn60s: maxInWindow(sortedDialTimes, 60_000),
+    limited429s: rateLimited,
+  };
+}
+
 export function printFigure(figure: string, value: number, unit?: string): void {
   process.stdout.write(`${JSON.stringify({ figure, value: Number.isFinite(value) ? Math.round(value * 100) / 100 : null, ...(unit ? { unit } : {}) })}\n`);
 }

@@ -1,4 +1,4 @@
-import { maxInWindow, percentile, rate, steadyRate } from '../../bench/figures';
+import { limitedRunSummary, maxInWindow, percentile, rate, steadyRate } from '../../bench/figures';
 
 describe('benchmark figures', () => {
   it.each([
@@ -35,5 +35,16 @@ describe('benchmark figures', () => {
     [[0, 500, 1000, 1500], 1001, 3],
   ])('maxInWindow(%j, %i) = %i', (times, windowMs, expected) => {
     expect(maxInWindow(times, windowMs)).toBe(expected);
+  });
+
+  it('sets a limited run against its limit: whole run, steady middle, busiest minute', () => {
+    const dials = [...Array.from({ length: 100 }, (_, i) => i * 300), 60_000];
+    expect(limitedRunSummary(dials, 2, 200)).toEqual({
+      limitedRatioToLimit: 0.5,
+      limitedSteadyPerMin: 200,
+      limitedSteadyRatioToLimit: 1,
+      limitedMaxIn60s: 100,
+      limited429s: 2,
+    });
   });
 });
