@@ -56,6 +56,7 @@ import {
   rescheduleUpdate,
   retryNowSignal,
 } from './messages';
+import { DATABASE_WRITE_OPTIONS, GREETING_PREWARM_OPTIONS } from './activity-options';
 
 /**
  * One logical customer call (`call-<callId>`), from its first dial to its final outcome, through
@@ -74,14 +75,7 @@ export const SCHEDULING_PATCH = 'calling-windows-and-schedules';
 /** Campaign calls report their end to their campaign; calls started before campaigns existed do not. */
 export const CAMPAIGN_PATCH = 'campaign-call-reports';
 
-/**
- * Database writes are short and idempotent: local activities run them in the workflow's own worker
- * without a task-queue round trip, which keeps a call's history and latency small.
- */
-const records = proxyLocalActivities<RecordActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const records = proxyLocalActivities<RecordActivities>(DATABASE_WRITE_OPTIONS);
 const gate = proxyActivities<LineGateActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -90,15 +84,8 @@ const mediaControl = proxyActivities<MediaControlActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5, initialInterval: '500 milliseconds' },
 });
-const scheduleRecords = proxyLocalActivities<ScheduleRecordActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-/** A greeting that is not warm in time only costs the call a cache miss, so it is tried briefly. */
-const prewarming = proxyActivities<GreetingPrewarmActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { maximumAttempts: 3, initialInterval: '1 second' },
-});
+const scheduleRecords = proxyLocalActivities<ScheduleRecordActivities>(DATABASE_WRITE_OPTIONS);
+const prewarming = proxyActivities<GreetingPrewarmActivities>(GREETING_PREWARM_OPTIONS);
 
 /** Exotel activities run on their own, rate-limited task queue. */
 function exotelActivities(taskQueue: string) {

@@ -37,6 +37,7 @@ import {
   seriesStatusQuery,
   skipNextOccurrenceUpdate,
 } from './messages';
+import { DATABASE_WRITE_OPTIONS, GREETING_PREWARM_OPTIONS } from './activity-options';
 
 /**
  * One repeating call (`series-<seriesId>`): computes each occurrence from its rule in the series'
@@ -45,18 +46,12 @@ import {
  * still running is skipped, not overlapped. Continue-as-new keeps history small over years.
  */
 
-const records = proxyLocalActivities<ScheduleRecordActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const records = proxyLocalActivities<ScheduleRecordActivities>(DATABASE_WRITE_OPTIONS);
 const lookup = proxyActivities<WorkflowLookupActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-const prewarming = proxyActivities<GreetingPrewarmActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { maximumAttempts: 3, initialInterval: '1 second' },
-});
+const prewarming = proxyActivities<GreetingPrewarmActivities>(GREETING_PREWARM_OPTIONS);
 
 /** Occurrences handled per run before continuing as new; history stays a few hundred events. */
 const OCCURRENCES_PER_RUN = 50;
