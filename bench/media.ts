@@ -44,12 +44,19 @@ function peakRssMb(pid: number): number {
 async function main(): Promise<void> {
   const calls = Number(args.calls);
   const infra = await startBenchInfra();
-  const deepgram = createDeepgramSimulator({ logger: quietLogger, finalLatencyMs: PROVIDER.sttFinalMs, ttsFirstByteMs: PROVIDER.ttsFirstByteMs });
   const openai = createOpenAiSimulator({ logger: quietLogger, ttftMs: PROVIDER.llmFirstTokenMs });
   const account = 'bench-media';
   const [apiPort, mediaPort] = [await freePort(), await freePort()];
   const exotel = createExotelSimulator({ logger: quietLogger, accountSid: account, rateLimitPerMinute: 0, queuedMs: 200, ringMs: 500 });
-  await Promise.all([deepgram.start(0), openai.start(0), exotel.start(0)]);
+  await exotel.start(0);
+  // Speech recognition learns each call's script from this Exotel simulator; without it every caller line is one generic word.
+  const deepgram = createDeepgramSimulator({
+    logger: quietLogger,
+    exotelSimUrl: exotel.baseUrl,
+    finalLatencyMs: PROVIDER.sttFinalMs,
+    ttsFirstByteMs: PROVIDER.ttsFirstByteMs,
+  });
+  await Promise.all([deepgram.start(0), openai.start(0)]);
   const config: Config = parseConfig({
     LEGAL_CALLING_WINDOW_START: '00:00',
     LEGAL_CALLING_WINDOW_END: '24:00',

@@ -122,7 +122,8 @@ export class LiveTranscriber {
     const segment = this.segment;
     if (segment && this.params.interimResults && frame.endMs - segment.lastInterimAtMs >= this.tuning.interimIntervalMs) {
       segment.lastInterimAtMs = frame.endMs;
-      const heard = [...segment.carried, ...(this.line?.heardSoFar() ?? [])];
+      // Once the voice has stopped, the recognizer has heard the whole phrase: the interim shows what its final will say.
+      const heard = [...segment.carried, ...((segment.speaking ? this.line?.heardSoFar() : this.line?.atEndpoint()) ?? [])];
       if (heard.length > 0) {
         const words = timeWords(heard, segment.wordsFromMs, this.spanEndMs(segment));
         this.sendResults({ fromMs: this.windowStartMs, toMs: frame.endMs, words, isFinal: false, speechFinal: false, fromFinalize: false, punctuate: this.params.punctuate });

@@ -47,17 +47,28 @@ export class ScriptLine {
    * the line's last word) nearest to how far the speaker has got, since that is where people pause.
    */
   takeAtEndpoint(): ScriptWord[] {
+    const last = this.endpointWordIndex();
+    return last === undefined ? [] : this.takeThrough(last);
+  }
+
+  /** The words an endpoint now would close, left in place (what an interim shows once the speaker has paused). */
+  atEndpoint(): ScriptWord[] {
+    const last = this.endpointWordIndex();
+    return last === undefined ? [] : this.words.slice(this.sent, last + 1);
+  }
+
+  takeRest(): ScriptWord[] {
+    return this.takeThrough(this.words.length - 1);
+  }
+
+  private endpointWordIndex(): number | undefined {
     const share = this.share();
     let best: number | undefined;
     for (let index = this.sent; index < this.words.length; index += 1) {
       const phraseEnd = index === this.words.length - 1 || /[,.?!;:]$/.test(this.words[index].punctuated);
       if (phraseEnd && (best === undefined || Math.abs(this.wordEnds[index] - share) < Math.abs(this.wordEnds[best] - share))) best = index;
     }
-    return best === undefined ? [] : this.takeThrough(best);
-  }
-
-  takeRest(): ScriptWord[] {
-    return this.takeThrough(this.words.length - 1);
+    return best;
   }
 
   private countHeard(): number {
