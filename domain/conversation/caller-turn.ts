@@ -25,9 +25,21 @@ export interface CallerTurn {
 
 export type TurnProgress =
   | { kind: 'none' }
-  /** `stable`: the text stopped changing, a fair guess at the whole turn (speculative replies start here). */
+  /** `stable`: the text stopped changing, or the caller paused after it: a fair guess at the whole turn (speculative replies start here). */
   | { kind: 'speaking'; text: string; speechMs: number; stable: boolean }
   | { kind: 'complete'; turn: CallerTurn };
+
+/**
+ * Silence the recognizer has heard after an interim's last word, longer than a gap between words:
+ * the caller has paused, and the interim is what the final will most likely say.
+ */
+export const PAUSE_AFTER_WORDS_MS = 200;
+
+/** The interim covers audio reaching `PAUSE_AFTER_WORDS_MS` past its last word. */
+export function pausedAfterWords(segment: TranscriptSegment): boolean {
+  const lastWordEnd = segment.words.at(-1)?.endMs;
+  return lastWordEnd !== undefined && segment.endMs - lastWordEnd >= PAUSE_AFTER_WORDS_MS;
+}
 
 /**
  * Assembles what the caller says into turns: final segments are concatenated until the recognizer
@@ -64,7 +76,7 @@ export class CallerTurnAssembler {
     if (text === '') return { kind: 'none' };
     this.interim = text;
     const candidate = normalizeSpeech(this.candidateText());
-    const stable = candidate === this.lastCandidate;
+    const stable = candidate === this.lastCandidate || pausedAfterWords(segment);
     this.lastCandidate = candidate;
     return this.progress(stable);
   }

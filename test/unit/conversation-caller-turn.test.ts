@@ -1,4 +1,4 @@
-import { CallerTurnAssembler, type TranscriptSegment } from '../../domain/conversation/caller-turn';
+import { CallerTurnAssembler, PAUSE_AFTER_WORDS_MS, pausedAfterWords, type TranscriptSegment } from '../../domain/conversation/caller-turn';
 
 function seg(text: string, isFinal: boolean, endsUtterance: boolean, startMs: number, endMs: number): TranscriptSegment {
   const words = text.split(' ').filter(Boolean);
@@ -24,6 +24,36 @@ describe('caller turn assembly', () => {
     expect(turns.segment(seg('hello there', false, false, 0, 500))).toMatchObject({ stable: false });
     expect(turns.segment(seg('Hello there.', false, false, 0, 520))).toMatchObject({ stable: true, speechMs: 520 });
     expect(turns.segment(seg('hello there friend', false, false, 0, 900))).toMatchObject({ stable: false });
+  });
+
+  it.each([
+    ['the audio ends with the last word', 1200, 1200, false],
+    ['a gap between words follows it', 1200, 1200 + PAUSE_AFTER_WORDS_MS - 1, false],
+    ['a pause follows it', 1200, 1200 + PAUSE_AFTER_WORDS_MS, true],
+    ['a long silence follows it', 1200, 3000, true],
+  ])('an interim whose %s (last word to %i ms, audio to %i ms) is paused: %s', (_case, lastWordEndMs, windowEndMs, paused) => {
+    const interim: TranscriptSegment = {
+      text: 'when is it due',
+      isFinal: false,
+      endsUtterance: false,
+      startMs: 0,
+      endMs: windowEndMs,
+      words: [
+        { startMs: 100, endMs: 600 },
+        { startMs: 700, endMs: lastWordEndMs },
+      ],
+    };
+    expect(pausedAfterWords(interim)).toBe(paused);
+  });
+
+  it('an interim without words is never paused', () => {
+    expect(pausedAfterWords({ text: '', isFinal: false, endsUtterance: false, startMs: 0, endMs: 2000, words: [] })).toBe(false);
+  });
+
+  it('calls a first interim stable when the caller paused after its words', () => {
+    const turns = new CallerTurnAssembler();
+    const paused = { ...seg('when is my payment due', false, false, 0, 1300), endMs: 1300 + PAUSE_AFTER_WORDS_MS };
+    expect(turns.segment(paused)).toMatchObject({ kind: 'speaking', text: 'when is my payment due', stable: true, speechMs: 1300 });
   });
 
   it('falls back to utterance-end, but not while words still await their final', () => {
