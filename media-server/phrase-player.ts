@@ -28,7 +28,7 @@ export interface SaidPhrase {
 /**
  * Speaks the agent's fixed phrases on one call: straight from the cache when it has them (no
  * synthesis request, audio out at once), otherwise synthesized sentence by sentence as it plays and
- * cached once every sentence has come back whole, for the next call.
+ * cached as soon as every sentence has come back whole, for the next call.
  */
 export class PhrasePlayer {
   constructor(private readonly deps: PhrasePlayerDeps) {}
@@ -53,7 +53,8 @@ export class PhrasePlayer {
     const queue = new SynthesisQueue(this.deps.synthesizer, this.deps.signal, this.deps.logger);
     for (const sentence of sentences) queue.add(sentence);
     queue.end();
-    void playSynthesized(queue, utterance).then(({ segments }) => {
+    // Cached once synthesized, not once played: calls starting meanwhile (a campaign's burst) already hit.
+    void playSynthesized(queue, utterance, (segments) => {
       if (segments.length === sentences.length) cache.store(agent, sampleRate, text, segments);
     });
     return { text, cacheHit: false, prewarmed: false };

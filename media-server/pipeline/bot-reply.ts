@@ -19,10 +19,10 @@ export interface ReplyDeps {
 
 /**
  * One bot reply: the model's stream → sentences → speech → an utterance. A reply may start "held":
- * the model runs (a speculative request on the caller's still-open turn) but nothing is synthesized
- * or played until `release`; a held reply whose guess was wrong is aborted unheard. `abort`
- * (barge-in, hang-up) stops the model and synthesis at once; audio still in flight is dropped by
- * the utterance. How the reply was heard is the utterance's business (its returned marks).
+ * the model runs and its sentences are synthesized (a speculative request on the caller's still-open
+ * turn) but nothing is played until `release`; a held reply whose guess was wrong is aborted unheard.
+ * `abort` (barge-in, hang-up) stops the model and synthesis at once; audio still in flight is dropped
+ * by the utterance. How the reply was heard is the utterance's business (its returned marks).
  */
 export class BotReply {
   private readonly controller = new AbortController();
@@ -87,16 +87,25 @@ export class BotReply {
     }
   }
 
+  /**
+   * A held reply already synthesizes its sentences, so that when the guess is confirmed the audio is
+   * there; only the utterance (playing) waits for `release`. A wrong guess aborts the synthesis too.
+   */
   private async speak(): Promise<{ spoke: boolean }> {
-    await this.released;
     const splitter = new SentenceSplitter();
     const queue = new SynthesisQueue(this.deps.synthesizer, this.controller.signal, this.deps.logger, this.now);
     this.queue = queue;
-    let playing: Promise<unknown> | undefined;
+    let playing: Promise<boolean> | undefined;
+    const play = async (): Promise<boolean> => {
+      await this.released;
+      if (this.aborted) return false;
+      await playSynthesized(queue, this.deps.startUtterance(this));
+      return true;
+    };
     const say = (sentences: string[]) => {
       if (this.aborted) return;
       for (const sentence of sentences) queue.add(sentence);
-      if (sentences.length > 0) playing ??= playSynthesized(queue, this.deps.startUtterance(this));
+      if (sentences.length > 0) playing ??= play();
     };
     for await (const event of this.events) {
       if (this.aborted) break;
@@ -106,7 +115,8 @@ export class BotReply {
     }
     say(splitter.flush());
     queue.end();
-    if (playing) await playing;
-    return { spoke: playing !== undefined };
+    // A reply still held has said nothing yet: the caller's turn decides whether it ever does.
+    await this.released;
+    return { spoke: playing !== undefined && (await playing) };
   }
 }

@@ -10,9 +10,14 @@ export interface PlayedSynthesis {
 
 /**
  * Streams synthesized sentences into an utterance as their audio arrives, in order, then waits for
- * Exotel to confirm the utterance played (or for it to be interrupted).
+ * Exotel to confirm the utterance played (or for it to be interrupted). `onSynthesized` hears of the
+ * whole sentences as soon as synthesis is over, seconds before the utterance has played.
  */
-export async function playSynthesized(queue: SynthesisQueue, utterance: Utterance): Promise<PlayedSynthesis> {
+export async function playSynthesized(
+  queue: SynthesisQueue,
+  utterance: Utterance,
+  onSynthesized?: (segments: SpokenSegment[]) => void,
+): Promise<PlayedSynthesis> {
   const segments: SpokenSegment[] = [];
   for await (const sentence of queue) {
     const writer = utterance.addSentence(sentence.text);
@@ -24,6 +29,7 @@ export async function playSynthesized(queue: SynthesisQueue, utterance: Utteranc
     writer.end();
     if (sentence.complete) segments.push({ text: sentence.text, pcm: Buffer.concat(parts) });
   }
+  onSynthesized?.(segments);
   utterance.close();
   // A queue that ended because synthesis was aborted leaves nothing more to wait for.
   if (queue.aborted) utterance.interrupt();
