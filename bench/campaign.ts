@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import type { Client } from '@temporalio/client';
 import { Agent } from '../db/models/agent';
 import { freePort } from '../scripts/infra/free-port';
 import { createExotelSimulator } from '../sim/exotel/simulator';
 import { campaignWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
 import { benchConfig, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
+import { runHistoryLengths } from './run-histories';
 import { limitedRunSummary, maxInWindow, percentile, printFigure, rate, round, steadyRate } from './figures';
 
 /**
@@ -139,7 +139,7 @@ async function run(name: string, contacts: number, deps: { infra: BenchInfra; li
     }
     const calledExactlyOnce = perContact.size === contacts && [...perContact.values()].every((n) => n === 1);
 
-    const campaignHistories = await campaignRunHistories(infra.client, campaignWorkflowId(batchId));
+    const campaignHistories = await runHistoryLengths(infra.client, campaignWorkflowId(batchId));
     const callSample = [...perContact.keys()].filter((_, i) => i % Math.max(1, Math.floor(contacts / 50)) === 0);
     const callHistories = await Promise.all(callSample.map(async (callId) => (await infra.client.workflow.getHandle(`call-${callId}`).fetchHistory()).events?.length ?? 0));
     const gateStatus = await infra.client.workflow.getHandle(lineGateWorkflowId(account)).query(lineGateStatusQuery);
@@ -171,16 +171,6 @@ async function run(name: string, contacts: number, deps: { infra: BenchInfra; li
     await ringline.stop();
     await sim.stop();
   }
-}
-
-/** Event counts of every run of a workflow: continue-as-new keeps the workflow id, so visibility lists them all. */
-async function campaignRunHistories(client: Client, workflowId: string): Promise<number[]> {
-  const counts: number[] = [];
-  for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-    const history = await client.workflow.getHandle(workflowId, execution.runId).fetchHistory();
-    counts.push(history.events?.length ?? 0);
-  }
-  return counts;
 }
 
 interface RssSampler {

@@ -6,6 +6,7 @@ import { freePort } from '../scripts/infra/free-port';
 import { createExotelSimulator } from '../sim/exotel/simulator';
 import { benchConfig, placeCalls, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
 import { callWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
+import { runHistoryLengths } from './run-histories';
 import { limitedRunSummary, maxInWindow, percentile, printFigure, rate, round, steadyRate } from './figures';
 import { runFloor, type FloorResult } from './floor/floor-run';
 
@@ -52,6 +53,8 @@ interface RunResult {
   webhookToStateP50Ms: number;
   webhookToStateP99Ms: number;
   gatePermitsPerSec: number;
+  /** The line gate's history events per call, over all its runs: what one call costs the one workflow every call passes. */
+  gateEventsPerCall: number;
   rateLimited: number;
   wallSec: number;
 }
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
       dialP99Ms: round(unlimited.dialP99Ms),
       webhookToStateP99Ms: round(unlimited.webhookToStateP99Ms),
       gatePermitsPerSec: round(unlimited.gatePermitsPerSec),
+      gateEventsPerCall: round(unlimited.gateEventsPerCall),
       ...(floor && { floorDialsPerSec: round(floor.dialsPerSec), ratioToFloor: round(unlimited.dialsPerSec / floor.dialsPerSec, 3) }),
       ...(limited && { limitedDialsPerMin: round(limited.dialsPerSec * 60), ...limitedRunSummary(limited.dialTimes, limited.rateLimited, LIMIT_PER_MINUTE) }),
     };
@@ -177,6 +181,7 @@ async function measure(
   // this load (every call holds one permit from its grant to its end), not a ceiling.
   const gateStatus = await infra.client.workflow.getHandle(lineGateWorkflowId(account)).query(lineGateStatusQuery);
   const lastDial = dialTimes[dialTimes.length - 1] ?? start;
+  const gateEvents = (await runHistoryLengths(infra.client, lineGateWorkflowId(account))).reduce((sum, n) => sum + n, 0);
   const gatePermitsPerSec = gateStatus.grantsTotal / Math.max(0.001, (lastDial - start) / 1000);
 
   const result: RunResult = {
@@ -194,6 +199,7 @@ async function measure(
     webhookToStateP50Ms: percentile(webhookToState, 50),
     webhookToStateP99Ms: percentile(webhookToState, 99),
     gatePermitsPerSec,
+    gateEventsPerCall: gateEvents / calls,
     rateLimited: stats.rateLimited,
     wallSec,
   };
