@@ -1,3 +1,5 @@
+import { countWords } from './spoken-text';
+
 /**
  * Cuts a streamed reply into sentences as the tokens arrive, so speech synthesis can start on the
  * first sentence while the model is still writing the rest. A boundary is a terminator (. ! ? … and
@@ -21,11 +23,26 @@ const FINAL_BEFORE_CAPITAL = new Set(['etc', 'am', 'pm', 'inc', 'ltd', 'co', 'co
 /** Past this length without a boundary, a clause break (comma, semicolon, colon) is good enough. */
 const SOFT_MAX_CHARS = 250;
 const MIN_CLAUSE_CHARS = 80;
+const CLAUSE_MARKS = new Set([',', ';', ':']);
+/** A first clause shorter than this is too short to be said on its own ("Sure," "Yes,"). */
+const FIRST_CLAUSE_MIN_WORDS = 4;
 
 type Decision = 'split' | 'continue' | 'wait';
 
+export interface SplitterOptions {
+  /**
+   * The first piece may end at a clause (a comma, semicolon or colon and a space) after at least
+   * four words: the caller hears the reply begin that many tokens sooner, and a clause break is
+   * where speech pauses anyway. Only the first piece: later ones are synthesized while it plays.
+   */
+  firstClause?: boolean;
+}
+
 export class SentenceSplitter {
   private buffer = '';
+  private emitted = false;
+
+  constructor(private readonly options: SplitterOptions = {}) {}
 
   /** Adds streamed text; returns the sentences it completed. */
   push(text: string): string[] {
@@ -46,7 +63,7 @@ export class SentenceSplitter {
     let i = 0;
     while (i < this.buffer.length) {
       const ch = this.buffer[i];
-      if (ch === '\n') {
+      if (ch === '\n' || (CLAUSE_MARKS.has(ch) && this.endsFirstClause(i))) {
         this.emit(sentences, i + 1);
         i = 0;
         continue;
@@ -92,6 +109,13 @@ export class SentenceSplitter {
     return /\p{Lu}/u.test(next) ? 'split' : 'continue';
   }
 
+  /** A clause mark at `at` followed by a space ("1,500" has none) ends a long enough first piece. */
+  private endsFirstClause(at: number): boolean {
+    if (!this.options.firstClause || this.emitted) return false;
+    const next = this.buffer[at + 1];
+    return next !== undefined && /\s/.test(next) && countWords(this.buffer.slice(0, at)) >= FIRST_CLAUSE_MIN_WORDS;
+  }
+
   private splitAtClause(sentences: string[]): void {
     const window = this.buffer.slice(MIN_CLAUSE_CHARS);
     const matches = [...window.matchAll(/[,;:]\s/g)];
@@ -102,7 +126,9 @@ export class SentenceSplitter {
 
   private emit(sentences: string[], length: number): void {
     const sentence = this.take(length);
-    if (sentence) sentences.push(sentence);
+    if (!sentence) return;
+    sentences.push(sentence);
+    this.emitted = true;
   }
 
   /** Removes the first `length` characters; returns them as a sentence, or '' when they hold nothing speakable. */

@@ -1,8 +1,8 @@
-import { SentenceSplitter, splitSentences } from '../../domain/conversation/sentence-splitter';
+import { SentenceSplitter, splitSentences, type SplitterOptions } from '../../domain/conversation/sentence-splitter';
 
 /** Every case is checked whole, token by token (as a model streams it) and character by character. */
-function chunked(text: string, size: number): string[] {
-  const splitter = new SentenceSplitter();
+function chunked(text: string, size: number, options: SplitterOptions = {}): string[] {
+  const splitter = new SentenceSplitter(options);
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(...splitter.push(text.slice(i, i + size)));
   return [...out, ...splitter.flush()];
@@ -62,5 +62,27 @@ describe('sentence splitter', () => {
     expect(sentences.length).toBeGreaterThan(1);
     expect(sentences.join(' ')).toBe(text);
     for (const sentence of sentences) expect(sentence.length).toBeLessThanOrEqual(260);
+  });
+
+  describe('with the first clause early', () => {
+    const firstClause = { firstClause: true };
+    it.each<[string, string, string[]]>([
+      ['a first clause of four words or more', 'Your payment of today, as agreed, is due. Thanks.', ['Your payment of today,', 'as agreed, is due.', 'Thanks.']],
+      ['a semicolon or colon', 'Here is what I have: two bills. Okay.', ['Here is what I have:', 'two bills.', 'Okay.']],
+      ['a short first clause stays whole', 'Sure, I can help with that. Anything else?', ['Sure, I can help with that.', 'Anything else?']],
+      ['a number with a comma is not a clause', 'You owe Rs. 1,250.75 today, please pay.', ['You owe Rs. 1,250.75 today,', 'please pay.']],
+      ['thousands are never split', 'The total amount is 1,500 rupees.', ['The total amount is 1,500 rupees.']],
+      ['a sentence first, then no clause', 'Yes. Your payment of today, as agreed, is due.', ['Yes.', 'Your payment of today, as agreed, is due.']],
+    ])('%s', (_name, text, expected) => {
+      expect(chunked(text, text.length + 1, firstClause)).toEqual(expected);
+      expect(chunked(text, 3, firstClause)).toEqual(expected);
+      expect(chunked(text, 1, firstClause)).toEqual(expected);
+    });
+
+    it('hands the clause over as soon as the next word starts', () => {
+      const splitter = new SentenceSplitter(firstClause);
+      expect(splitter.push('Thank you for telling me,')).toEqual([]);
+      expect(splitter.push(' this')).toEqual(['Thank you for telling me,']);
+    });
   });
 });
