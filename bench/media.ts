@@ -18,8 +18,23 @@ import { percentile, printFigure } from './figures';
  * `npm run bench:media -- --calls M`: M concurrent calls with the cooperative simulated customer,
  * through Exotel's simulator into the media server (its own process, so its CPU and memory can be
  * read), with Deepgram and OpenAI simulated at their default (published median) latencies.
- * Prints per-turn voice-to-voice, Ringline's own overhead (voice-to-voice minus the configured
- * provider time), greeting time to first frame as the callee hears it, underruns, CPU and RSS.
+ * Prints per-turn voice-to-voice, overhead figures (below), greeting time to first frame as the
+ * callee hears it, underruns, CPU and RSS.
+ *
+ * What each per-turn figure includes (all from the caller's speech end, as the media server measured it):
+ * - v2v: speech end → the reply's first audio chunk written to Exotel's socket: everything.
+ * - overhead: v2v minus the configured provider constants (endpointing + STT final + model first token
+ *   + TTS first byte). Besides Ringline's processing it holds what those constants leave out and
+ *   Ringline does not control: caller audio arriving in 100 ms frames, the model's token time up to
+ *   the end of the first sentence, the TTS streaming up to a whole 3200-byte chunk, event-loop delay
+ *   under load; a speculative reply started before the final transcript makes it smaller (even negative).
+ * - stageOverhead: v2v minus the provider times measured on that turn instead of the constants; the
+ *   same inclusions, less the providers' variation.
+ * - ringlineOverhead: the turn's `ringlineMs`, Ringline's own time on the critical path to the first
+ *   chunk, summed from monotonic marks between provider events and Ringline's next hand-over (turn
+ *   decided → model request or release of a held reply; first sentence's completing token in → its
+ *   synthesis request; a chunk's worth of its audio in → first chunk written; see `ReplyTimeline`).
+ *   It cannot see time an event waited in the socket before Ringline's event loop took it.
  */
 const { values: args } = parseArgs({
   options: {
@@ -130,6 +145,7 @@ async function main(): Promise<void> {
     const v2v = turns.map((t) => t.voiceToVoiceMs).filter((v): v is number => typeof v === 'number');
     const configured = PROVIDER.endpointingMs + PROVIDER.sttFinalMs + PROVIDER.llmFirstTokenMs + PROVIDER.ttsFirstByteMs;
     const overhead = v2v.map((v) => v - configured);
+    const ringlineOverhead = turns.map((t) => t.ringlineMs).filter((v): v is number => typeof v === 'number');
     const stageOverhead = turns
       .filter((t) => [t.voiceToVoiceMs, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs].every((v) => typeof v === 'number'))
       .map((t) => (t.voiceToVoiceMs as number) - (t.sttFinalMs as number) - (t.llmFirstTokenMs as number) - (t.ttsFirstByteMs as number));
@@ -158,6 +174,8 @@ async function main(): Promise<void> {
       overheadP99Ms: percentile(overhead, 99),
       stageOverheadP50Ms: percentile(stageOverhead, 50),
       stageOverheadP99Ms: percentile(stageOverhead, 99),
+      ringlineOverheadP50Ms: percentile(ringlineOverhead, 50),
+      ringlineOverheadP99Ms: percentile(ringlineOverhead, 99),
       greetingP50Ms: percentile(greeting, 50),
       greetingP99Ms: percentile(greeting, 99),
       underruns,
@@ -171,6 +189,7 @@ async function main(): Promise<void> {
       `\n${calls} calls, ${v2v.length} turns, outcomes ${JSON.stringify(outcomes)}\n` +
         `voice-to-voice p50/p95/p99 ${figures.v2vP50Ms}/${figures.v2vP95Ms}/${figures.v2vP99Ms} ms ` +
         `(configured provider time ${configured} ms); overhead p50/p99 ${figures.overheadP50Ms}/${figures.overheadP99Ms} ms; ` +
+        `Ringline's own time p50/p99 ${figures.ringlineOverheadP50Ms}/${figures.ringlineOverheadP99Ms} ms; ` +
         `greeting first frame p50/p99 ${figures.greetingP50Ms}/${figures.greetingP99Ms} ms; underruns ${underruns} (${underrunMs} ms); ` +
         `media server CPU ${cpuPct.toFixed(0)} %, peak RSS ${rssMb.toFixed(0)} MB\n`,
     );
@@ -181,6 +200,7 @@ async function main(): Promise<void> {
         v2vP50Ms: round(figures.v2vP50Ms),
         v2vP99Ms: round(figures.v2vP99Ms),
         overheadP99Ms: round(figures.overheadP99Ms),
+        ringlineOverheadP99Ms: round(figures.ringlineOverheadP99Ms),
         greetingP99Ms: round(figures.greetingP99Ms),
         underruns,
         cpuPct: round(cpuPct),

@@ -66,6 +66,8 @@ export interface TurnLatency {
   llmFirstTokenMs?: number;
   ttsFirstByteMs?: number;
   voiceToVoiceMs?: number;
+  /** Ringline's own processing on the way from the caller's turn to the reply's first audio, provider time excluded. */
+  ringlineMs?: number;
 }
 
 export interface ConversationSummary {

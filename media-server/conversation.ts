@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { MediaOutcome } from '../domain/call-outcome';
 import type { TurnLatency } from '../domain/call-workflow-types';
 import { isBackchannel } from '../domain/conversation/backchannel';
@@ -7,6 +8,7 @@ import { ConversationHistory } from '../domain/conversation/conversation-history
 import { dtmfMessage } from '../domain/conversation/dtmf';
 import { END_CALL_TOOL } from '../domain/conversation/end-call-tool';
 import { matchesEndPhrase } from '../domain/conversation/end-phrase';
+import { PAUSE_AFTER_WORDS_MS } from '../domain/conversation/caller-turn';
 import { countWords, normalizeSpeech } from '../domain/conversation/spoken-text';
 import { buildSystemPrompt } from '../domain/conversation/system-prompt';
 import type { ChatMessage } from '../domain/conversation/chat-message';
@@ -16,6 +18,7 @@ import type { GreetingCache } from './greeting-cache';
 import type { MediaMetrics } from './metrics';
 import { PhrasePlayer, type SaidPhrase } from './phrase-player';
 import { BotReply } from './pipeline/bot-reply';
+import { CallerVoice } from './pipeline/caller-voice';
 import { InboundAudioClock } from './pipeline/inbound-audio-clock';
 import type { LanguageModel } from './pipeline/llm';
 import type { PacedAudioOut } from './pipeline/paced-audio-out';
@@ -58,12 +61,21 @@ interface HeardTurn {
   endedAt: number;
   speechEndAt?: number;
   finalAt?: number;
+  /** Monotonic time Ringline took the turn as over: where its own time on the reply starts. */
+  decidedAt?: number;
 }
 
 type UtteranceRole = { kind: 'phrase'; phrase: PhraseKind } | { kind: 'reply'; reply: BotReply };
 
 /** Speculative replies need this many stable words: a one-word guess ("I…") is rarely the turn. */
 const SPECULATE_MIN_WORDS = 2;
+/** Unless our own ears heard the caller stop after it: then one word ("Hello?", "Yes.") is usually the turn. */
+const PAUSED_SPECULATE_MIN_WORDS = 1;
+/**
+ * An interim whose words end this close to where our own ears heard the voice stop covers the whole
+ * utterance (word timings and an energy detector disagree by a syllable's tail).
+ */
+const WORDS_COVER_VOICE_MS = 100;
 /** Each speculative request costs tokens; a turn that keeps changing gets no more than this many. */
 const MAX_SPECULATIONS_PER_TURN = 3;
 /** Speech recognition is tried this often at the start of a call, and reopened this often if it drops. */
@@ -94,6 +106,7 @@ export class Conversation {
   private readonly speaker: Speaker;
   private readonly phrases: PhrasePlayer;
   private readonly clock: InboundAudioClock;
+  private readonly voice: CallerVoice;
   private readonly turns: TurnDetector;
   private readonly silence: SilenceWatch;
   private readonly voicemail: VoicemailWatch | undefined;
@@ -112,6 +125,8 @@ export class Conversation {
   private reply: BotReply | undefined;
   private speculation: { reply: BotReply; revision: number } | undefined;
   private speculations = 0;
+  /** The caller's words so far, not yet a fair guess at the turn: one once the caller is heard to pause after them. */
+  private unsettled: SpeechProgress | undefined;
   /** Caller turns heard while the bot kept talking, answered when it stops. */
   private deferred: HeardTurn[] = [];
   private callerSpoke = false;
@@ -140,6 +155,7 @@ export class Conversation {
       sampleRate: deps.sampleRate,
     });
     this.clock = new InboundAudioClock(deps.sampleRate);
+    this.voice = new CallerVoice(deps.sampleRate);
     this.turns = new TurnDetector(
       { onSpeech: (progress) => this.callerSpeaking(progress), onTurn: (turn) => this.callerTurn(turn) },
       () => this.stt?.finalize(),
@@ -169,6 +185,8 @@ export class Conversation {
     const atMs = this.clock.offsetMs;
     this.clock.push(pcm.length, this.now());
     this.feedStt(pcm, atMs);
+    this.voice.push(pcm, atMs);
+    this.speculateOnPause();
     this.voicemail?.audio(pcm, atMs, this.clock.offsetMs);
     if (this.awaitingBeep && this.voicemail?.readyToSpeak()) this.leaveVoicemail();
   }
@@ -217,10 +235,28 @@ export class Conversation {
       if (isBargeIn(progress, this.deps.bargeIn)) this.bargeIn();
       return;
     }
+    this.unsettled = progress.stable ? undefined : progress;
     this.speculate(progress);
+    this.speculateOnPause();
+  }
+
+  /**
+   * The recognizer reports a pause only after its own hangover; an interim that already covers the
+   * voice our side has heard stop `PAUSE_AFTER_WORDS_MS` ago is as fair a guess, and a sooner one.
+   */
+  private speculateOnPause(): void {
+    const progress = this.unsettled;
+    const voiceEndMs = this.voice.voiceEndMs;
+    if (!progress || this.ending || this.speaker.speaking || this.reply) return;
+    if (voiceEndMs === undefined || this.voice.quietMs < PAUSE_AFTER_WORDS_MS) return;
+    if (progress.wordsEndMs < voiceEndMs - WORDS_COVER_VOICE_MS) return;
+    this.unsettled = undefined;
+    this.speculate({ ...progress, stable: true }, PAUSED_SPECULATE_MIN_WORDS);
   }
 
   private callerTurn(turn: CompletedTurn): void {
+    const decidedAt = performance.now();
+    this.unsettled = undefined;
     if (this.ending || this.finished) return;
     const text = turn.text.trim();
     if (text === '') return;
@@ -231,6 +267,7 @@ export class Conversation {
       endedAt: speechEndAt,
       speechEndAt,
       finalAt: turn.finalAt,
+      decidedAt,
     };
     if (this.speaker.speaking) {
       // A short turn can arrive final without interim results: the barge-in rule still applies to it.
@@ -260,7 +297,7 @@ export class Conversation {
   }
 
   /** Starts a held reply on a stable guess at the caller's turn, kept if the final turn says the same. */
-  private speculate(progress: SpeechProgress): void {
+  private speculate(progress: SpeechProgress, minWords = SPECULATE_MIN_WORDS): void {
     const guess = normalizeSpeech(progress.text);
     const current = this.speculation;
     if (current && normalizeSpeech(current.reply.answers) === guess) return;
@@ -268,7 +305,7 @@ export class Conversation {
       current.reply.abort();
       this.speculation = undefined;
     }
-    if (!progress.stable || countWords(guess) < SPECULATE_MIN_WORDS || this.speculations >= MAX_SPECULATIONS_PER_TURN) return;
+    if (!progress.stable || countWords(guess) < minWords || this.speculations >= MAX_SPECULATIONS_PER_TURN) return;
     this.speculations += 1;
     this.speculation = { reply: this.newReply(this.history.messages(progress.text), progress.text, true), revision: this.history.revision };
   }
@@ -287,6 +324,7 @@ export class Conversation {
 
   /** Answers the caller's turn (and any turns held while the bot spoke before it). */
   private answer(turn: HeardTurn): void {
+    const decidedAt = turn.decidedAt ?? performance.now();
     this.callerSpoke = true;
     this.silence.cancel();
     const stale = this.reply;
@@ -306,6 +344,7 @@ export class Conversation {
     const reply = speculative ?? this.newReply(this.history.messages(), turn.text, false);
     this.replyTurns.set(reply, turn);
     this.reply = reply;
+    reply.timeline.mark('decided', decidedAt);
     reply.release();
     void reply.finished.then(({ spoke }) => {
       if (!spoke) this.replySaidNothing(reply);
@@ -410,6 +449,7 @@ export class Conversation {
       llmFirstTokenMs: role.reply.llmFirstTokenMs,
       ttsFirstByteMs: role.reply.ttsFirstByteMs,
       voiceToVoiceMs: result.firstChunkAt !== undefined && heard?.speechEndAt !== undefined ? result.firstChunkAt - heard.speechEndAt : undefined,
+      ringlineMs: role.reply.ringlineMs,
     });
     this.deps.metrics.turnLatency({ turn: turn ?? 0, ...figures });
     if (turn !== undefined) transcript.addLatency({ turn, ...figures });

@@ -18,8 +18,8 @@ export interface MediaMetrics {
 /** A prewarmed hit is a hit on an entry `POST /greetings/prewarm` made, not one a previous call left. */
 export type PhraseCacheResult = 'hit' | 'prewarmed_hit' | 'miss';
 
-/** From 50 ms to 5 s: the range a voice turn lives in. */
-const LATENCY_BUCKETS = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5];
+/** From 2 ms (Ringline's own share of a turn) to 5 s (a whole voice turn). */
+const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5];
 
 export function createMediaMetrics(registry: Registry): MediaMetrics {
   const active = new Gauge({ name: 'ringline_media_sessions_active', help: 'Calls with a live media session on this instance', registers: [registry] });
@@ -30,7 +30,7 @@ export function createMediaMetrics(registry: Registry): MediaMetrics {
   const providerErrors = new Counter({ name: 'ringline_media_provider_errors_total', help: 'Speech-to-text, model and speech synthesis failures', labelNames: ['provider'], registers: [registry] });
   const latency = new Histogram({
     name: 'ringline_media_turn_latency_seconds',
-    help: 'Per-turn latency by stage: stt_final (speech end to final transcript), llm_first_token, tts_first_byte, voice_to_voice (speech end to first bot audio sent)',
+    help: 'Per-turn latency by stage: stt_final (speech end to final transcript), llm_first_token, tts_first_byte, voice_to_voice (speech end to first bot audio sent), ringline (time the media server itself spends on that path)',
     labelNames: ['stage'],
     buckets: LATENCY_BUCKETS,
     registers: [registry],
@@ -72,6 +72,7 @@ export function createMediaMetrics(registry: Registry): MediaMetrics {
       observe('llm_first_token', turn.llmFirstTokenMs);
       observe('tts_first_byte', turn.ttsFirstByteMs);
       observe('voice_to_voice', turn.voiceToVoiceMs);
+      observe('ringline', turn.ringlineMs);
     },
     phraseCache: (kind, result) => {
       const hit = result !== 'miss';

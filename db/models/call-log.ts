@@ -25,6 +25,7 @@ const turnLatencySchema = new Schema(
     llmFirstTokenMs: Number,
     ttsFirstByteMs: Number,
     voiceToVoiceMs: Number,
+    ringlineMs: Number,
   },
   { _id: false },
 );

@@ -1,9 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import { END_CALL_TOOL } from '../../domain/conversation/end-call-tool';
 import { SentenceSplitter } from '../../domain/conversation/sentence-splitter';
 import type { Logger } from '../../lib/logger';
 import { AsyncChannel } from './async-channel';
 import type { LanguageModel, LlmEvent, LlmRequest } from './llm';
 import { playSynthesized } from './play-synthesized';
+import { ReplyTimeline } from './reply-timeline';
 import type { Utterance } from './speaker';
 import { SynthesisQueue } from './synthesis-queue';
 import type { SpeechSynthesizer } from './tts';
@@ -26,16 +28,19 @@ export interface ReplyDeps {
  */
 export class BotReply {
   private readonly controller = new AbortController();
-  private readonly events = new AsyncChannel<LlmEvent>();
+  /** Each model event with the moment it arrived, so the time it then spends in Ringline is measured. */
+  private readonly events = new AsyncChannel<{ event: LlmEvent; at: number }>();
   private releaseHold!: () => void;
   private readonly released = new Promise<void>((resolve) => (this.releaseHold = resolve));
   private readonly now: () => number;
   private queue: SynthesisQueue | undefined;
+  private modelEndedAt = 0;
   /** The model asked to end the call (known before the reply's utterance can finish). */
   endCall = false;
   /** The model failed (after the SDK's retry); whatever it had said still plays. */
   failed = false;
   llmFirstTokenMs: number | undefined;
+  readonly timeline: ReplyTimeline;
   /** Resolves when the reply is over: spoken (or not) to the end, or aborted. `spoke`: it started an utterance. */
   readonly finished: Promise<{ spoke: boolean }>;
 
@@ -47,7 +52,8 @@ export class BotReply {
     held: boolean,
   ) {
     this.now = deps.now ?? Date.now;
-    if (!held) this.releaseHold();
+    this.timeline = new ReplyTimeline(held);
+    if (!held) this.release();
     void this.runModel(request);
     this.finished = this.speak();
   }
@@ -60,7 +66,14 @@ export class BotReply {
     return this.queue?.firstByteMs;
   }
 
+  /** Ringline's own milliseconds on the way from the turn's decision to this reply's first audio (`ReplyTimeline`). */
+  get ringlineMs(): number | undefined {
+    const ms = this.timeline.ringlineMs;
+    return ms === undefined ? undefined : Math.round(ms * 10) / 10;
+  }
+
   release(): void {
+    if (!this.aborted) this.timeline.mark('released');
     this.releaseHold();
   }
 
@@ -72,10 +85,11 @@ export class BotReply {
 
   private async runModel(request: LlmRequest): Promise<void> {
     const startedAt = this.now();
+    this.timeline.mark('modelRequested');
     try {
       for await (const event of this.deps.llm.stream(request, this.controller.signal)) {
         this.llmFirstTokenMs ??= this.now() - startedAt;
-        this.events.push(event);
+        this.events.push({ event, at: performance.now() });
       }
     } catch (err) {
       if (!this.aborted) {
@@ -83,6 +97,7 @@ export class BotReply {
         this.deps.logger.warn({ err }, 'language model failed; the turn goes unanswered');
       }
     } finally {
+      this.modelEndedAt = performance.now();
       this.events.end();
     }
   }
@@ -92,28 +107,31 @@ export class BotReply {
    * there; only the utterance (playing) waits for `release`. A wrong guess aborts the synthesis too.
    */
   private async speak(): Promise<{ spoke: boolean }> {
-    const splitter = new SentenceSplitter();
-    const queue = new SynthesisQueue(this.deps.synthesizer, this.controller.signal, this.deps.logger, this.now);
+    const splitter = new SentenceSplitter({ firstClause: true });
+    const queue = new SynthesisQueue(this.deps.synthesizer, this.controller.signal, this.deps.logger, this.now, this.timeline);
     this.queue = queue;
     let playing: Promise<boolean> | undefined;
     const play = async (): Promise<boolean> => {
       await this.released;
       if (this.aborted) return false;
-      await playSynthesized(queue, this.deps.startUtterance(this));
+      const utterance = this.deps.startUtterance(this);
+      utterance.onFirstChunkSent(() => this.timeline.mark('firstChunkSent'));
+      await playSynthesized(queue, utterance);
       return true;
     };
-    const say = (sentences: string[]) => {
-      if (this.aborted) return;
+    const say = (sentences: string[], arrivedAt: number) => {
+      if (this.aborted || sentences.length === 0) return;
+      this.timeline.mark('firstSentence', arrivedAt);
       for (const sentence of sentences) queue.add(sentence);
-      if (sentences.length > 0) playing ??= play();
+      playing ??= play();
     };
-    for await (const event of this.events) {
+    for await (const { event, at } of this.events) {
       if (this.aborted) break;
-      if (event.kind === 'text') say(splitter.push(event.text));
+      if (event.kind === 'text') say(splitter.push(event.text), at);
       else if (event.name === END_CALL_TOOL.name) this.endCall = true;
       else this.deps.logger.warn({ tool: event.name }, 'model called an unknown tool; ignored');
     }
-    say(splitter.flush());
+    say(splitter.flush(), this.modelEndedAt);
     queue.end();
     // A reply still held has said nothing yet: the caller's turn decides whether it ever does.
     await this.released;

@@ -32,6 +32,7 @@ export class Utterance {
   private state: 'open' | 'closed' | 'finished' = 'open';
   private firstChunkQueued = false;
   private firstChunkAt: number | undefined;
+  private firstChunkListener: (() => void) | undefined;
   private resolveDone!: (result: UtteranceResult) => void;
   readonly done: Promise<UtteranceResult>;
 
@@ -75,6 +76,11 @@ export class Utterance {
     };
   }
 
+  /** `listener` runs when the utterance's first chunk has been written to Exotel. */
+  onFirstChunkSent(listener: () => void): void {
+    this.firstChunkListener = listener;
+  }
+
   /** No more sentences will be added. */
   close(): void {
     if (this.state !== 'open') return;
@@ -103,7 +109,10 @@ export class Utterance {
       return;
     }
     this.firstChunkQueued = true;
-    this.out.enqueueChunk(chunk, () => (this.firstChunkAt ??= this.now()));
+    this.out.enqueueChunk(chunk, () => {
+      this.firstChunkAt ??= this.now();
+      this.firstChunkListener?.();
+    });
   }
 
   private settle(): void {

@@ -1,5 +1,7 @@
 import type { Logger } from '../../lib/logger';
 import { AsyncChannel } from './async-channel';
+import { CHUNK_BYTES } from './pcm-frames';
+import type { ReplyTimeline } from './reply-timeline';
 import type { SpeechSynthesizer } from './tts';
 
 export interface SynthesizedSentence {
@@ -36,6 +38,8 @@ export class SynthesisQueue implements AsyncIterable<SynthesizedSentence> {
     private readonly signal: AbortSignal,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    /** A reply's timeline, told when its first sentence is requested and has a chunk's worth of audio. */
+    private readonly timeline?: ReplyTimeline,
   ) {}
 
   /** Time from the first sentence's request to its first audio byte, once known. */
@@ -78,14 +82,19 @@ export class SynthesisQueue implements AsyncIterable<SynthesizedSentence> {
 
   private async run(job: Job): Promise<void> {
     const requestedAt = this.now();
+    const timeline = job.first ? this.timeline : undefined;
+    timeline?.mark('synthesisRequested');
     let bytes = 0;
     try {
       for await (const pcm of this.synthesizer.synthesize(job.sentence.text, this.signal)) {
         if (pcm.length === 0) continue;
         if (bytes === 0 && job.first) this.firstByteDelay = this.now() - requestedAt;
         bytes += pcm.length;
+        if (bytes >= CHUNK_BYTES) timeline?.mark('audioReady');
         job.audio.push(pcm);
       }
+      // A first sentence shorter than a chunk is ready (padded) once its audio ends.
+      if (bytes > 0) timeline?.mark('audioReady');
       job.sentence.complete = bytes > 0 && !this.signal.aborted;
     } catch (err) {
       if (!this.signal.aborted) this.logger.warn({ err, chars: job.sentence.text.length }, 'speech synthesis failed; sentence skipped');

@@ -10,6 +10,8 @@ export interface SpeechProgress {
   text: string;
   speechMs: number;
   stable: boolean;
+  /** Stream time where the latest result's words end: how much of the caller's speech `text` covers. */
+  wordsEndMs: number;
 }
 
 export interface TurnEvents {
@@ -69,7 +71,8 @@ export class TurnDetector {
       this.lastText = progress.text;
       this.restartSilenceTimer();
     }
-    this.events.onSpeech({ text: progress.text, speechMs: progress.speechMs, stable: progress.stable });
+    const wordsEndMs = event.words.at(-1)?.endMs ?? event.endMs;
+    this.events.onSpeech({ text: progress.text, speechMs: progress.speechMs, stable: progress.stable, wordsEndMs });
   }
 
   close(): void {
