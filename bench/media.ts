@@ -140,7 +140,8 @@ async function main(): Promise<void> {
     const cpuPct = ((cpuSeconds(pid) - cpuBefore) / wallSec) * 100;
     const rssMb = peakRssMb(pid);
 
-    const logs = await CallLog.find({ agentId }, { latency: 1, finalStatus: 1, exotelCallSid: 1 }).lean();
+    const logs = await CallLog.find({ agentId }, { latency: 1, finalStatus: 1, exotelCallSid: 1, greeting: 1 }).lean();
+    const greetingsFromCache = logs.filter((l) => l.greeting?.cacheHit === true).length;
     const turns = logs.flatMap((l) => l.latency ?? []);
     const v2v = turns.map((t) => t.voiceToVoiceMs).filter((v): v is number => typeof v === 'number');
     const configured = PROVIDER.endpointingMs + PROVIDER.sttFinalMs + PROVIDER.llmFirstTokenMs + PROVIDER.ttsFirstByteMs;
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
       ringlineOverheadP99Ms: percentile(ringlineOverhead, 99),
       greetingP50Ms: percentile(greeting, 50),
       greetingP99Ms: percentile(greeting, 99),
+      greetingsFromCache,
       underruns,
       underrunMs,
       cpuPct,
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
         `voice-to-voice p50/p95/p99 ${figures.v2vP50Ms}/${figures.v2vP95Ms}/${figures.v2vP99Ms} ms ` +
         `(configured provider time ${configured} ms); overhead p50/p99 ${figures.overheadP50Ms}/${figures.overheadP99Ms} ms; ` +
         `Ringline's own time p50/p99 ${figures.ringlineOverheadP50Ms}/${figures.ringlineOverheadP99Ms} ms; ` +
-        `greeting first frame p50/p99 ${figures.greetingP50Ms}/${figures.greetingP99Ms} ms; underruns ${underruns} (${underrunMs} ms); ` +
+        `greeting first frame p50/p99 ${figures.greetingP50Ms}/${figures.greetingP99Ms} ms (${greetingsFromCache}/${logs.length} from the cache); underruns ${underruns} (${underrunMs} ms); ` +
         `media server CPU ${cpuPct.toFixed(0)} %, peak RSS ${rssMb.toFixed(0)} MB\n`,
     );
     const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : null);
