@@ -5,7 +5,7 @@ import { createExotelSimulator } from '../sim/exotel/simulator';
 import { campaignWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
 import { benchConfig, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
 import { runHistoryLengths } from './run-histories';
-import { limitedRunSummary, maxInWindow, percentile, printFigure, rate, round, steadyRate } from './figures';
+import { EXOTEL_LIMIT_PER_MINUTE, limitedRunSummary, maxInWindow, percentile, printFigure, rate, round, steadyRate } from './figures';
 
 /**
  * `npm run bench:campaign -- --contacts N`: one CSV of N contacts uploaded to /bulk/import/process,
@@ -25,9 +25,6 @@ const { values: args } = parseArgs({
     'skip-limited': { type: 'boolean', default: false },
   },
 });
-
-/** Exotel's real per-account limit, for the limited run. */
-const LIMIT_PER_MINUTE = 200;
 
 interface RunResult {
   name: string;
@@ -54,7 +51,7 @@ async function main(): Promise<void> {
   try {
     const results: RunResult[] = [];
     results.push(await run('throttles-off', Number(args.contacts), { infra, limitPerMinute: 0, rss }));
-    if (!args['skip-limited']) results.push(await run('limited-200rpm', Number(args['limited-contacts']), { infra, limitPerMinute: LIMIT_PER_MINUTE, rss }));
+    if (!args['skip-limited']) results.push(await run('limited-200rpm', Number(args['limited-contacts']), { infra, limitPerMinute: EXOTEL_LIMIT_PER_MINUTE, rss }));
 
     process.stdout.write('\nrun              contacts  import s  dispatch/s  steady/s  max/60s  wall s  campaign runs  max events (campaign/call)  permits/s  429s  peak RSS MB  exactly once\n');
     for (const r of results) {
@@ -79,7 +76,7 @@ async function main(): Promise<void> {
       ...(limited && {
         limitedContacts: limited.contacts,
         limitedDispatchPerMin: round(limited.dispatchPerSec * 60),
-        ...limitedRunSummary(limited.dialTimes, limited.rateLimited, LIMIT_PER_MINUTE),
+        ...limitedRunSummary(limited.dialTimes, limited.rateLimited, EXOTEL_LIMIT_PER_MINUTE),
       }),
     };
     process.stdout.write(`SUMMARY ${JSON.stringify(summary)}\n`);

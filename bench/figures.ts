@@ -41,6 +41,9 @@ export function round(value: number, digits = 1): number {
   return Math.round(value * f) / f;
 }
 
+/** Exotel's real per-account limit (dialing and polling together): the benches' limited runs use it. */
+export const EXOTEL_LIMIT_PER_MINUTE = 200;
+
 /** How a rate-limited run's dials sat against the account's limit, as SUMMARY fields. */
 export function limitedRunSummary(sortedDialTimes: number[], rateLimited: number, limitPerMinute: number) {
   const perMin = rate(sortedDialTimes) * 60;

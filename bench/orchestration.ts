@@ -7,7 +7,7 @@ import { createExotelSimulator } from '../sim/exotel/simulator';
 import { benchConfig, placeCalls, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
 import { callWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
 import { runHistoryLengths } from './run-histories';
-import { limitedRunSummary, maxInWindow, percentile, printFigure, rate, round, steadyRate } from './figures';
+import { EXOTEL_LIMIT_PER_MINUTE, limitedRunSummary, maxInWindow, percentile, printFigure, rate, round, steadyRate } from './figures';
 import { runFloor, type FloorResult } from './floor/floor-run';
 
 /**
@@ -33,9 +33,6 @@ const { values: args } = parseArgs({
     'skip-floor': { type: 'boolean', default: false },
   },
 });
-
-/** Exotel's real per-account limit, for run (b). */
-const LIMIT_PER_MINUTE = 200;
 
 interface RunResult {
   name: string;
@@ -72,7 +69,7 @@ async function main(): Promise<void> {
     }
     results.push(await run('unlimited', Number(args.calls), { ...deps, limitPerMinute: 0 }));
     if (!args['skip-limited']) {
-      results.push(await run('limited-200rpm', Number(args['limited-calls']), { ...deps, limitPerMinute: LIMIT_PER_MINUTE }));
+      results.push(await run('limited-200rpm', Number(args['limited-calls']), { ...deps, limitPerMinute: EXOTEL_LIMIT_PER_MINUTE }));
     }
 
     process.stdout.write('\nrun               calls  accepted/s  dials/s  steady/s  max/60s  accept p50/p99 ms  202→dial p50/p99 ms  webhook→state p50/p99 ms  permits/s  429s\n');
@@ -101,7 +98,7 @@ async function main(): Promise<void> {
       gatePermitsPerSec: round(unlimited.gatePermitsPerSec),
       gateEventsPerCall: round(unlimited.gateEventsPerCall),
       ...(floor && { floorDialsPerSec: round(floor.dialsPerSec), ratioToFloor: round(unlimited.dialsPerSec / floor.dialsPerSec, 3) }),
-      ...(limited && { limitedDialsPerMin: round(limited.dialsPerSec * 60), ...limitedRunSummary(limited.dialTimes, limited.rateLimited, LIMIT_PER_MINUTE) }),
+      ...(limited && { limitedDialsPerMin: round(limited.dialsPerSec * 60), ...limitedRunSummary(limited.dialTimes, limited.rateLimited, EXOTEL_LIMIT_PER_MINUTE) }),
     };
     process.stdout.write(`SUMMARY ${JSON.stringify(summary)}\n`);
   } finally {

@@ -8,6 +8,7 @@ import type { Config } from '../../domain/config';
 import { freePort } from '../../scripts/infra/free-port';
 import { ManagedProcess } from '../../scripts/infra/managed-process';
 import { startTemporalDevServer, waitForTemporal } from '../../scripts/infra/temporal-dev-server';
+import { waitUntil } from '../../scripts/infra/wait-until';
 import { callWorkflowId } from '../../workflows/messages';
 import { createCampaign } from '../../api/campaigns';
 import { campaignRequestOf } from '../../api/campaign-settings';
@@ -56,11 +57,10 @@ async function waitForPollers(config: Config): Promise<void> {
     { name: config.TEMPORAL_EXOTEL_TASK_QUEUE, taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY },
   ];
   for (const queue of queues) {
-    for (;;) {
+    await waitUntil(`pollers on ${queue.name}`, async () => {
       const described = await stack.env.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: queue.name }, taskQueueType: queue.taskQueueType });
-      if ((described.pollers ?? []).length > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+      return (described.pollers ?? []).length > 0;
+    }, { intervalMs: 200 });
   }
 }
 
