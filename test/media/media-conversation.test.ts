@@ -46,6 +46,12 @@ async function turnsRecorded(call: TestCall, count: number): Promise<void> {
 }
 
 const marksOf = (client: ExotelVoicebotClient) => client.marksEchoed.length;
+/** Caller audio with a voice in it: a 300 Hz tone at about -12 dBFS, 8 kHz. */
+function tone(bytes: number): Buffer {
+  const pcm = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes / 2; i += 1) pcm.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 300 * i) / 8000)), i * 2);
+  return pcm;
+}
 /** A mark echoed by the client reaches the server a moment later; barge-in truncation goes by what the server has seen. */
 const markDelivered = () => sleep(50);
 
@@ -232,6 +238,33 @@ describe('a conversation', () => {
     const log = await h.callLog(call);
     // The model started 150 ms before the turn ended: voice-to-voice is shorter than its time to first token.
     expect(log?.latency[0].voiceToVoiceMs).toBeLessThan(log?.latency[0].llmFirstTokenMs as number);
+  });
+
+  it('starts the model on a one-word interim once our side hears the caller stop after it', async () => {
+    replies = { hello: { text: 'Hi, this is Asha.', firstTokenMs: 300 } };
+    let talking = false;
+    const call = await h.createCall({});
+    const client = await h.connect(call.url, { callerAudio: (bytes) => (talking ? tone(bytes) : Buffer.alloc(bytes)) });
+    client.start();
+    const recognizer = await stt.stream(client.callSid);
+    await turnsRecorded(call, 1);
+    const requestsBefore = llm.requests.length;
+    talking = true;
+    await sleep(400);
+    talking = false;
+    await sleep(150);
+    // One word, said once: the recognizer alone gives no stable guess; only the silence heard after it does.
+    recognizer.result('hello', false, false, 500);
+    await h.waitUntil(() => llm.requests.length === requestsBefore + 1, 'speculative request before the final');
+    recognizer.result('Hello?', true, true, 500);
+    await h.waitUntil(() => marksOf(client) === 2, 'reply played');
+    expect(llm.requests).toHaveLength(requestsBefore + 1);
+    client.hangUp();
+    await h.ended(call.callId);
+    expect((await transcript(call)).slice(1)).toEqual([
+      ['caller', 'Hello?', false],
+      ['bot', 'Hi, this is Asha.', false],
+    ]);
   });
 
   it('drops a speculative reply when the final turn says something else', async () => {

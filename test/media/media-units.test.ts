@@ -72,6 +72,16 @@ describe('the inbound audio clock', () => {
   });
 });
 
+describe('paced audio out', () => {
+  it('runs up to three chunks (600 ms) ahead of playback, so a timer 400 ms late still finds audio playing', () => {
+    const sent: number[] = [];
+    const out = new PacedAudioOut({ sendMedia: (chunk) => void sent.push(chunk.length), sendMark: () => undefined, sendClear: () => undefined }, 8000, () => 0);
+    for (let i = 0; i < 5; i += 1) out.enqueueChunk(Buffer.alloc(CHUNK_BYTES));
+    expect(sent).toEqual([CHUNK_BYTES, CHUNK_BYTES, CHUNK_BYTES]);
+    out.close();
+  });
+});
+
 describe('the speaker', () => {
   class RecordingSink implements AudioSink {
     sent: string[] = [];
