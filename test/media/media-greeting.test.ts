@@ -48,6 +48,28 @@ describe('the greeting', () => {
     expect(log?.transcript[0]).toMatchObject({ turn: 1, speaker: 'bot', text: greeting, interrupted: false });
   });
 
+  it('is in the cache once synthesized: a call starting while the first still plays it does not synthesize it again', async () => {
+    const tts = h.tts as FakeTts;
+    const greeting = 'Hello, this greeting is long enough to still be playing when the next call of the burst starts.';
+    const first = await h.createCall({ greeting });
+    const client1 = await h.connect(first.url);
+    client1.start();
+    await h.waitUntil(() => client1.media.length > 0, 'first greeting audio');
+    // The fake synthesizes 2 s of speech in well under 300 ms; playing it takes the 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const requestsBefore = tts.requests.length;
+    const second = await h.createCall({ greeting }, { agentId: first.agentId });
+    const client2 = await h.connect(second.url);
+    client2.start();
+    await h.waitUntil(() => client2.media.length > 0, 'second greeting audio');
+    expect(client1.marksEchoed).toEqual([]);
+    expect(tts.requests.slice(requestsBefore)).toEqual([]);
+    for (const [client, call] of [[client1, first], [client2, second]] as const) {
+      client.hangUp();
+      await h.ended(call.callId);
+    }
+  });
+
   it('is rendered from the agent and the call metadata, values as plain text', async () => {
     const call = await h.createCall({ greeting: 'Hi {customerName}, this is {agentName}. {unknown}' }, { metadata: { customerName: 'Ravi {agentName}' } });
     const client = await h.connect(call.url);
