@@ -8,8 +8,9 @@ import { createMediaControlActivities } from './media-control';
 import { createRecordActivities } from './records';
 import { createScheduleRecordActivities } from './schedule-records';
 import { createWorkflowLookupActivities } from './workflow-lookup';
+import { createWorkflowSignalActivities } from './workflow-signals';
 
-/** Activities of the general `ringline` queue: database writes, the line gate, media control and prewarming. */
+/** Activities of the general `ringline` queue: database writes, the line gate and the signals calls send, media control and prewarming. */
 export function createGeneralActivities(client: Client, config: Config) {
   return {
     ...createRecordActivities(),
@@ -25,5 +26,6 @@ export function createGeneralActivities(client: Client, config: Config) {
     ...createWorkflowLookupActivities(client),
     ...createCampaignRecordActivities(),
     ...createCampaignCallActivities(client),
+    ...createWorkflowSignalActivities(client),
   };
 }

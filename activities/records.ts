@@ -22,6 +22,9 @@ export function createRecordActivities() {
       for (const [key, value] of Object.entries(record.timings ?? {})) {
         if (value !== undefined) set[`timings.${key}`] = key === 'durationSec' ? value : new Date(value as string);
       }
+      // The call's outcome lives on its first attempt's row: on that row it rides along with the attempt.
+      const outcomeHere = record.final !== undefined && record.attempt === 1;
+      if (outcomeHere && record.final) Object.assign(set, callOutcomeFields(record.final));
       await withWriteRetry(() => CallLog.updateOne(
         { _id: id },
         {
@@ -30,7 +33,7 @@ export function createRecordActivities() {
             callId: record.callId,
             attempt: record.attempt,
             retryOf: record.attempt > 1 ? record.callId : null,
-            retryCount: record.attempt - 1,
+            ...(!outcomeHere && { retryCount: record.attempt - 1 }),
             phoneNumber: record.phoneNumber,
             phoneLast4: lastFourDigits(record.phoneNumber),
             agentId: record.agentId,
@@ -44,13 +47,11 @@ export function createRecordActivities() {
         },
         { upsert: true },
       ));
+      if (record.final && !outcomeHere) await writeCallOutcome({ callId: record.callId, ...record.final });
     },
 
     async recordCallOutcome(outcome: CallOutcomeRecord): Promise<void> {
-      await withWriteRetry(() => CallLog.updateOne(
-        { _id: attemptCallLogId(outcome.callId, 1) },
-        { $set: { finalStatus: outcome.status, finalFailureReason: outcome.failureReason, retryCount: outcome.attempts - 1 } },
-      ));
+      await writeCallOutcome(outcome);
     },
 
     async recordRetryScheduled(retry: RetryRecord): Promise<void> {
@@ -71,6 +72,14 @@ export function createRecordActivities() {
       ));
     },
   };
+}
+
+async function writeCallOutcome(outcome: CallOutcomeRecord): Promise<void> {
+  await withWriteRetry(() => CallLog.updateOne({ _id: attemptCallLogId(outcome.callId, 1) }, { $set: callOutcomeFields(outcome) }));
+}
+
+function callOutcomeFields(outcome: Omit<CallOutcomeRecord, 'callId'>) {
+  return { finalStatus: outcome.status, finalFailureReason: outcome.failureReason, retryCount: outcome.attempts - 1 };
 }
 
 export type RecordActivities = ReturnType<typeof createRecordActivities>;

@@ -21,6 +21,8 @@ export interface AttemptRecord {
   timings?: Partial<Record<'queuedAt' | 'dialedAt' | 'ringingAt' | 'answeredAt' | 'mediaStartedAt' | 'endedAt', string>> & {
     durationSec?: number;
   };
+  /** The whole call's end, when it ends with this attempt (on the first attempt's row, one write instead of two). */
+  final?: Omit<CallOutcomeRecord, 'callId'>;
 }
 
 export interface RetryRecord {

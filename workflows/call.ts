@@ -17,6 +17,7 @@ import type { LineGateActivities } from '../activities/line-gate';
 import type { MediaControlActivities } from '../activities/media-control';
 import type { RecordActivities } from '../activities/records';
 import type { ScheduleRecordActivities } from '../activities/schedule-records';
+import type { WorkflowSignalActivities } from '../activities/workflow-signals';
 import type { AttemptRecord } from '../domain/attempt-record';
 import { nextCallableTime, type CallingWindows } from '../domain/calling-window';
 import { firstDialWindows, retryWindows } from '../domain/call-windows';
@@ -74,11 +75,24 @@ const DEFAULT_RING_TIMEOUT_SEC = 30;
 export const SCHEDULING_PATCH = 'calling-windows-and-schedules';
 /** Campaign calls report their end to their campaign; calls started before campaigns existed do not. */
 export const CAMPAIGN_PATCH = 'campaign-call-reports';
+/**
+ * The line request and the signals to the gate and the campaign go out from local activities, and the
+ * call's outcome rides on its last attempt's record: a call that ends on its first attempt takes four
+ * workflow tasks instead of seven, and one database write fewer.
+ */
+export const LOCAL_SIGNALS_PATCH = 'signals-from-local-activities';
 
 const records = proxyLocalActivities<RecordActivities>(DATABASE_WRITE_OPTIONS);
-const gate = proxyActivities<LineGateActivities>({
+const LINE_REQUEST_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+} as const;
+const gate = proxyActivities<LineGateActivities>(LINE_REQUEST_OPTIONS);
+const localGate = proxyLocalActivities<LineGateActivities>(LINE_REQUEST_OPTIONS);
+/** A signal that cannot be delivered is logged: the gate's lease and the campaign's audit cover it. */
+const signals = proxyLocalActivities<WorkflowSignalActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 5, initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
 });
 const mediaControl = proxyActivities<MediaControlActivities>({
   startToCloseTimeout: '10 seconds',
@@ -122,6 +136,7 @@ interface AttemptState {
 
 export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkflowResult> {
   const scheduling = patched(SCHEDULING_PATCH);
+  const localSignals = patched(LOCAL_SIGNALS_PATCH);
   const windows = scheduling ? input.callingWindow : undefined;
   const timings: CallTimings = { ...DEFAULT_CALL_TIMINGS, ...input.timings };
   const exotel = exotelActivities(input.exotelTaskQueue ?? 'ringline-exotel');
@@ -302,12 +317,13 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     };
   }
 
-  const finish = async (status: CallStatus, reason: RecordedFailureReason | null): Promise<CallWorkflowResult> => {
+  /** `outcomeRecorded`: the last attempt's record already carried the call's outcome. */
+  const finish = async (status: CallStatus, reason: RecordedFailureReason | null, outcomeRecorded = false): Promise<CallWorkflowResult> => {
     finalReason = reason;
     nextAttemptAt = null;
     waitReason = null;
     setPhase(status, current()?.number ?? 0);
-    await records.recordCallOutcome({ callId: input.callId, status, failureReason: reason, attempts: attempts.length });
+    if (!outcomeRecorded) await records.recordCallOutcome({ callId: input.callId, status, failureReason: reason, attempts: attempts.length });
     if (scheduling && input.scheduledCallId) {
       await scheduleRecords.recordScheduleStatus({
         scheduledCallId: input.scheduledCallId,
@@ -317,7 +333,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       });
     }
     if (input.campaignId && isTerminalStatus(status) && patched(CAMPAIGN_PATCH)) {
-      await reportToCampaign(input.campaignId, { callId: input.callId, status, failureReason: reason, attempts: attempts.length });
+      await reportToCampaign(input.campaignId, { callId: input.callId, status, failureReason: reason, attempts: attempts.length }, localSignals);
     }
     return { callId: input.callId, status, failureReason: reason, attempts: attempts.length };
   };
@@ -372,7 +388,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
 
     lineGranted = false;
     lineRequested = true;
-    await gate.requestLine(input.exotelAccount, {
+    await (localSignals ? localGate : gate).requestLine(input.exotelAccount, {
       workflowId,
       priority: input.priority,
       requestedAt: nowIso(),
@@ -396,24 +412,20 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     }
     attempt.outcome = outcome;
     lastOutcome = outcome;
+    // Decided before the record only where the record carries the call's end (executions without the patch decide after it).
+    const decidedFirst = localSignals ? nextStep(outcome) : undefined;
     await record(attempt, {
       status: outcome.status,
       failureReason: outcome.failureReason,
       outboundStatus: attempt.exotelStatus,
       recordingUrl: attempt.recordingUrl,
       timings: { endedAt: attempt.endTime ? toIso(attempt.endTime) : nowIso(), durationSec: attempt.durationSec },
+      ...(decidedFirst?.end && { final: { ...decidedFirst.end, attempts: attempts.length } }),
     });
+    const step = decidedFirst ?? nextStep(outcome);
+    if (step.end) return finish(step.end.status, step.end.failureReason, decidedFirst !== undefined);
 
-    if (outcome.status !== 'failed' || outcome.failureReason === null) {
-      return finish(outcome.status, outcome.failureReason);
-    }
-    if (cancelRequested) return finish('cancelled', 'cancelled');
-    if (retriesWithdrawn) return finish('failed', outcome.failureReason);
-
-    const reason = outcome.failureReason;
-    const decision = decideRetry(reason, retriesByReason[reason] ?? 0, attempts.length, policy, Math.random());
-    if (!decision.retry) return finish('failed', decision.finalReason);
-
+    const { reason, decision } = step.retry;
     retriesByReason[reason] = decision.retryNumber;
     nextAttemptAt = Date.now() + decision.delayMs;
     const placed = placeInWindows(nextAttemptAt, true);
@@ -434,6 +446,17 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       return finish('cancelled', 'cancelled');
     }
     await records.recordRetryStatus({ ...retryKey, status: 'dialed', at: nowIso() });
+  }
+
+  /** After an attempt: the call ends (and how), or it is retried (why, and when). */
+  function nextStep(outcome: AttemptOutcome): NextStep {
+    if (outcome.status !== 'failed' || outcome.failureReason === null) return { end: { status: outcome.status, failureReason: outcome.failureReason } };
+    if (cancelRequested) return { end: { status: 'cancelled', failureReason: 'cancelled' } };
+    if (retriesWithdrawn) return { end: { status: 'failed', failureReason: outcome.failureReason } };
+    const reason = outcome.failureReason;
+    const decision = decideRetry(reason, retriesByReason[reason] ?? 0, attempts.length, policy, Math.random());
+    if (!decision.retry) return { end: { status: 'failed', failureReason: decision.finalReason } };
+    return { retry: { reason, decision } };
   }
 
   // --- waiting -------------------------------------------------------------------------------------
@@ -512,13 +535,16 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
   /**
    * The gate may have been terminated by an operator; its lease timeout covers a lost release.
    * Awaited on purpose: a signal still in flight when its sender completes is dropped by the server
-   * (tried 2026-12-03 to save a workflow task: lines were never freed).
+   * (tried 2026-12-03 to save a workflow task: lines were never freed). A local activity delivers it
+   * before it returns, inside the deciding workflow task.
    */
   async function releaseLine(): Promise<void> {
     const dialOk = dialOkUnreported;
     dialOkUnreported = false;
+    const release = dialOk ? { workflowId, dialOk } : { workflowId };
     try {
-      await gateHandle.signal(releaseLineSignal, dialOk ? { workflowId, dialOk } : { workflowId });
+      if (localSignals) await signals.releaseLineOfGate(input.exotelAccount, release);
+      else await gateHandle.signal(releaseLineSignal, release);
     } catch (err) {
       log.warn('could not release the line; the gate reclaims it when the lease ends', { error: String(err) });
     }
@@ -526,7 +552,8 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
 
   async function reportDial(ok: boolean): Promise<void> {
     try {
-      await gateHandle.signal(dialReportSignal, { workflowId, ok });
+      if (localSignals) await signals.reportDialToGate(input.exotelAccount, { workflowId, ok });
+      else await gateHandle.signal(dialReportSignal, { workflowId, ok });
     } catch (err) {
       log.warn('could not report the dial result to the line gate', { error: String(err) });
     }
@@ -699,13 +726,18 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
 }
 
 /** A campaign that has already ended (cancelled and drained, or terminated) no longer needs to hear it. */
-async function reportToCampaign(campaignId: string, report: CampaignCallFinished): Promise<void> {
+async function reportToCampaign(campaignId: string, report: CampaignCallFinished, fromLocalActivity: boolean): Promise<void> {
   try {
-    await getExternalWorkflowHandle(campaignWorkflowId(campaignId)).signal(campaignCallFinishedSignal, report);
+    if (fromLocalActivity) await signals.reportCallToCampaign(campaignId, report);
+    else await getExternalWorkflowHandle(campaignWorkflowId(campaignId)).signal(campaignCallFinishedSignal, report);
   } catch (err) {
     log.warn('could not report the call to its campaign', { campaignId, error: String(err) });
   }
 }
+
+type NextStep =
+  | { end: { status: CallStatus; failureReason: RecordedFailureReason | null }; retry?: undefined }
+  | { end?: undefined; retry: { reason: FailureReason; decision: Extract<ReturnType<typeof decideRetry>, { retry: true }> } };
 
 function refusal(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });

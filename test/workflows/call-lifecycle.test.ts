@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { CallLog } from '../../db/models/call-log';
 import { RetryAttempt } from '../../db/models/retry-attempt';
 import type { CallWorkflowResult, CallWorkflowStatus } from '../../domain/call-workflow-types';
@@ -34,6 +35,8 @@ const fastRetries = (reason: string, initialDelayMs: number, maxRetries = 3) => 
   jitter: 0,
   rules: { [reason]: { initialDelayMs, maxRetries } },
 });
+
+const { EventType } = temporal.api.enums.v1;
 
 function handle(callId: string): WorkflowHandle {
   return stack.env.client.workflow.getHandle(callWorkflowId(callId));
@@ -88,6 +91,7 @@ describe('callWorkflow', () => {
     expect(await dials(callId)).toEqual([1]);
     const log = await CallLog.findById(callId).lean();
     expect(log).toMatchObject({ status: 'completed', attempt: 1, outboundStatus: 'completed', failureReason: null });
+    expect(log).toMatchObject({ finalStatus: 'completed', finalFailureReason: null, retryCount: 0 });
     expect(log?.exotelCallSid).toMatch(/^[0-9a-f]{32}$/);
     expect(log?.timings?.answeredAt).toBeInstanceOf(Date);
     expect(log?.timings?.endedAt).toBeInstanceOf(Date);
@@ -131,7 +135,18 @@ describe('callWorkflow', () => {
   it('an invalid number fails at once, never retried', async () => {
     const callId = await stack.startCall(number('004'));
     expect(await result(callId)).toEqual({ callId, status: 'failed', failureReason: 'invalid_number', attempts: 1 });
-    expect(await CallLog.findById(callId).lean()).toMatchObject({ status: 'failed', failureReason: 'invalid_number' });
+    expect(await CallLog.findById(callId).lean()).toMatchObject({ status: 'failed', failureReason: 'invalid_number', finalStatus: 'failed', retryCount: 0 });
+  });
+
+  it('a call refused at the dial takes three workflow tasks: start, line granted, dial refused', async () => {
+    const callId = await stack.startCall(number('004'));
+    await result(callId);
+    const events = (await handle(callId).fetchHistory()).events ?? [];
+    const types = events.map((e) => String(e.eventType));
+    // The line request, the release and the outcome go out from local activities, inside those tasks.
+    expect(types.filter((t) => t === String(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED))).toHaveLength(3);
+    expect(types).not.toContain(String(EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED));
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toEqual(['dialAttempt']);
   });
 
   it('every webhook dropped → settled through call details', async () => {
