@@ -1,16 +1,50 @@
 import { heartbeat } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { campaignCallSearchAttributes } from '../domain/campaign-call-start';
+import type { CampaignCallStart } from '../domain/campaign-call-start';
 import type { CampaignCallFinished } from '../domain/campaign-types';
 import type { CallWorkflowResult } from '../domain/call-workflow-types';
 import { isTerminalStatus } from '../domain/call-status';
 import { callWorkflowId } from '../workflows/messages';
 
+/** Starts in flight at once: enough to hide each start's round trip, few enough not to flood the server. */
+const STARTS_AT_ONCE = 20;
+
 /**
- * A call normally tells its campaign when it ends. One that ended without doing so (terminated from
- * the UI, or failed) would hold a campaign slot for ever; the campaign asks here now and then.
+ * A campaign's calls: started here in batches, and looked after when one ends without reporting
+ * back (terminated from the UI, or failed), which would otherwise hold a campaign slot for ever.
  */
 export function createCampaignCallActivities(client: Client) {
+  const startCall = async (taskQueue: string, call: CampaignCallStart): Promise<void> => {
+    try {
+      await client.workflow.start('callWorkflow', {
+        workflowId: callWorkflowId(call.input.callId),
+        taskQueue,
+        args: [call.input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: campaignCallSearchAttributes(call),
+      });
+    } catch (err) {
+      // Started already (by an earlier try of this batch, or before a reset): the contact's fixed
+      // workflow id is what makes its call happen once.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  };
+
   return {
+    /**
+     * Each call is its own top-level workflow, not a child: a child's start and end are written into
+     * the parent's history one by one, and at thousands of contacts that single campaign workflow
+     * was what everything queued behind.
+     */
+    async startCampaignCalls(request: { taskQueue: string; calls: CampaignCallStart[] }): Promise<void> {
+      for (let i = 0; i < request.calls.length; i += STARTS_AT_ONCE) {
+        heartbeat(i);
+        await Promise.all(request.calls.slice(i, i + STARTS_AT_ONCE).map((call) => startCall(request.taskQueue, call)));
+      }
+    },
+
     async findEndedCampaignCalls(callIds: string[]): Promise<CampaignCallFinished[]> {
       const ended: CampaignCallFinished[] = [];
       for (const callId of callIds) {
