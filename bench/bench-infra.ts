@@ -19,6 +19,7 @@ import { freePort } from '../scripts/infra/free-port';
 import type { ManagedProcess } from '../scripts/infra/managed-process';
 import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
 import { exotelQueueRatePerSecond } from '../domain/exotel-queue-rate';
+import { EXOTEL_WORKER_CAPACITY, GENERAL_WORKER_CAPACITY } from '../workers/worker-capacity';
 
 /**
  * What every benchmark stands on: a headless in-memory Temporal dev server and a throwaway FerretDB
@@ -137,8 +138,7 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: infra.workflowBundle,
     activities: createGeneralActivities(infra.client, config),
-    maxConcurrentWorkflowTaskExecutions: 200,
-    maxConcurrentActivityTaskExecutions: 400,
+    ...GENERAL_WORKER_CAPACITY,
   });
   const gate = await Worker.create({
     connection: infra.nativeConnection,
@@ -159,7 +159,7 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
       config,
     ),
     maxTaskQueueActivitiesPerSecond: exotelQueueRatePerSecond(config.EXOTEL_RATE_LIMIT_PER_MINUTE),
-    maxConcurrentActivityTaskExecutions: 200,
+    ...EXOTEL_WORKER_CAPACITY,
   });
   const workers = [general, gate, exotel];
   const running = workers.map((w) => w.run());

@@ -5,6 +5,7 @@ import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { installTemporalRuntime } from './temporal-runtime';
+import { EXOTEL_WORKER_CAPACITY } from './worker-capacity';
 import { exotelQueueRatePerSecond } from '../domain/exotel-queue-rate';
 
 /**
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
     activities: createExotelActivities(api, config),
     maxTaskQueueActivitiesPerSecond: exotelQueueRatePerSecond(config.EXOTEL_RATE_LIMIT_PER_MINUTE),
+    ...EXOTEL_WORKER_CAPACITY,
   });
   logger.info(
     { taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE, requestsPerMinute: config.EXOTEL_RATE_LIMIT_PER_MINUTE },

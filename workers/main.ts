@@ -5,6 +5,7 @@ import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { installTemporalRuntime } from './temporal-runtime';
+import { GENERAL_WORKER_CAPACITY } from './worker-capacity';
 
 /** The general worker (queue `ringline`): every workflow, and the activities that touch the database. */
 async function main(): Promise<void> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
     activities: createGeneralActivities(client, config),
+    ...GENERAL_WORKER_CAPACITY,
   });
   // The line gates get workflow slots of their own: every call waits on them.
   const gateWorker = await Worker.create({

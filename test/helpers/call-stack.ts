@@ -20,6 +20,7 @@ import { startStandInMediaServer, type StandInBehaviour, type StandInMediaServer
 import { connectToTestTemporal, uniqueName } from './temporal-test-env';
 import { testDatabaseUri, testInfra } from './test-infra';
 import { exotelQueueRatePerSecond } from '../../domain/exotel-queue-rate';
+import { EXOTEL_WORKER_CAPACITY, GENERAL_WORKER_CAPACITY } from '../../workers/worker-capacity';
 
 /** Second-scale waits, so a test can walk a call through its whole life in a few seconds. */
 export const FAST_TIMINGS: CallTimings = {
@@ -138,6 +139,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowsPath: require.resolve('../../workflows'),
       activities: createGeneralActivities(env.client, config),
+      ...GENERAL_WORKER_CAPACITY,
     });
     const api = new ExotelApi({
       baseUrl: config.EXOTEL_BASE_URL,
@@ -151,6 +153,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
       taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
       activities: createExotelActivities(api, config),
       maxTaskQueueActivitiesPerSecond: exotelQueueRatePerSecond(config.EXOTEL_RATE_LIMIT_PER_MINUTE),
+      ...EXOTEL_WORKER_CAPACITY,
     });
     const gate = await Worker.create({
       connection: env.nativeConnection,
