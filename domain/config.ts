@@ -104,7 +104,7 @@ export const configShape = {
   CAMPAIGN_DEFAULT_MAX_CONCURRENT: positiveInt.default(5),
   CAMPAIGN_DEFAULT_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** Calls a campaign workflow starts before it continues as new: bounds its history (about 10 events per call). */
-  CAMPAIGN_CONTACTS_PER_RUN: z.coerce.number().int().min(10).max(2_000).default(200),
+  CAMPAIGN_CONTACTS_PER_RUN: z.coerce.number().int().min(10).max(2_000).default(1_000),
 
   /** Unit prices for the analytics cost estimate, in COST_CURRENCY. Telephony per started minute of a connected call. */
   COST_CURRENCY: z.string().length(3).default('INR'),

@@ -44,7 +44,7 @@ import {
  */
 
 const DEFAULT_PAGE_SIZE = 100;
-const DEFAULT_CONTACTS_PER_RUN = 200;
+const DEFAULT_CONTACTS_PER_RUN = 1_000;
 const DEFAULT_AUDIT_MS = 5 * 60_000;
 /** Progress is written once this many changes have piled up, or after FLUSH_AFTER_MS. */
 const FLUSH_BATCH = 100;
