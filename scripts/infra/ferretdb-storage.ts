@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { prepareIdLookups } from './ferretdb-id-lookups';
 import { DEFAULT_LOCAL_POSTGRES_URL, databaseUrl, dropDatabase, ensureDatabase, postgresReachable } from './local-postgres';
 
 /**
@@ -56,6 +57,7 @@ export async function chooseFerretDbStorage(options: {
     return { kind: 'sqlite', dataDir: options.dataDir };
   }
   await ensureDatabase(adminUrl, options.database);
+  await prepareIdLookups(adminUrl, options.database);
   const url = new URL(databaseUrl(adminUrl, options.database));
   url.searchParams.set('pool_max_conns', String(FERRETDB_POSTGRES_POOL_CONNECTIONS));
   return { kind: 'postgresql', url: url.toString(), database: options.database, adminUrl, dataDir: options.dataDir };
