@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Type-check, lint, then every jest suite against a real Temporal dev server and database (which jest's
-# global setup starts). Extra arguments go to jest, e.g. `./ringline test test/unit`.
+# global setup starts): the main suite, then the scale tests alone. Extra arguments go to jest's main
+# suite only, e.g. `./ringline test test/unit`; the scale tests run with `npx jest -c jest.scale.config.js`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .data
 results=.data/jest-results.json
-rm -f "$results"
+scale_results=.data/jest-scale-results.json
+rm -f "$results" "$scale_results"
 
 step() { printf '\n\033[1m▸ %s\033[0m\n' "$*"; }
 
@@ -25,12 +27,21 @@ step "Tests (jest)"
 npx jest --ci --json --outputFile="$results" "$@"
 rc=$?
 
-# jest's own summary is not one the CI reads; print the plain closing line it does.
-if [ -f "$results" ]; then
-  node -e '
-    const r = require(process.argv[1]);
-    const skipped = r.numPendingTests + r.numTodoTests;
-    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed, ${skipped} skipped`);
-  ' "$PWD/$results"
+if [ $# -eq 0 ] && [ "${RINGLINE_SKIP_SCALE_TESTS:-}" != 1 ]; then
+  step "Scale tests (jest, alone: about 10 minutes on 2 cores)"
+  npx jest --ci -c jest.scale.config.js --json --outputFile="$scale_results"
+  scale_rc=$?
+  [ $rc -eq 0 ] && rc=$scale_rc
 fi
+
+# jest's own summary is not one the CI reads; print the plain closing line it does.
+node -e '
+  const fs = require("fs");
+  const runs = process.argv.slice(1).filter((f) => fs.existsSync(f)).map((f) => require(f));
+  if (runs.length === 0) process.exit(0);
+  const sum = (pick) => runs.reduce((n, r) => n + pick(r), 0);
+  const failed = sum((r) => r.numFailedTests + r.numRuntimeErrorTestSuites);
+  const skipped = sum((r) => r.numPendingTests + r.numTodoTests);
+  console.log(`tests: ${sum((r) => r.numPassedTests)} passed, ${failed} failed, ${skipped} skipped`);
+' "$PWD/$results" "$PWD/$scale_results"
 exit $rc

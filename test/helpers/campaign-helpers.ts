@@ -17,7 +17,8 @@ export interface BatchView {
   };
 }
 
-export async function waitForBatch(apiUrl: string, batchId: string, done: (batch: BatchView) => boolean, timeoutMs: number): Promise<BatchView> {
+/** `intervalMs`: each look queries the campaign workflow, so a long wait looks less often. */
+export async function waitForBatch(apiUrl: string, batchId: string, done: (batch: BatchView) => boolean, timeoutMs: number, intervalMs = 200): Promise<BatchView> {
   const deadline = Date.now() + timeoutMs;
   let last: BatchView | undefined;
   for (;;) {
@@ -27,7 +28,7 @@ export async function waitForBatch(apiUrl: string, batchId: string, done: (batch
       if (done(last)) return last;
     }
     if (Date.now() > deadline) throw new Error(`batch ${batchId} did not get there in ${timeoutMs} ms; last seen ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
