@@ -27,8 +27,11 @@ step "Tests (jest)"
 npx jest --ci --json --outputFile="$results" "$@"
 rc=$?
 
+# CI runs the campaign scale test at 5,000 contacts: at the 10,000 it takes about 17 minutes
+# on 2 cores, which with the main suite and a fresh machine's tool builds would pass CI's 30.
 if [ $# -eq 0 ] && [ "${RINGLINE_SKIP_SCALE_TESTS:-}" != 1 ]; then
-  step "Scale tests (jest, alone: about 10 minutes on 2 cores)"
+  export RINGLINE_SCALE_CONTACTS="${RINGLINE_SCALE_CONTACTS:-5000}"
+  step "Scale test, alone: a campaign of ${RINGLINE_SCALE_CONTACTS} contacts (about 7 minutes on 2 cores at 5,000)"
   npx jest --ci -c jest.scale.config.js --json --outputFile="$scale_results"
   scale_rc=$?
   [ $rc -eq 0 ] && rc=$scale_rc
