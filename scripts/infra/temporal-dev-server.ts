@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { ManagedProcess } from './managed-process';
@@ -26,6 +28,8 @@ export function temporalDevServerArgs(options: TemporalDevServerOptions): string
 }
 
 export function startTemporalDevServer(options: TemporalDevServerOptions): ManagedProcess {
+  // The dev server refuses to start when the directory of its database file is missing.
+  if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
   return new ManagedProcess({
     name: 'temporal',
     command: temporalCliPath(),
