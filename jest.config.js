@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The scale tests run on their own, after this suite (jest.scale.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/scale/'],
+  // Tests that need the machine alone run after this suite (jest.alone.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/scale/', '<rootDir>/test/start-command/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },

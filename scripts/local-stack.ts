@@ -1,36 +1,47 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig, ConfigError } from '../domain/config';
+import { parseConfig, ConfigError, type Config } from '../domain/config';
 import { startFerretDb, waitForMongo } from './infra/ferretdb';
-import { chooseFerretDbStorage, describeStorage, withLocalClientPoolLimit } from './infra/ferretdb-storage';
+import { chooseFerretDbStorage, describeStorage, type FerretDbStorage } from './infra/ferretdb-storage';
 import { ManagedProcess } from './infra/managed-process';
-import { DATA_DIR, ROOT_DIR } from './infra/paths';
+import { ROOT_DIR } from './infra/paths';
 import { startTemporalDevServer, waitForTemporal } from './infra/temporal-dev-server';
 import { waitUntil } from './infra/wait-until';
 import { placeDemoCall } from './demo-call';
 import { STACK_PROCESSES } from './stack-processes';
+import { loadOrCreateLocalSecrets } from './stack/local-secrets';
+import { createRecordWriter, stackRecord, type OutputFormat } from './stack/log-records';
+import { describeTakenPort, findTakenPorts } from './stack/port-check';
+import { localDatabaseName, portsToClaim, processEnvironment, stackLayout, type StackLayout } from './stack/stack-layout';
+import { removeStackStatus, writeStackStatus } from './stack/stack-status';
+import { Supervisor } from './stack/supervisor';
 
 /**
- * The README's start command: Temporal dev server (with UI and Ringline's search attributes), the
- * database, then Ringline's processes, each log line prefixed with its process name. Ctrl-C or
- * SIGTERM stops everything, Ringline's processes first, then the infrastructure.
+ * The README's start command: the Temporal dev server (with UI and Ringline's search attributes), the
+ * database, the simulators, then Ringline's processes, all kept running by a supervisor that restarts
+ * whichever exits on its own. Ctrl-C or SIGTERM stops everything, Ringline's processes first.
+ *
+ * Flags: --no-demo (skip the demo call), --json (JSON lines even on a terminal).
  */
-const say = (text: string) => process.stdout.write(`\x1b[1mringline│\x1b[0m ${text}\n`);
+const args = process.argv.slice(2);
+const format: OutputFormat = args.includes('--json') || !process.stdout.isTTY ? 'json' : 'pretty';
+const write = createRecordWriter(format, (line) => process.stdout.write(`${line}\n`), format === 'pretty');
+const say = (msg: string, level = 'info', fields: Record<string, unknown> = {}) => write(stackRecord('ringline', msg, level, fields));
 
-function loadConfig() {
+const DEMO_NUMBER = '+919876543000';
+
+function fail(message: string, code: number): never {
+  say(message, 'error');
+  process.exit(code);
+}
+
+function loadConfig(): Config {
   try {
     return parseConfig(process.env);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
+    if (err instanceof ConfigError) fail(err.message, 78);
     throw err;
   }
-}
-
-function hostPort(address: string): { host: string; port: number } {
-  const [host, port] = address.split(':');
-  return { host: host ?? '127.0.0.1', port: Number(port) };
 }
 
 /**
@@ -45,98 +56,151 @@ function openCallingWindowForSimulator(): void {
   say('Exotel simulator in use: legal calling window opened to 00:00–24:00 (set LEGAL_CALLING_WINDOW_START/END to change)');
 }
 
+/** LOG_LEVEL for everything, LOG_LEVEL_<PROCESS> (LOG_LEVEL_API, LOG_LEVEL_WORKER_EXOTEL, …) for one. */
+function logLevelFor(name: string): Record<string, string> {
+  const own = process.env[`LOG_LEVEL_${name.toUpperCase().replace(/-/g, '_')}`];
+  return own ? { LOG_LEVEL: own } : {};
+}
+
+function isEmptyOrMissing(dir: string): boolean {
+  return !existsSync(dir) || readdirSync(dir).length === 0;
+}
+
+function readyLines(layout: StackLayout, databaseNote: string): string[] {
+  return [
+    `  Temporal UI   ${layout.temporal.uiUrl}${layout.temporal.external ? ' (external Temporal)' : ''}`,
+    `  Temporal gRPC ${layout.temporal.address}`,
+    `  Database      ${layout.database.uri.replace(/\?.*$/, '')}${databaseNote}`,
+    `  API           ${layout.api.url}  (health: ${layout.api.url}/health)`,
+    `  Media server  ${layout.media.wsUrl}`,
+    `  Status        ./ringline status   (stop: Ctrl-C here, or kill -TERM ${process.pid})`,
+  ];
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   openCallingWindowForSimulator();
   const config = loadConfig();
-  const infra: ManagedProcess[] = [];
-  const apps: ManagedProcess[] = [];
+  let layout: StackLayout;
+  try {
+    layout = stackLayout(process.env, config);
+  } catch (err) {
+    fail((err as Error).message, 78);
+  }
+
+  const taken = await findTakenPorts(portsToClaim(layout));
+  if (taken.length > 0) {
+    for (const port of taken) say(describeTakenPort(port), 'error');
+    fail('nothing was started: stop the process that holds the port, or move Ringline to another port with the variable named above (README: "When a port is taken")', 1);
+  }
+
+  const freshData = isEmptyOrMissing(layout.dataDir);
+  mkdirSync(layout.dataDir, { recursive: true });
+  const secrets = loadOrCreateLocalSecrets(layout.dataDir);
+  const env = processEnvironment(process.env, layout, secrets);
+
   let shuttingDown = false;
+  const supervisor: Supervisor = new Supervisor({
+    emit: write,
+    onChange: () => {
+      if (!shuttingDown) writeStackStatus(layout.dataDir, { supervisorPid: process.pid, startedAt: new Date(started).toISOString(), processes: supervisor.snapshot() });
+    },
+    onGiveUp: (name, crashes, lastLines) => {
+      say(`${name} crashed ${crashes} times within a minute; its last lines were:`, 'error');
+      for (const line of lastLines) say(`  ${line}`, 'error');
+      void shutdown(`${name} keeps crashing`, 1);
+    },
+  });
 
   const shutdown = async (reason: string, code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     say(`stopping (${reason})…`);
-    await Promise.all(apps.map((p) => p.stop()));
-    await Promise.all(infra.map((p) => p.stop()));
+    await supervisor.stopAll();
+    removeStackStatus(layout.dataDir);
     say('all processes stopped');
     process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT', 0));
-  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal, 0));
 
-  const watch = (p: ManagedProcess) => {
-    void p.waitForExit().then((code) => {
-      if (!p.isStopping) void shutdown(`${p.name} exited with code ${code}`, 1);
+  if (!layout.temporal.external) {
+    const { port, uiPort, namespace } = layout.temporal;
+    supervisor.start({
+      name: 'temporal',
+      tier: 'infrastructure',
+      address: `${layout.temporal.address} (UI ${layout.temporal.uiUrl})`,
+      start: (output) => startTemporalDevServer({ port, uiPort, namespace, dbFile: path.join(layout.dataDir, 'temporal.sqlite'), output }),
     });
-  };
-
-  // An address or URI given in the environment means "use that server"; otherwise run one here.
-  const externalTemporal = Boolean(process.env.TEMPORAL_ADDRESS);
-  const externalDatabase = Boolean(process.env.MONGODB_URI);
-  const databaseUri = externalDatabase ? config.MONGODB_URI : withLocalClientPoolLimit(config.MONGODB_URI);
-
-  if (!externalTemporal) {
-    const { port } = hostPort(config.TEMPORAL_ADDRESS);
-    const uiPort = Number(new URL(config.TEMPORAL_UI_URL).port || 8233);
-    const temporal = startTemporalDevServer({
-      port,
-      uiPort,
-      dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
-      namespace: config.TEMPORAL_NAMESPACE,
-    });
-    infra.push(temporal);
-    watch(temporal);
   }
   let databaseNote = ' (external)';
-  if (!externalDatabase) {
-    const port = Number(new URL(config.MONGODB_URI.replace(/^mongodb/, 'http')).port || 27017);
-    const storage = await chooseFerretDbStorage({ dataDir: path.join(DATA_DIR, 'ferretdb'), database: 'ringline_local' });
+  if (!layout.database.external) {
+    let storage: FerretDbStorage;
+    try {
+      storage = await chooseFerretDbStorage({ dataDir: path.join(layout.dataDir, 'ferretdb'), database: localDatabaseName(layout.dataDir), startEmpty: freshData });
+    } catch (err) {
+      say((err as Error).message, 'error');
+      await shutdown('the database could not be prepared', 1);
+      return;
+    }
     databaseNote = ` (${describeStorage(storage)})`;
-    const database = startFerretDb({ port, debugPort: 18088, storage });
-    infra.push(database);
-    watch(database);
+    const { port, debugPort } = layout.database;
+    supervisor.start({
+      name: 'database',
+      tier: 'infrastructure',
+      address: layout.database.uri.replace(/\?.*$/, ''),
+      start: (output) => startFerretDb({ port, debugPort, storage, output }),
+    });
   }
 
-  say(`waiting for Temporal (${config.TEMPORAL_ADDRESS}) and the database…`);
+  say(`waiting for Temporal (${layout.temporal.address}) and the database…`);
   try {
-    await Promise.all([
-      waitForTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE),
-      waitForMongo(databaseUri),
-    ]);
+    await Promise.all([waitForTemporal(layout.temporal.address, layout.temporal.namespace), waitForMongo(layout.database.uri)]);
   } catch (err) {
-    say(err instanceof Error ? err.message : String(err));
+    say(err instanceof Error ? err.message : String(err), 'error');
     await shutdown('infrastructure did not start', 1);
     return;
   }
 
-  for (const { name, entry } of STACK_PROCESSES) {
-    const app = new ManagedProcess({
+  const node = (name: string, entry: string, address?: string) =>
+    supervisor.start({
       name,
-      command: process.execPath,
-      args: ['--import', 'tsx', path.join(ROOT_DIR, entry)],
-      cwd: ROOT_DIR,
-      env: { ...process.env, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, MONGODB_URI: databaseUri },
+      tier: 'ringline',
+      address,
+      start: (output) =>
+        new ManagedProcess({
+          name,
+          command: process.execPath,
+          args: ['--import', 'tsx', path.join(ROOT_DIR, entry)],
+          cwd: ROOT_DIR,
+          env: { ...env, ...logLevelFor(name) },
+          output,
+        }),
     });
-    apps.push(app);
-    watch(app);
-  }
+  for (const sim of layout.simulators) if (sim.used) node(`sim-${sim.name}`, sim.entry, sim.url);
+  const addresses: Record<string, string> = { api: layout.api.url, media: layout.media.wsUrl };
+  for (const { name, entry } of STACK_PROCESSES) node(name, entry, addresses[name]);
 
-  const apiUrl = `http://${hostPort(`${config.API_HOST}:${config.API_PORT}`).host}:${config.API_PORT}`;
-  await waitUntil('API /health', async () => (await fetch(`${apiUrl}/health`)).ok, { timeoutMs: 60_000 }).catch(
-    (err: Error) => say(`warning: ${err.message}`),
-  );
+  try {
+    await waitUntil('API /health', async () => (await fetch(`${layout.api.url}/health`)).ok, { timeoutMs: 90_000 });
+  } catch (err) {
+    say((err as Error).message, 'error');
+    await shutdown('the API did not start', 1);
+    return;
+  }
 
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  say(`  Temporal UI   ${config.TEMPORAL_UI_URL}${externalTemporal ? ' (external Temporal)' : ''}`);
-  say(`  Temporal gRPC ${config.TEMPORAL_ADDRESS}`);
-  say(`  Database      ${databaseUri}${databaseNote}`);
-  say(`  API           ${apiUrl}  (health: ${apiUrl}/health)`);
+  for (const line of readyLines(layout, databaseNote)) say(line);
   say('press Ctrl-C to stop everything');
 
-  if (!process.argv.includes('--no-demo')) {
-    await placeDemoCall({ apiUrl, phoneNumber: '+919876543000', say }).catch((err: Error) => say(`demo call: ${err.message}`));
+  const exotelSimulator = layout.simulators.find((sim) => sim.name === 'exotel');
+  if (args.includes('--no-demo')) return;
+  if (!exotelSimulator?.used) {
+    say('demo call skipped: EXOTEL_BASE_URL points at a real Exotel account');
+    return;
   }
+  await placeDemoCall({ apiUrl: layout.api.url, phoneNumber: DEMO_NUMBER, say: (line) => say(line) }).catch((err: Error) =>
+    say(`demo call failed: ${err.message}`, 'error'),
+  );
 }
 
 main().catch((err: unknown) => {

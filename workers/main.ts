@@ -4,7 +4,7 @@ import { createGeneralActivities } from '../activities';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
-import { installTemporalRuntime } from './temporal-runtime';
+import { bundlerLogger, installTemporalRuntime } from './temporal-runtime';
 import { GENERAL_WORKER_CAPACITY } from './worker-capacity';
 
 /** The general worker (queue `ringline`): every workflow, and the activities that touch the database. */
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: bundlerLogger(logger) });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

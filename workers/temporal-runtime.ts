@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import type { Logger } from '../lib/logger';
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -9,11 +9,21 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
+function toPino(logger: Logger, level: (entry: LogEntry) => keyof typeof LEVELS | undefined = (entry) => entry.level): DefaultLogger {
+  return new DefaultLogger('TRACE', (entry) => {
+    logger[LEVELS[level(entry) ?? entry.level]]({ ...entry.meta, source: 'temporal-sdk' }, entry.message);
+  });
+}
+
 /** Routes the Temporal SDK's own logs (worker, workflows, activities) into the process's pino logger. */
 export function installTemporalRuntime(logger: Logger): void {
-  Runtime.install({
-    logger: new DefaultLogger('INFO', (entry) => {
-      logger[LEVELS[entry.level]]({ ...entry.meta, source: 'temporal-sdk' }, entry.message);
-    }),
-  });
+  Runtime.install({ logger: toPino(logger) });
+}
+
+/**
+ * For `bundleWorkflowCode`: webpack's report of every module it bundled is worth seeing only when
+ * looking for a bundling problem, so its info lines go to debug.
+ */
+export function bundlerLogger(logger: Logger): DefaultLogger {
+  return toPino(logger, (entry) => (entry.level === 'INFO' ? 'DEBUG' : entry.level));
 }

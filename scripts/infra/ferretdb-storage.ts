@@ -39,11 +39,13 @@ export function backendChoice(value: string | undefined): FerretDbBackendChoice 
 
 /**
  * Picks the backend from RINGLINE_DB_BACKEND (auto | sqlite | postgresql) and RINGLINE_POSTGRES_URL
- * (an admin connection; default the loopback server), creating `database` there if it is missing.
+ * (an admin connection; default the loopback server), creating `database` there if it is missing, or
+ * anew when `startEmpty` says the data that belonged with it is gone.
  */
 export async function chooseFerretDbStorage(options: {
   dataDir: string;
   database: string;
+  startEmpty?: boolean;
   env?: NodeJS.ProcessEnv;
 }): Promise<FerretDbStorage> {
   const env = options.env ?? process.env;
@@ -56,6 +58,7 @@ export async function chooseFerretDbStorage(options: {
     }
     return { kind: 'sqlite', dataDir: options.dataDir };
   }
+  if (options.startEmpty) await dropDatabase(adminUrl, options.database);
   await ensureDatabase(adminUrl, options.database);
   await prepareIdLookups(adminUrl, options.database);
   const url = new URL(databaseUrl(adminUrl, options.database));

@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-
-const COLORS = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95];
-let nextColor = 0;
+import { createRecordWriter, parseLogLine } from '../stack/log-records';
 
 export interface ManagedProcessOptions {
   name: string;
@@ -10,25 +8,30 @@ export interface ManagedProcessOptions {
   args: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Where prefixed output lines go; the test harness passes a no-op to keep jest's output clean. */
+  /** Where output lines go; by default formatted on stdout. The test harness passes a no-op. */
   output?: (line: string) => void;
 }
 
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const defaultWriter = createRecordWriter(process.stdout.isTTY ? 'pretty' : 'json', (line) => process.stdout.write(`${line}\n`), Boolean(process.stdout.isTTY));
+
 /**
  * A child process in its own process group, so that stopping it also stops whatever it spawned
- * (tsx, go-built servers that fork). Every output line is prefixed with the process name.
+ * (tsx, go-built servers that fork).
  */
 export class ManagedProcess {
   readonly name: string;
   private readonly child: ChildProcess;
-  private readonly exited: Promise<number | null>;
+  private readonly exited: Promise<ExitStatus>;
   private stopping = false;
 
   constructor(options: ManagedProcessOptions) {
     this.name = options.name;
-    const color = COLORS[nextColor++ % COLORS.length];
-    const prefix = process.stdout.isTTY ? `\x1b[${color}m${options.name.padEnd(8)}\x1b[0m│ ` : `${options.name.padEnd(8)}│ `;
-    const output = options.output ?? ((line: string) => process.stdout.write(`${prefix}${line}\n`));
+    const output = options.output ?? ((line: string) => defaultWriter(parseLogLine(options.name, line)));
     this.child = spawn(options.command, options.args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
@@ -39,10 +42,10 @@ export class ManagedProcess {
       if (stream) createInterface({ input: stream }).on('line', output);
     }
     this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
+      this.child.on('exit', (code, signal) => resolve({ code, signal }));
       this.child.on('error', (err) => {
         output(`failed to start: ${err.message}`);
-        resolve(127);
+        resolve({ code: 127, signal: null });
       });
     });
   }
@@ -55,14 +58,24 @@ export class ManagedProcess {
     return this.stopping;
   }
 
-  /** Resolves with the exit code when the process ends, whoever ended it. */
-  waitForExit(): Promise<number | null> {
+  /** Resolves with the exit code when the process ends, whoever ended it (128 when a signal did). */
+  async waitForExit(): Promise<number | null> {
+    const { code, signal } = await this.exited;
+    return code ?? (signal ? 128 : null);
+  }
+
+  /** How the process ended: its exit code, or the signal that ended it. */
+  exitStatus(): Promise<ExitStatus> {
     return this.exited;
   }
 
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      // Grandchildren of a process that already ended may still hold ports.
+      this.signalGroup('SIGKILL');
+      return;
+    }
     this.signalGroup('SIGTERM');
     const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
     await this.exited;

@@ -21,12 +21,14 @@ afterAll(async () => {
 const requestLines = () => lines.filter((line) => line.msg === 'request');
 
 describe('request logging', () => {
-  it('writes one line per request with method, path, status and duration', async () => {
+  it('writes one line per request with method, path, status and duration: successful reads at debug, changes at info', async () => {
     await request(app).get('/api/v1/agents').expect(200);
     await request(app).get('/api/v1/agents/agent_nobody').expect(404);
+    await request(app).post('/api/v1/agents').send({ id: 'agent_request_log', name: 'Log', prompt: 'Be brief.', greeting: 'Hello!' }).expect(201);
     expect(requestLines()).toEqual([
-      expect.objectContaining({ level: 'info', method: 'GET', path: '/api/v1/agents', status: 200, ms: expect.any(Number) }),
+      expect.objectContaining({ level: 'debug', method: 'GET', path: '/api/v1/agents', status: 200, ms: expect.any(Number) }),
       expect.objectContaining({ level: 'warn', method: 'GET', path: '/api/v1/agents/agent_nobody', status: 404 }),
+      expect.objectContaining({ level: 'info', method: 'POST', path: '/api/v1/agents', status: 201 }),
     ]);
   });
 

@@ -1,0 +1,65 @@
+import { parseConfig } from '../../domain/config';
+import { localDatabaseName, portsToClaim, processEnvironment, stackLayout } from '../../scripts/stack/stack-layout';
+import { ROOT_DIR } from '../../scripts/infra/paths';
+import path from 'node:path';
+
+const layoutOf = (env: NodeJS.ProcessEnv) => stackLayout(env, parseConfig(env));
+
+describe('the local stack layout', () => {
+  it('runs everything on the documented defaults', () => {
+    const layout = layoutOf({});
+    expect(portsToClaim(layout).map((p) => p.port)).toEqual([7233, 8233, 27017, 18088, 4010, 4020, 4030, 3000, 3001]);
+    const env = processEnvironment({}, layout, { WEBHOOK_SECRET: 'w'.repeat(43) });
+    expect(env).toMatchObject({
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      MONGODB_URI: expect.stringMatching(/^mongodb:\/\/127\.0\.0\.1:27017\/ringline\?maxPoolSize=\d+$/),
+      PUBLIC_API_URL: 'http://127.0.0.1:3000',
+      PUBLIC_MEDIA_WS_URL: 'ws://127.0.0.1:3001',
+      EXOTEL_BASE_URL: 'http://127.0.0.1:4010',
+      OPENAI_BASE_URL: 'http://127.0.0.1:4030/v1',
+      WEBHOOK_SECRET: 'w'.repeat(43),
+    });
+    expect(layout.dataDir).toBe(path.join(ROOT_DIR, '.data'));
+  });
+
+  it('moves every address that follows from a port when only the port is set', () => {
+    const layout = layoutOf({ API_PORT: '3100', MEDIA_PORT: '3101', EXOTEL_SIM_PORT: '4110', TEMPORAL_PORT: '7300', TEMPORAL_UI_PORT: '8300', FERRETDB_PORT: '27100' });
+    const env = processEnvironment({}, layout, {});
+    expect(env).toMatchObject({
+      TEMPORAL_ADDRESS: '127.0.0.1:7300',
+      TEMPORAL_UI_URL: 'http://127.0.0.1:8300',
+      MONGODB_URI: expect.stringContaining('127.0.0.1:27100/'),
+      PUBLIC_API_URL: 'http://127.0.0.1:3100',
+      PUBLIC_MEDIA_WS_URL: 'ws://127.0.0.1:3101',
+      MEDIA_CONTROL_URL: 'http://127.0.0.1:3101',
+      EXOTEL_BASE_URL: 'http://127.0.0.1:4110',
+      EXOTEL_SIM_PORT: '4110',
+    });
+  });
+
+  it('uses servers the user names, and then claims none of their ports', () => {
+    const userEnv = { TEMPORAL_ADDRESS: 'temporal.internal:7233', MONGODB_URI: 'mongodb://db.internal/ringline', EXOTEL_BASE_URL: 'https://api.in.exotel.com', WEBHOOK_SECRET: 'mine-mine-mine-mine' };
+    const layout = layoutOf(userEnv);
+    expect(layout.temporal.external).toBe(true);
+    expect(layout.database.external).toBe(true);
+    expect(layout.simulators.find((s) => s.name === 'exotel')?.used).toBe(false);
+    expect(portsToClaim(layout).map((p) => p.port)).toEqual([4020, 4030, 3000, 3001]);
+    const env = processEnvironment(userEnv, layout, { WEBHOOK_SECRET: 'generated-generated-generated' });
+    expect(env).toMatchObject({
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      MONGODB_URI: 'mongodb://db.internal/ringline',
+      EXOTEL_BASE_URL: 'https://api.in.exotel.com',
+      WEBHOOK_SECRET: 'mine-mine-mine-mine',
+    });
+  });
+
+  it('refuses a port variable that is not a port, by name', () => {
+    expect(() => layoutOf({ TEMPORAL_PORT: 'seven' })).toThrow('TEMPORAL_PORT must be a port number (1–65535), not "seven"');
+  });
+
+  it('gives each data directory its own database, the checkout keeping its old name', () => {
+    expect(localDatabaseName(path.join(ROOT_DIR, '.data'))).toBe('ringline_local');
+    expect(localDatabaseName('/tmp/a')).toMatch(/^ringline_local_[0-9a-f]{12}$/);
+    expect(localDatabaseName('/tmp/a')).not.toBe(localDatabaseName('/tmp/b'));
+  });
+});
