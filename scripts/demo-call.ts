@@ -62,8 +62,13 @@ async function json(res: Response): Promise<Record<string, unknown>> {
 
 export async function placeDemoCall({ apiUrl, phoneNumber, apiKey, say, timeoutMs = 120_000, pollMs = 400 }: DemoOptions): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
-  const created = await fetch(`${apiUrl}/api/v1/agents`, { method: 'POST', headers, body: JSON.stringify(DEMO_AGENT) });
-  if (created.status !== 201 && created.status !== 409) throw new Error(`demo agent: ${created.status} ${JSON.stringify(await json(created))}`);
+  const existing = await fetch(`${apiUrl}/api/v1/agents/${DEMO_AGENT.id}`, { headers });
+  if (existing.status === 404) {
+    const created = await fetch(`${apiUrl}/api/v1/agents`, { method: 'POST', headers, body: JSON.stringify(DEMO_AGENT) });
+    if (created.status !== 201 && created.status !== 409) throw new Error(`demo agent: ${created.status} ${JSON.stringify(await json(created))}`);
+  } else if (!existing.ok) {
+    throw new Error(`demo agent: ${existing.status} ${JSON.stringify(await json(existing))}`);
+  }
 
   const accepted = await fetch(`${apiUrl}/api/v1/calls/outbound`, {
     method: 'POST',

@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { parseConfig, ConfigError, type Config } from '../domain/config';
 import { startFerretDb, waitForMongo } from './infra/ferretdb';
 import { chooseFerretDbStorage, describeStorage, type FerretDbStorage } from './infra/ferretdb-storage';
 import { ManagedProcess } from './infra/managed-process';
 import { ROOT_DIR } from './infra/paths';
+import { waitForPollers } from './infra/task-queue-pollers';
 import { startTemporalDevServer, waitForTemporal } from './infra/temporal-dev-server';
 import { waitUntil } from './infra/wait-until';
 import { placeDemoCall } from './demo-call';
@@ -180,12 +182,23 @@ async function main(): Promise<void> {
   const addresses: Record<string, string> = { api: layout.api.url, media: layout.media.wsUrl };
   for (const { name, entry } of STACK_PROCESSES) node(name, entry, addresses[name]);
 
+  // Ready means a call placed now is served: the API answers and a worker polls every queue.
+  const temporal = await Connection.connect({ address: layout.temporal.address });
   try {
-    await waitUntil('API /health', async () => (await fetch(`${layout.api.url}/health`)).ok, { timeoutMs: 90_000 });
+    await Promise.all([
+      waitUntil('API /health', async () => (await fetch(`${layout.api.url}/health`)).ok, { timeoutMs: 90_000 }),
+      waitForPollers(temporal, layout.temporal.namespace, [
+        { name: config.TEMPORAL_TASK_QUEUE, kind: 'workflow' },
+        { name: config.TEMPORAL_GATE_TASK_QUEUE, kind: 'workflow' },
+        { name: config.TEMPORAL_EXOTEL_TASK_QUEUE, kind: 'activity' },
+      ]),
+    ]);
   } catch (err) {
     say((err as Error).message, 'error');
-    await shutdown('the API did not start', 1);
+    await shutdown('Ringline did not start', 1);
     return;
+  } finally {
+    await temporal.close();
   }
 
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

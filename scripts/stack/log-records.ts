@@ -55,12 +55,32 @@ function fromLogfmt(processName: string, line: string): LogRecord | undefined {
   return { time: time ?? new Date().toISOString(), process: processName, level: levelName(level), msg: msg ?? line, fields };
 }
 
+/** zap's console encoding (FerretDB): time, level, caller and message separated by tabs, then JSON fields. */
+const ZAP_CONSOLE = /^(\d{4}-\d\d-\d\dT[^\t]+)\t([A-Z]+)\t([^\t]*)\t([^\t]*)(?:\t(\{.*\}))?$/;
+
+function fromZapConsole(processName: string, line: string): LogRecord | undefined {
+  const match = line.length <= MAX_LOGFMT_LINE * 4 ? ZAP_CONSOLE.exec(line) : null;
+  if (!match) return undefined;
+  const [, time, level, caller, msg, json] = match;
+  let extra: Record<string, unknown>;
+  try {
+    extra = json ? (JSON.parse(json) as Record<string, unknown>) : {};
+  } catch {
+    extra = { detail: json };
+  }
+  const err = extra.err as { Message?: unknown } | undefined;
+  const fields: Record<string, unknown> = { caller, ...(typeof err?.Message === 'string' ? { error: err.Message } : {}), ...extra };
+  delete fields.err;
+  return { time: time!, process: processName, level: levelName(level === 'DPANIC' || level === 'PANIC' ? 'fatal' : level), msg: msg!, fields };
+}
+
 /** One output line of a process as a record; `now` dates lines that carry no time of their own. */
 export function parseLogLine(processName: string, line: string, now = new Date()): LogRecord {
   const trimmed = line.trimEnd();
   return (
     (trimmed.startsWith('{') ? fromJson(processName, trimmed) : undefined) ??
-    fromLogfmt(processName, trimmed) ?? { time: now.toISOString(), process: processName, level: 'info', msg: trimmed, fields: {} }
+    fromLogfmt(processName, trimmed) ??
+    fromZapConsole(processName, trimmed) ?? { time: now.toISOString(), process: processName, level: 'info', msg: trimmed, fields: {} }
   );
 }
 

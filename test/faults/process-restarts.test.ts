@@ -2,13 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { temporal as proto } from '@temporalio/proto';
 import type { CallWorkflowResult } from '../../domain/call-workflow-types';
 import type { Config } from '../../domain/config';
 import { freePort } from '../../scripts/infra/free-port';
 import { ManagedProcess } from '../../scripts/infra/managed-process';
+import { waitForPollers } from '../../scripts/infra/task-queue-pollers';
 import { startTemporalDevServer, waitForTemporal } from '../../scripts/infra/temporal-dev-server';
-import { waitUntil } from '../../scripts/infra/wait-until';
 import { callWorkflowId } from '../../workflows/messages';
 import { createCampaign } from '../../api/campaigns';
 import { campaignRequestOf } from '../../api/campaign-settings';
@@ -47,21 +46,12 @@ function startWorkers(config: Config): void {
   );
 }
 
-/**
- * Worker processes take seconds to start (tsx, the workflow bundle); a dial is only "at its time" once
- * they poll. The restarted dev server keeps no poller history, so a poller seen is a live worker.
- */
-async function waitForPollers(config: Config): Promise<void> {
-  const queues = [
-    { name: config.TEMPORAL_TASK_QUEUE, taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW },
-    { name: config.TEMPORAL_EXOTEL_TASK_QUEUE, taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY },
-  ];
-  for (const queue of queues) {
-    await waitUntil(`pollers on ${queue.name}`, async () => {
-      const described = await stack.env.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: queue.name }, taskQueueType: queue.taskQueueType });
-      return (described.pollers ?? []).length > 0;
-    }, { intervalMs: 200 });
-  }
+/** The restarted dev server keeps no poller history, so a poller seen is a live worker. */
+async function waitForWorkers(config: Config): Promise<void> {
+  await waitForPollers(stack.env.client.connection, 'default', [
+    { name: config.TEMPORAL_TASK_QUEUE, kind: 'workflow' },
+    { name: config.TEMPORAL_EXOTEL_TASK_QUEUE, kind: 'activity' },
+  ]);
 }
 
 async function killWorkers(): Promise<void> {
@@ -102,7 +92,7 @@ it('workers killed and the dev server restarted while a call waits: it dials onc
   await temporal.stop();
   await startTemporal();
   startWorkers(stack.config);
-  await waitForPollers(stack.config);
+  await waitForWorkers(stack.config);
   expect(Date.now()).toBeLessThan(Date.parse(scheduledFor) - 5_000);
 
   const result = (await stack.env.client.workflow.getHandle(callWorkflowId(res.body.callLogId)).result()) as CallWorkflowResult;

@@ -19,6 +19,11 @@ describe('parseLogLine', () => {
       'time=2026-12-04T09:59:58.000Z level=ERROR msg="failed starting server: no such file" component=server',
       { time: '2026-12-04T09:59:58.000Z', level: 'error', msg: 'failed starting server: no such file', fields: { component: 'server' } },
     ],
+    [
+      "FerretDB's zap console lines",
+      '2026-12-04T16:05:00.398Z\tERROR\tpostgresql/collection.go:157\tQuery\t{"err":{"Code":"23505","Message":"duplicate key value"},"sql":"INSERT"}',
+      { time: '2026-12-04T16:05:00.398Z', level: 'error', msg: 'Query', fields: { caller: 'postgresql/collection.go:157', error: 'duplicate key value', sql: 'INSERT' } },
+    ],
     ['plain text', 'Stopping server...', { time: NOW.toISOString(), level: 'info', msg: 'Stopping server...', fields: {} }],
     ['JSON that is not an object is text', '[1,2]', { time: NOW.toISOString(), level: 'info', msg: '[1,2]', fields: {} }],
     ['broken JSON is text', '{"level":"info", "msg": ', { time: NOW.toISOString(), level: 'info', msg: '{"level":"info", "msg":', fields: {} }],
