@@ -34,7 +34,8 @@ export function removeStackStatus(dataDir: string): void {
   rmSync(stackStatusPath(dataDir), { force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** True while a process with `pid` exists (one we may not signal counts too). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -55,7 +56,7 @@ export function readStackStatus(dataDir: string): StackStatusReading {
   } catch {
     return { running: false, reason: 'never_started' };
   }
-  if (!isAlive(status.supervisorPid)) return { running: false, reason: 'stopped_uncleanly', status };
+  if (!isProcessAlive(status.supervisorPid)) return { running: false, reason: 'stopped_uncleanly', status };
   return { running: true, status };
 }
 

@@ -2,6 +2,7 @@ import { ManagedProcess } from '../../scripts/infra/managed-process';
 import { waitUntil } from '../../scripts/infra/wait-until';
 import type { LogRecord } from '../../scripts/stack/log-records';
 import type { RestartPolicy } from '../../scripts/stack/restart-policy';
+import { isProcessAlive } from '../../scripts/stack/stack-status';
 import { Supervisor, type SupervisedProcess } from '../../scripts/stack/supervisor';
 
 /** Short delays so the test sees the policy at work in a second or two; the real one is 1 s → 30 s. */
@@ -13,14 +14,6 @@ function nodeProcess(name: string, script: string, tier: SupervisedProcess['tier
 
 const LONG_RUNNING = 'console.log("up"); setInterval(() => {}, 1000);';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Supervisor', () => {
   let supervisor: Supervisor | undefined;
@@ -61,7 +54,7 @@ describe('Supervisor', () => {
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(FAST.initialDelayMs);
     expect(records.find((r) => r.process === 'ringline' && r.level === 'warn')?.msg).toBe('victim was killed by SIGKILL; restarting in 0.1 s');
     expect(s.pid('bystander')).toBe(bystanderPid);
-    expect(isAlive(bystanderPid)).toBe(true);
+    expect(isProcessAlive(bystanderPid)).toBe(true);
     expect(s.snapshot()).toEqual([
       expect.objectContaining({ name: 'victim', state: 'running', restarts: 1, pid: s.pid('victim') }),
       expect.objectContaining({ name: 'bystander', state: 'running', restarts: 0, pid: bystanderPid }),
@@ -104,13 +97,13 @@ describe('Supervisor', () => {
     await waitUntil('both up', async () => records.filter((r) => r.msg === 'up').length === 2, { timeoutMs: 10_000, intervalMs: 20 });
     const pids = { infra: s.pid('infra')!, app: s.pid('app')! };
     const watcher = setInterval(() => {
-      for (const [name, pid] of Object.entries(pids)) if (!(name in stoppedAt) && !isAlive(pid)) stoppedAt[name] = Date.now();
+      for (const [name, pid] of Object.entries(pids)) if (!(name in stoppedAt) && !isProcessAlive(pid)) stoppedAt[name] = Date.now();
     }, 5);
     await s.stopAll();
     clearInterval(watcher);
-    for (const [name, pid] of Object.entries(pids)) if (!(name in stoppedAt) && !isAlive(pid)) stoppedAt[name] = Date.now();
-    expect(isAlive(pids.infra)).toBe(false);
-    expect(isAlive(pids.app)).toBe(false);
+    for (const [name, pid] of Object.entries(pids)) if (!(name in stoppedAt) && !isProcessAlive(pid)) stoppedAt[name] = Date.now();
+    expect(isProcessAlive(pids.infra)).toBe(false);
+    expect(isProcessAlive(pids.app)).toBe(false);
     expect(stoppedAt.app!).toBeLessThanOrEqual(stoppedAt.infra!);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(s.snapshot().map((p) => p.state)).toEqual(['stopped', 'stopped']);

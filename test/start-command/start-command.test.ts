@@ -9,7 +9,7 @@ import { DEFAULT_LOCAL_POSTGRES_URL, dropDatabase, postgresReachable } from '../
 import { ROOT_DIR } from '../../scripts/infra/paths';
 import { waitUntil } from '../../scripts/infra/wait-until';
 import { localDatabaseName } from '../../scripts/stack/stack-layout';
-import type { ProcessStatus } from '../../scripts/stack/stack-status';
+import { isProcessAlive, type ProcessStatus } from '../../scripts/stack/stack-status';
 
 /**
  * The README's start command as a new user runs it: `./ringline start` on a data directory that does
@@ -70,14 +70,6 @@ function status(env: NodeJS.ProcessEnv): { code: number | null; processes: Proce
   return { code: result.status, processes: JSON.parse(result.stdout) as ProcessStatus[] };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -112,6 +104,12 @@ describe('./ringline start, as a new user runs it', () => {
   }
 
   const callStatus = async (callLogId: string) => (await json(`${api}/api/v1/calls/${callLogId}`)).body;
+
+  const waitForCallEnd = (callLogId: string) =>
+    waitUntil('the call to end', async () => ['completed', 'failed', 'voicemail', 'cancelled'].includes(String((await callStatus(callLogId)).status)), {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
 
   async function dialsOf(callLogId: string): Promise<number> {
     const { body } = await json(`http://127.0.0.1:${ports.EXOTEL_SIM_PORT}/sim/calls`);
@@ -158,7 +156,7 @@ describe('./ringline start, as a new user runs it', () => {
     expect(processes.map((p) => p.name)).toEqual(['temporal', 'database', 'sim-exotel', 'sim-deepgram', 'sim-openai', 'api', 'worker', 'worker-exotel', 'media']);
     for (const p of processes) {
       expect(p).toMatchObject({ state: 'running', restarts: 0, pid: expect.any(Number), startedAt: expect.any(String) });
-      expect(isAlive(p.pid!)).toBe(true);
+      expect(isProcessAlive(p.pid!)).toBe(true);
     }
     expect(processes.find((p) => p.name === 'api')?.address).toBe(api);
   });
@@ -172,10 +170,7 @@ describe('./ringline start, as a new user runs it', () => {
       const worker = status(env).processes.find((p) => p.name === 'worker');
       return worker?.state === 'running' && worker.pid !== killed && worker.restarts === 1;
     }, { timeoutMs: 30_000 });
-    await waitUntil('the call to end', async () => ['completed', 'failed', 'voicemail', 'cancelled'].includes(String((await callStatus(callLogId)).status)), {
-      timeoutMs: 120_000,
-      intervalMs: 500,
-    });
+    await waitForCallEnd(callLogId);
     const call = await callStatus(callLogId);
     expect(call.status).toBe('completed');
     expect(call.attempts).toHaveLength(1);
@@ -193,10 +188,7 @@ describe('./ringline start, as a new user runs it', () => {
     }, { timeoutMs: 30_000 });
     await waitUntil('the restarted media server to answer', async () => (await fetch(`http://127.0.0.1:${ports.MEDIA_PORT}/health`)).ok, { timeoutMs: 30_000 });
     const callLogId = await placeCall('+919876543100');
-    await waitUntil('the call to end', async () => ['completed', 'failed', 'voicemail', 'cancelled'].includes(String((await callStatus(callLogId)).status)), {
-      timeoutMs: 120_000,
-      intervalMs: 500,
-    });
+    await waitForCallEnd(callLogId);
     const call = await callStatus(callLogId);
     expect(call.status).toBe('completed');
     expect(call.attempts).toHaveLength(1);
@@ -208,7 +200,7 @@ describe('./ringline start, as a new user runs it', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     expect(messages(run).at(-1)).toBe('all processes stopped');
-    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const pid of pids) expect(isProcessAlive(pid)).toBe(false);
     for (const port of Object.values(ports)) expect(await portIsFree(Number(port))).toBe(true);
     const after = status(env);
     expect(after).toEqual({ code: 3, processes: [] });
