@@ -26,6 +26,8 @@ import { Supervisor } from './stack/supervisor';
  * Flags: --no-demo (skip the demo call), --json (JSON lines even on a terminal).
  */
 const args = process.argv.slice(2);
+// A closed terminal or pipe must not crash the supervisor half-way through stopping the stack.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 const format: OutputFormat = args.includes('--json') || !process.stdout.isTTY ? 'json' : 'pretty';
 const write = createRecordWriter(format, (line) => process.stdout.write(`${line}\n`), format === 'pretty');
 const say = (msg: string, level = 'info', fields: Record<string, unknown> = {}) => write(stackRecord('ringline', msg, level, fields));
@@ -124,6 +126,8 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal, 0));
+  // Whatever ends this process, an orderly shutdown or not, ends the stack with it.
+  process.on('exit', () => supervisor.killAllNow());
 
   if (!layout.temporal.external) {
     const { port, uiPort, namespace } = layout.temporal;

@@ -84,6 +84,12 @@ export class ManagedProcess {
     this.signalGroup('SIGKILL');
   }
 
+  /** At once and synchronously, for a parent that is exiting and cannot wait. */
+  killNow(): void {
+    this.stopping = true;
+    this.signalGroup('SIGKILL');
+  }
+
   private signalGroup(signal: NodeJS.Signals): void {
     if (this.child.pid === undefined) return;
     try {

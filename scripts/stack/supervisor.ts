@@ -91,6 +91,18 @@ export class Supervisor {
     this.options.onChange();
   }
 
+  /**
+   * For the supervisor's own exit when it cannot stop things in order (an uncaught error, a lost
+   * terminal): no process of the stack may outlive it.
+   */
+  killAllNow(): void {
+    this.stopping = true;
+    for (const entry of this.entries.values()) {
+      clearTimeout(entry.restartTimer);
+      entry.process?.killNow();
+    }
+  }
+
   private launch(entry: Entry): void {
     const { name } = entry.spec;
     const child = entry.spec.start((line) => {

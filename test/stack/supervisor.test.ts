@@ -87,6 +87,18 @@ describe('Supervisor', () => {
     ]);
   });
 
+  it('kills every process at once when the supervisor itself must exit', async () => {
+    const s = createSupervisor();
+    s.start(nodeProcess('stubborn', 'console.log("up"); process.on("SIGTERM", () => {}); setInterval(() => {}, 1000);', 'infrastructure'));
+    s.start(nodeProcess('app', LONG_RUNNING));
+    await waitUntil('both up', async () => records.filter((r) => r.msg === 'up').length === 2, { timeoutMs: 10_000, intervalMs: 20 });
+    const pids = [s.pid('stubborn')!, s.pid('app')!];
+    s.killAllNow();
+    await waitUntil('both gone', async () => pids.every((pid) => !isProcessAlive(pid)), { timeoutMs: 2_000, intervalMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(records.some((r) => r.msg.includes('restarting'))).toBe(false);
+  });
+
   it('stops every process, Ringline before infrastructure, and restarts none of them', async () => {
     const s = createSupervisor();
     const stoppedAt: Record<string, number> = {};
