@@ -130,6 +130,8 @@ interface AttemptState {
   recordingUrl?: string;
   media?: MediaStartedEvent;
   mediaEnded?: MediaEndedEvent;
+  /** After a call-details request that settled nothing: when to ask Exotel again. */
+  nextReconcileAt?: number;
   hangupRequested: boolean;
   outcome?: AttemptOutcome;
 }
@@ -652,6 +654,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       if (reconciled) return reconciled;
       if (Date.now() >= giveUpAt) return giveUp(attempt);
       deadline = Date.now() + timings.reconcilePollMs;
+      attempt.nextReconcileAt = deadline;
     }
   }
 
@@ -684,7 +687,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       return Math.min(deadline, (attempt.terminalAt ?? Date.now()) + timings.mediaAfterTerminalMs);
     }
     if (attempt.mediaEnded && !attempt.exotelStatus) {
-      return Math.min(deadline, Date.parse(attempt.mediaEnded.endedAt) + timings.terminalAfterMediaMs);
+      return Math.min(deadline, Math.max(Date.parse(attempt.mediaEnded.endedAt) + timings.terminalAfterMediaMs, attempt.nextReconcileAt ?? 0));
     }
     return deadline;
   }

@@ -7,7 +7,8 @@ import { CallLog } from '../../db/models/call-log';
 import { RetryAttempt } from '../../db/models/retry-attempt';
 import type { CallWorkflowResult, CallWorkflowStatus } from '../../domain/call-workflow-types';
 import { callStatusQuery, callWorkflowId, cancelSignal, lineGateStatusQuery, lineGateWorkflowId, rescheduleUpdate, retryNowSignal } from '../../workflows/messages';
-import { programScenarios, setFaults, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
+import { waitUntil } from '../../scripts/infra/wait-until';
+import { FAST_TIMINGS, programScenarios, setFaults, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
 
 /**
  * The call workflow on the real dev server, dialing the Exotel simulator, with webhooks through the
@@ -155,6 +156,30 @@ describe('callWorkflow', () => {
     recordHistory('webhooks-lost', callId);
     expect(await result(callId)).toMatchObject({ status: 'completed', attempts: 1 });
     expect(await dials(callId)).toEqual([1]);
+  });
+
+  it('call details that settle nothing are asked again at the poll interval, not in a tight loop', async () => {
+    await setFaults(stack.sim, { webhooks: [{ action: 'drop', event: 'terminal' }] });
+    const reconcilePollMs = 4_000;
+    const callId = await stack.startCall(number(), { timings: { ...FAST_TIMINGS, reconcilePollMs, reconcileWindowMs: 60_000 } });
+    await waitForPhase(callId, 'in_progress', 30_000);
+    const ended = async () => {
+      const res = await fetch(`${stack.sim.baseUrl}/sim/calls`);
+      const { calls } = (await res.json()) as { calls: { customField: string | null; endedAt: string | null }[] };
+      return calls.some((c) => c.customField === `${callId}:1` && c.endedAt);
+    };
+    await waitUntil('the simulated call to end', ended, { timeoutMs: 60_000, intervalMs: 100 });
+    // Exotel forgets the call: every call-details request from now on answers 404.
+    stack.sim.reset();
+    const countDetailRequests = async () =>
+      ((await handle(callId).fetchHistory()).events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchCallDetails').length;
+    const before = await countDetailRequests();
+    await new Promise((resolve) => setTimeout(resolve, 9_000));
+    const asked = (await countDetailRequests()) - before;
+    // One request per poll interval: two or three in 9 s. Asking again at once took about 1.3 s a round here.
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(asked).toBeLessThanOrEqual(Math.ceil(9_000 / reconcilePollMs) + 1);
+    await handle(callId).terminate('test done');
   });
 
   it('every webhook dropped on an unanswered call → no_answer from call details, then retried', async () => {
