@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { Agent } from '../db/models/agent';
 import { CallLog } from '../db/models/call-log';
 import { parseConfig, type Config } from '../domain/config';
+import { generateSecrets } from '../lib/generated-secrets';
 import { freePort } from '../scripts/infra/free-port';
 import { ManagedProcess } from '../scripts/infra/managed-process';
 import { ROOT_DIR } from '../scripts/infra/paths';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
   });
   await Promise.all([deepgram.start(0), openai.start(0)]);
   const config: Config = parseConfig({
+    ...generateSecrets(),
     LEGAL_CALLING_WINDOW_START: '00:00',
     LEGAL_CALLING_WINDOW_END: '24:00',
     TEMPORAL_ADDRESS: infra.temporalAddress,

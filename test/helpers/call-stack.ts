@@ -10,6 +10,7 @@ import { Agent } from '../../db/models/agent';
 import type { CallTimings } from '../../domain/call-timings';
 import type { CallWorkflowInput } from '../../domain/call-workflow-types';
 import { parseConfig, type Config } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { freePort } from '../../scripts/infra/free-port';
@@ -88,6 +89,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
   const apiPort = await freePort();
   const mongoUri = testDatabaseUri(options.label);
   const base = parseConfig({
+    ...generateSecrets(),
     MONGODB_URI: mongoUri,
     TEMPORAL_ADDRESS: testInfra().temporalAddress,
     PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,

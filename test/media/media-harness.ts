@@ -17,6 +17,7 @@ import type { TextToSpeech } from '../../media-server/pipeline/tts';
 import { createMediaServer, type MediaServer } from '../../media-server/server';
 import { temporalWorkflowSignals } from '../../media-server/workflow-signals';
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { createLogger } from '../../lib/logger';
 import { CONTROL_SIGNATURE_HEADER, CONTROL_TIMESTAMP_HEADER, signControlRequest } from '../../lib/media-control-auth';
 import { mediaStreamUrl } from '../../lib/media-token';
@@ -71,7 +72,7 @@ export async function startMediaHarness(label: string, options: MediaHarnessOpti
   const tts = options.tts ?? new FakeTts();
   const cache = new GreetingCache({ maxEntries: 50, tts, metrics, logger });
   const agents = new AgentStore(loadAgentFromDatabase);
-  const config = parseConfig({});
+  const config = parseConfig({ ...generateSecrets() });
   const server: MediaServer = createMediaServer({
     secret: SECRET,
     registry,
