@@ -47,6 +47,8 @@ interface CallContext {
   callLogId: string;
   agent: AgentProfile;
   metadata: Record<string, unknown>;
+  /** The attempt's Exotel CallSid as the workflow recorded it after the dial (connect mode's binding). */
+  callSid?: string;
 }
 
 /** Exotel sends `start` right after connecting; a socket that never does is not a call. */
@@ -88,6 +90,8 @@ export class CallSession {
     readonly callId: string,
     readonly attempt: number,
     private readonly requestedSampleRate: SampleRate | undefined,
+    /** The CallSid the media token was bound to (flow mode); connect mode's tokens carry none. */
+    private readonly tokenCallSid?: string,
   ) {
     this.log = deps.logger.child({ callId, attempt });
     this.now = deps.now ?? Date.now;
@@ -168,6 +172,15 @@ export class CallSession {
     this.startedAt = this.now();
     const sampleRate = start.sampleRate ?? this.requestedSampleRate ?? DEFAULT_SAMPLE_RATE;
     this.log.info({ streamSid: start.streamSid, callSid: start.callSid, sampleRate, customParameters: start.customParameters }, 'media stream started');
+    const context = await this.context;
+    if (!(await this.isAttemptsOwnCall(start.callSid, context))) {
+      this.phase = 'ended';
+      this.deps.metrics.connectionRefused('call_sid_mismatch');
+      this.log.warn({ callSid: start.callSid }, 'media stream of another Exotel call refused');
+      this.close(1008, 'call sid mismatch');
+      this.resolveEnded();
+      return;
+    }
     this.startedSignal = this.deps.signals.mediaStarted(this.callId, {
       attempt: this.attempt,
       controlUrl: this.deps.controlUrl,
@@ -175,7 +188,6 @@ export class CallSession {
       startedAt: new Date(this.startedAt).toISOString(),
     });
     this.deps.metrics.sessionStarted();
-    const context = await this.context;
     if (!context) {
       this.close(1011, 'call unknown');
       void this.finish({ reason: 'provider_failure', outcome: 'connection_lost' });
@@ -247,6 +259,27 @@ export class CallSession {
     this.resolveEnded();
   }
 
+  /**
+   * The stream must be the attempt's own Exotel call before anything is said or signalled: the CallSid
+   * the token was bound to (flow mode), else the one the workflow recorded after the dial (connect
+   * mode). That record is written right after Exotel accepts the dial, long before an answer; when it
+   * is still missing (a dial whose answer was lost), it is read once more, then the single-use token
+   * alone has to do.
+   */
+  private async isAttemptsOwnCall(streamCallSid: string | undefined, context: CallContext | undefined): Promise<boolean> {
+    if (this.tokenCallSid !== undefined) return streamCallSid === this.tokenCallSid;
+    if (!context) return true;
+    let known = context.callSid;
+    if (known === undefined) {
+      known = await this.deps.records.loadAttempt(context.callLogId).then((record) => record?.callSid, () => undefined);
+      if (known === undefined) {
+        this.log.warn({ callSid: streamCallSid }, 'attempt has no recorded CallSid yet; stream accepted on its single-use token');
+        return true;
+      }
+    }
+    return streamCallSid === known;
+  }
+
   private async loadContext(): Promise<CallContext | undefined> {
     const callLogId = attemptCallLogId(this.callId, this.attempt);
     try {
@@ -260,7 +293,7 @@ export class CallSession {
         this.log.error({ agentId: record.agentId }, 'agent of the call not found');
         return undefined;
       }
-      return { callLogId, agent, metadata: record.metadata };
+      return { callLogId, agent, metadata: record.metadata, ...(record.callSid ? { callSid: record.callSid } : {}) };
     } catch (err) {
       this.log.error({ err }, 'could not load the call and its agent');
       return undefined;

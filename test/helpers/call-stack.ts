@@ -110,8 +110,8 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     options.media === 'real'
       ? await startRealMediaServer(base, env.client, sim.baseUrl)
       : await startStandInMediaServer(env.client, base.MEDIA_TOKEN_SECRET, options.media ?? { holdMs: 300, outcome: 'completed' });
-  // Workers reach the real media server's HTTP side (greeting prewarm) where the config says it is.
-  const config: Config = { ...base, PUBLIC_MEDIA_WS_URL: media.wsUrl, ...('baseUrl' in media ? { MEDIA_CONTROL_URL: media.baseUrl } : {}) };
+  // Workers reach the media server's HTTP side (hang-ups, greeting prewarm) where the config says it is, and nowhere else.
+  const config: Config = { ...base, PUBLIC_MEDIA_WS_URL: media.wsUrl, MEDIA_CONTROL_URL: media.baseUrl };
 
   const agentId = `agent_${options.label}`;
   await Agent.updateOne(
