@@ -184,7 +184,7 @@ describe('callWorkflow', () => {
   it('a status event whose CallSid is not the attempt\'s own changes nothing', async () => {
     const phone = number('103');
     await programScenarios(stack.sim, phone, [{ name: 'answer', ringMs: 1500 }]);
-    const callId = await stack.startCall(phone);
+    const callId = await stack.startCall(phone, { ringTimeoutSec: 5 });
     const ringing = await waitForPhase(callId, 'ringing');
     const realSid = ringing.attempts[0].callSid;
     expect(realSid).toMatch(/^[0-9a-f]{32}$/);
