@@ -79,14 +79,16 @@ export async function startCallStack(options: CallStackOptions & { media?: Stand
 export async function startCallStack(options: CallStackOptions): Promise<CallStack<StandInMediaServer | RealMediaServer>> {
   const env = await connectToTestTemporal();
   const account = uniqueName(`acct-${options.label}`);
+  const apiPort = await freePort();
   const sim = createExotelSimulator({
     logger: createLogger('exotel-sim', { level: 'silent' }),
     accountSid: account,
     ...FAST_SIMULATOR,
+    // Flow mode: the simulated Voicebot applet asks the API's Voicebot URL endpoint, as Exotel's does.
+    ...(options.config?.EXOTEL_MODE === 'flow' ? { voicebotUrl: `http://127.0.0.1:${apiPort}/api/v1/exotel/voicebot-url` } : {}),
     ...options.simulator,
   });
   await sim.start(0);
-  const apiPort = await freePort();
   const mongoUri = testDatabaseUri(options.label);
   const base = parseConfig({
     ...generateSecrets(),
