@@ -93,6 +93,12 @@ export const configShape = {
   MEDIA_CONTROL_ALLOWED_URLS: urlList.default([]),
   /** Exotel webhook and Voicebot URL requests per source address and minute (in-process, per API instance). */
   WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  /** When set, only these addresses or CIDR ranges (Exotel's, from Exotel support) may call the webhook and Voicebot URL routes. */
+  EXOTEL_SOURCE_ALLOWLIST: z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'must be IP addresses or CIDR ranges, comma-separated' })))
+    .default([]),
 
   DEFAULT_COUNTRY: z.string().length(2).default('IN'),
 

@@ -173,7 +173,7 @@ export class CallSession {
     const sampleRate = start.sampleRate ?? this.requestedSampleRate ?? DEFAULT_SAMPLE_RATE;
     this.log.info({ streamSid: start.streamSid, callSid: start.callSid, sampleRate, customParameters: start.customParameters }, 'media stream started');
     const context = await this.context;
-    if (!(await this.isAttemptsOwnCall(start.callSid, context))) {
+    if (!this.isAttemptsOwnCall(start.callSid, context)) {
       this.phase = 'ended';
       this.deps.metrics.connectionRefused('call_sid_mismatch');
       this.log.warn({ callSid: start.callSid }, 'media stream of another Exotel call refused');
@@ -181,14 +181,8 @@ export class CallSession {
       this.resolveEnded();
       return;
     }
-    this.startedSignal = this.deps.signals.mediaStarted(this.callId, {
-      attempt: this.attempt,
-      controlUrl: this.deps.controlUrl,
-      streamSid: start.streamSid,
-      startedAt: new Date(this.startedAt).toISOString(),
-    });
-    this.deps.metrics.sessionStarted();
     if (!context) {
+      this.signalStarted(start);
       this.close(1011, 'call unknown');
       void this.finish({ reason: 'provider_failure', outcome: 'connection_lost' });
       return;
@@ -218,11 +212,23 @@ export class CallSession {
     });
     this.phase = 'live';
     this.conversation.start();
+    // After the greeting has been asked for: the signal's own work stays off the greeting's path.
+    this.signalStarted(start);
     const early = this.early;
     this.early = [];
     for (const message of early) this.dispatch(message);
     if (this.pendingEnd === 'shutdown') this.conversation.shutdown();
     else if (this.pendingEnd) this.conversation.hangUp(this.pendingEnd);
+  }
+
+  private signalStarted(start: StartMessage): void {
+    this.startedSignal = this.deps.signals.mediaStarted(this.callId, {
+      attempt: this.attempt,
+      controlUrl: this.deps.controlUrl,
+      streamSid: start.streamSid,
+      startedAt: new Date(this.startedAt).toISOString(),
+    });
+    this.deps.metrics.sessionStarted();
   }
 
   private socketClosed(): void {
@@ -262,22 +268,18 @@ export class CallSession {
   /**
    * The stream must be the attempt's own Exotel call before anything is said or signalled: the CallSid
    * the token was bound to (flow mode), else the one the workflow recorded after the dial (connect
-   * mode). That record is written right after Exotel accepts the dial, long before an answer; when it
-   * is still missing (a dial whose answer was lost), it is read once more, then the single-use token
-   * alone has to do.
+   * mode), read with the rest of the call's context while Exotel was still sending `start`, so the
+   * check costs the greeting nothing. That record is written as soon as Exotel accepts the dial, long
+   * before a real answer; when it is still missing (a dial whose answer was lost, or an instant answer),
+   * the single-use token, which only Exotel ever saw, has to do, and that is logged.
    */
-  private async isAttemptsOwnCall(streamCallSid: string | undefined, context: CallContext | undefined): Promise<boolean> {
+  private isAttemptsOwnCall(streamCallSid: string, context: CallContext | undefined): boolean {
     if (this.tokenCallSid !== undefined) return streamCallSid === this.tokenCallSid;
-    if (!context) return true;
-    let known = context.callSid;
-    if (known === undefined) {
-      known = await this.deps.records.loadAttempt(context.callLogId).then((record) => record?.callSid, () => undefined);
-      if (known === undefined) {
-        this.log.warn({ callSid: streamCallSid }, 'attempt has no recorded CallSid yet; stream accepted on its single-use token');
-        return true;
-      }
+    if (context?.callSid === undefined) {
+      if (context) this.log.warn({ callSid: streamCallSid }, 'attempt has no recorded CallSid yet; stream accepted on its single-use token');
+      return true;
     }
-    return streamCallSid === known;
+    return streamCallSid === context.callSid;
   }
 
   private async loadContext(): Promise<CallContext | undefined> {

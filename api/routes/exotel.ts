@@ -5,6 +5,7 @@ import type { CallPhase, CallStatus } from '../../domain/call-status';
 import { mediaStreamUrl } from '../../lib/hmac-auth';
 import { ApiError } from '../api-error';
 import type { CallRoutesContext } from '../call-context';
+import { sourceAllowList } from '../middleware/source-allow-list';
 import { sourceRateLimit } from '../middleware/source-rate-limit';
 import { lookUpLiveCall, temporalUnavailable } from '../temporal-calls';
 
@@ -20,7 +21,9 @@ const CONNECTING_PHASES: readonly (CallPhase | CallStatus)[] = ['ringing', 'in_p
 export function exotelRouter(ctx: CallRoutesContext): Router {
   const router = Router();
 
-  router.get('/exotel/voicebot-url', sourceRateLimit(ctx.config.WEBHOOK_RATE_LIMIT_PER_MINUTE), async (req, res) => {
+  const exotelOnly = sourceAllowList(ctx.config.EXOTEL_SOURCE_ALLOWLIST);
+  const limit = sourceRateLimit(ctx.config.WEBHOOK_RATE_LIMIT_PER_MINUTE);
+  router.get('/exotel/voicebot-url', exotelOnly, limit, async (req, res) => {
     if (ctx.config.EXOTEL_MODE !== 'flow') {
       throw new ApiError(403, 'FLOW_MODE_ONLY', 'The Voicebot URL endpoint serves flow mode only (EXOTEL_MODE=flow)');
     }

@@ -8,6 +8,7 @@ import { callWorkflowId, exotelStatusSignal } from '../../workflows/messages';
 import { ApiError } from '../api-error';
 import type { CallRoutesContext } from '../call-context';
 import { formBody } from '../middleware/form-body';
+import { sourceAllowList } from '../middleware/source-allow-list';
 import { sourceRateLimit } from '../middleware/source-rate-limit';
 import { isTemporalUnavailable, temporalUnavailable, withDeadline } from '../temporal-calls';
 
@@ -55,7 +56,8 @@ export function webhooksRouter(ctx: CallRoutesContext): Router {
   const router = Router();
 
   const limit = sourceRateLimit(ctx.config.WEBHOOK_RATE_LIMIT_PER_MINUTE);
-  router.post('/webhooks/exotel/call-status', limit, verifySignature(ctx.config.WEBHOOK_SECRET), ...formBody(), async (req, res) => {
+  const exotelOnly = sourceAllowList(ctx.config.EXOTEL_SOURCE_ALLOWLIST);
+  router.post('/webhooks/exotel/call-status', exotelOnly, limit, verifySignature(ctx.config.WEBHOOK_SECRET), ...formBody(), async (req, res) => {
     const { callId, attempt } = res.locals.attempt as VerifiedAttempt;
     const fields = statusCallbackBodySchema.parse(req.body);
     if (fields.recordingUrl !== undefined && !isAllowedRecordingUrl(fields.recordingUrl, ctx.config.EXOTEL_RECORDING_URL_PREFIXES)) {

@@ -205,6 +205,19 @@ describe('POST /api/v1/webhooks/exotel/call-status', () => {
     expect(asks).toEqual([400, 400, 400, 400, 400, 429]);
   });
 
+  it('takes requests only from EXOTEL_SOURCE_ALLOWLIST when it is set', async () => {
+    const elsewhere = harness.makeApp({ config: { EXOTEL_SOURCE_ALLOWLIST: '203.0.113.0/24, 2001:db8::1' } });
+    const callId = await startCall();
+    const refused = await request(elsewhere).post(callbackPath(callId, 1)).send(terminalPayload(callId));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('SOURCE_NOT_ALLOWED');
+    const voicebot = await request(elsewhere).get('/api/v1/exotel/voicebot-url').query({ CustomField: `${callId}:1`, CallSid: 'sid' });
+    expect(voicebot.status).toBe(403);
+    expect((await harness.recorded(callId)).exotelStatus).toEqual([]);
+    const loopback = harness.makeApp({ config: { EXOTEL_SOURCE_ALLOWLIST: '127.0.0.0/8,::1' } });
+    expect((await request(loopback).post(callbackPath(callId, 1)).send(terminalPayload(callId))).status).toBe(200);
+  });
+
   it('logs each callback with call, attempt and status, and never the signature or a full number', async () => {
     const lines: string[] = [];
     const app = harness.makeApp({ logDestination: { write: (line: string) => void lines.push(line) } });
