@@ -3,6 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import { statusCallbackBodySchema, statusCallbackQuerySchema } from '../../domain/api-schemas/exotel';
 import { attemptCustomField } from '../../domain/call-ids';
 import type { ExotelStatusEvent } from '../../domain/call-workflow-types';
+import { isAllowedRecordingUrl } from '../../domain/recording-url';
 import { verifyStatusCallback } from '../../lib/hmac-auth';
 import { callWorkflowId, exotelStatusSignal } from '../../workflows/messages';
 import { ApiError } from '../api-error';
@@ -13,17 +14,6 @@ import { sourceRateLimit } from '../middleware/source-rate-limit';
 import { isTemporalUnavailable, temporalUnavailable, withDeadline } from '../temporal-calls';
 
 const invalidSignature = () => new ApiError(401, 'INVALID_SIGNATURE', 'Status callback signature is missing, wrong or expired');
-
-/** Only Exotel's recording storage: a RecordingUrl elsewhere is dropped, never stored or shown. */
-function isAllowedRecordingUrl(raw: string, prefixes: readonly string[]): boolean {
-  let normalized: string;
-  try {
-    normalized = new URL(raw).href;
-  } catch {
-    return false;
-  }
-  return prefixes.some((prefix) => normalized.startsWith(prefix));
-}
 
 interface VerifiedAttempt {
   callId: string;
@@ -42,15 +32,16 @@ function verifySignature(secret: string): RequestHandler {
     if (!verifyStatusCallback(secret, { callId, attempt, expiresAt, sig }).ok) {
       return next(invalidSignature());
     }
-    res.locals.attempt = { callId: query.data.call, attempt: query.data.attempt } satisfies VerifiedAttempt;
+    res.locals.attempt = { callId, attempt } satisfies VerifiedAttempt;
     next();
   };
 }
 
 /**
  * Status callbacks become `exotelStatus` signals to the call's workflow, which ignores events of any
- * attempt but its current one, and events whose CallSid is not that attempt's. Answers: 200 once signalled (or when the call is over, so that Exotel
- * stops retrying), 503 when Temporal does not take the signal (so that Exotel retries).
+ * attempt but its current one, and events whose CallSid is not that attempt's. Answers: 200 once
+ * signalled (or when the call is over, so that Exotel stops retrying), 503 when Temporal does not take
+ * the signal (so that Exotel retries).
  */
 export function webhooksRouter(ctx: CallRoutesContext): Router {
   const router = Router();
