@@ -6,8 +6,7 @@ import { isDndEntryFresh, type DndCheckResult } from '../domain/dnd';
 import { lastFourDigits, maskPhoneNumbers } from '../domain/phone-mask';
 import { DndLookup } from '../db/models/dnd-lookup';
 import { withWriteRetry } from '../db/transient-write-error';
-import { mediaStreamUrl } from '../lib/media-token';
-import { statusCallbackUrl } from '../lib/webhook-signature';
+import { mediaStreamUrl, statusCallbackUrl } from '../lib/hmac-auth';
 import { ExotelApi, ExotelApiError, type ExotelCall } from './exotel-api';
 
 export type ExotelConfig = Pick<
@@ -20,11 +19,17 @@ export type ExotelConfig = Pick<
   | 'WEBHOOK_SECRET'
   | 'MEDIA_TOKEN_SECRET'
   | 'MEDIA_TOKEN_TTL_SEC'
+  | 'STATUS_CALLBACK_GRACE_SEC'
   | 'DND_CACHE_TTL_SEC'
 >;
 
-/** Exotel's Calls/connect parameters for one attempt (DESIGN §7.1). */
+/**
+ * Exotel's Calls/connect parameters for one attempt (DESIGN §7.1). The StatusCallback URL is signed
+ * for as long as the attempt can produce callbacks (ring time, call, grace for late ones); the
+ * StreamUrl for the ring time plus MEDIA_TOKEN_TTL_SEC, and it opens one socket, once.
+ */
 export function connectParameters(request: DialRequest, config: ExotelConfig, now: number): Record<string, string> {
+  const callbackExpiresAt = now + (request.ringTimeoutSec + request.maxCallDurationSec + config.STATUS_CALLBACK_GRACE_SEC) * 1000;
   const params: Record<string, string> = {
     From: request.phoneNumber,
     CallerId: config.EXOTEL_CALLER_ID,
@@ -32,7 +37,7 @@ export function connectParameters(request: DialRequest, config: ExotelConfig, no
     TimeLimit: String(Math.min(request.maxCallDurationSec, 14_400)),
     TimeOut: String(request.ringTimeoutSec),
     CustomField: attemptCustomField(request.callId, request.attempt),
-    StatusCallback: statusCallbackUrl(config.PUBLIC_API_URL, config.WEBHOOK_SECRET, request.callId, request.attempt),
+    StatusCallback: statusCallbackUrl(config.PUBLIC_API_URL, config.WEBHOOK_SECRET, request.callId, request.attempt, callbackExpiresAt),
     'StatusCallbackEvents[0]': 'answered',
     'StatusCallbackEvents[1]': 'terminal',
     StatusCallbackContentType: 'application/json',
@@ -40,8 +45,8 @@ export function connectParameters(request: DialRequest, config: ExotelConfig, no
   if (config.EXOTEL_MODE === 'flow') {
     params.Url = config.EXOTEL_FLOW_URL ?? '';
   } else {
-    const expiresAt = now + config.MEDIA_TOKEN_TTL_SEC * 1000;
-    params.StreamUrl = mediaStreamUrl(config.PUBLIC_MEDIA_WS_URL, config.MEDIA_TOKEN_SECRET, request.callId, request.attempt, expiresAt);
+    const expiresAt = now + (request.ringTimeoutSec + config.MEDIA_TOKEN_TTL_SEC) * 1000;
+    params.StreamUrl = mediaStreamUrl(config.PUBLIC_MEDIA_WS_URL, config.MEDIA_TOKEN_SECRET, { callId: request.callId, attempt: request.attempt, expiresAt });
     params.StreamType = 'bidirectional';
   }
   return params;

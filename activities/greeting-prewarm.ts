@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { ApplicationFailure } from '@temporalio/activity';
-import { CONTROL_SIGNATURE_HEADER, CONTROL_TIMESTAMP_HEADER, signControlRequest } from '../lib/media-control-auth';
+import { controlRequestHeaders } from '../lib/hmac-auth';
 
 export interface PrewarmRequest {
   agentId: string;
@@ -17,13 +17,8 @@ export function createGreetingPrewarmActivities(mediaControlUrl: string, secret:
   return {
     async prewarmGreeting(request: PrewarmRequest): Promise<{ synthesized: number }> {
       const body = JSON.stringify({ agentId: request.agentId, metadata: request.metadata });
-      const timestamp = Date.now();
       const response = await axios.post(new URL('/greetings/prewarm', mediaControlUrl).toString(), body, {
-        headers: {
-          'content-type': 'application/json',
-          [CONTROL_TIMESTAMP_HEADER]: String(timestamp),
-          [CONTROL_SIGNATURE_HEADER]: signControlRequest(secret, timestamp, body),
-        },
+        headers: { 'content-type': 'application/json', ...controlRequestHeaders(secret, body) },
         timeout: 15_000,
         validateStatus: () => true,
       });

@@ -20,7 +20,7 @@ export function createGeneralActivities(client: Client, config: Config) {
       { failureThreshold: config.EXOTEL_CIRCUIT_FAILURES, openMs: config.EXOTEL_CIRCUIT_OPEN_SEC * 1000 },
       () => config.MAX_CONCURRENT_CALLS,
     ),
-    ...createMediaControlActivities(config.MEDIA_TOKEN_SECRET),
+    ...createMediaControlActivities(config.MEDIA_TOKEN_SECRET, [config.MEDIA_CONTROL_URL, ...config.MEDIA_CONTROL_ALLOWED_URLS]),
     ...createScheduleRecordActivities(),
     ...createGreetingPrewarmActivities(config.MEDIA_CONTROL_URL, config.MEDIA_TOKEN_SECRET),
     ...createWorkflowLookupActivities(client),

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { ApplicationFailure } from '@temporalio/activity';
-import { CONTROL_SIGNATURE_HEADER, CONTROL_TIMESTAMP_HEADER, signControlRequest } from '../lib/media-control-auth';
+import { isAllowedControlUrl } from '../domain/media-control-url';
+import { controlRequestHeaders } from '../lib/hmac-auth';
 
 export interface EndLiveCallRequest {
   controlUrl: string;
@@ -13,20 +14,21 @@ export interface EndLiveCallRequest {
 
 /**
  * Exotel has no REST hang-up: a live call ends when the media server that holds its WebSocket closes
- * it, so the workflow asks that instance directly.
+ * it, so the workflow asks that instance directly. Its address comes in a signal, so it is only
+ * used when it is one of the configured media servers (`allowedBases`): a forged signal cannot point
+ * the worker at another host. Each request is signed and carries a fresh nonce.
  */
-export function createMediaControlActivities(secret: string) {
+export function createMediaControlActivities(secret: string, allowedBases: readonly string[]) {
   return {
     async endLiveCall(request: EndLiveCallRequest): Promise<void> {
+      if (!isAllowedControlUrl(request.controlUrl, allowedBases)) {
+        throw ApplicationFailure.nonRetryable('control URL is not a configured media server (MEDIA_CONTROL_URL, MEDIA_CONTROL_ALLOWED_URLS)', 'MediaControlUrlNotAllowed');
+      }
       const body = JSON.stringify({ callId: request.callId, attempt: request.attempt, mode: request.mode, reason: request.reason });
-      const timestamp = Date.now();
       const response = await axios.post(request.controlUrl, body, {
-        headers: {
-          'content-type': 'application/json',
-          [CONTROL_TIMESTAMP_HEADER]: String(timestamp),
-          [CONTROL_SIGNATURE_HEADER]: signControlRequest(secret, timestamp, body),
-        },
+        headers: { 'content-type': 'application/json', ...controlRequestHeaders(secret, body) },
         timeout: 5_000,
+        maxRedirects: 0,
         validateStatus: () => true,
       });
       // 404/410: the session is already gone, which is what we wanted.

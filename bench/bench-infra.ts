@@ -10,6 +10,7 @@ import { createExotelActivities } from '../activities/exotel';
 import { ExotelApi } from '../activities/exotel-api';
 import { connectDatabase, disconnectDatabase, pingDatabase } from '../db/connection';
 import { parseConfig, type Config } from '../domain/config';
+import { generateSecrets } from '../lib/generated-secrets';
 import pino from 'pino';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
@@ -97,6 +98,7 @@ export function benchConfig(
   extra: Record<string, string> = {},
 ): Config {
   return parseConfig({
+    ...generateSecrets(),
     LEGAL_CALLING_WINDOW_START: '00:00',
     LEGAL_CALLING_WINDOW_END: '24:00',
     TEMPORAL_ADDRESS: infra.temporalAddress,

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { Agent } from '../db/models/agent';
 import { CallLog } from '../db/models/call-log';
 import { parseConfig, type Config } from '../domain/config';
+import { generateSecrets } from '../lib/generated-secrets';
 import { freePort } from '../scripts/infra/free-port';
 import { ManagedProcess } from '../scripts/infra/managed-process';
 import { ROOT_DIR } from '../scripts/infra/paths';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
   });
   await Promise.all([deepgram.start(0), openai.start(0)]);
   const config: Config = parseConfig({
+    ...generateSecrets(),
     LEGAL_CALLING_WINDOW_START: '00:00',
     LEGAL_CALLING_WINDOW_END: '24:00',
     TEMPORAL_ADDRESS: infra.temporalAddress,
@@ -152,13 +154,15 @@ async function main(): Promise<void> {
       .map((t) => (t.voiceToVoiceMs as number) - (t.sttFinalMs as number) - (t.llmFirstTokenMs as number) - (t.ttsFirstByteMs as number));
     const simCalls = ((await (await fetch(`${exotel.baseUrl}/sim/calls`)).json()) as { calls: { sid: string }[] }).calls;
     const greeting: number[] = [];
+    const handshake: number[] = [];
     let underruns = 0;
     let underrunMs = 0;
     for (const call of simCalls) {
       const detail = (await (await fetch(`${exotel.baseUrl}/sim/calls/${call.sid}`)).json()) as {
-        media?: { firstBotAudioMs: number | null; underruns: number; underrunMs: number };
+        media?: { firstBotAudioMs: number | null; handshakeMs: number | null; underruns: number; underrunMs: number };
       };
       if (detail.media?.firstBotAudioMs !== null && detail.media?.firstBotAudioMs !== undefined) greeting.push(detail.media.firstBotAudioMs);
+      if (detail.media?.handshakeMs !== null && detail.media?.handshakeMs !== undefined) handshake.push(detail.media.handshakeMs);
       underruns += detail.media?.underruns ?? 0;
       underrunMs += detail.media?.underrunMs ?? 0;
     }
@@ -180,6 +184,8 @@ async function main(): Promise<void> {
       greetingP50Ms: percentile(greeting, 50),
       greetingP99Ms: percentile(greeting, 99),
       greetingsFromCache,
+      handshakeP50Ms: percentile(handshake, 50),
+      handshakeP99Ms: percentile(handshake, 99),
       underruns,
       underrunMs,
       cpuPct,
@@ -192,7 +198,8 @@ async function main(): Promise<void> {
         `voice-to-voice p50/p95/p99 ${figures.v2vP50Ms}/${figures.v2vP95Ms}/${figures.v2vP99Ms} ms ` +
         `(configured provider time ${configured} ms); overhead p50/p99 ${figures.overheadP50Ms}/${figures.overheadP99Ms} ms; ` +
         `Ringline's own time p50/p99 ${figures.ringlineOverheadP50Ms}/${figures.ringlineOverheadP99Ms} ms; ` +
-        `greeting first frame p50/p99 ${figures.greetingP50Ms}/${figures.greetingP99Ms} ms (${greetingsFromCache}/${logs.length} from the cache); underruns ${underruns} (${underrunMs} ms); ` +
+        `greeting first frame p50/p99 ${figures.greetingP50Ms}/${figures.greetingP99Ms} ms (${greetingsFromCache}/${logs.length} from the cache); ` +
+        `WebSocket handshake (token check and single-use claim included) p50/p99 ${figures.handshakeP50Ms}/${figures.handshakeP99Ms} ms; underruns ${underruns} (${underrunMs} ms); ` +
         `media server CPU ${cpuPct.toFixed(0)} %, peak RSS ${rssMb.toFixed(0)} MB\n`,
     );
     const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : null);
@@ -204,6 +211,7 @@ async function main(): Promise<void> {
         overheadP99Ms: round(figures.overheadP99Ms),
         ringlineOverheadP99Ms: round(figures.ringlineOverheadP99Ms),
         greetingP99Ms: round(figures.greetingP99Ms),
+        handshakeP99Ms: round(figures.handshakeP99Ms),
         underruns,
         cpuPct: round(cpuPct),
         rssMb: round(rssMb),

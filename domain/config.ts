@@ -16,8 +16,14 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** Secrets that ship with a development default; production refuses to run with those defaults. */
-const DEV_SECRET = 'ringline-dev-secret-change-me';
+/** Shared HMAC secrets: no default anywhere, so no install can sign with a publicly known key. */
+export const MIN_SECRET_CHARS = 32;
+const secret = z.string().min(MIN_SECRET_CHARS, `must be at least ${MIN_SECRET_CHARS} characters (e.g. \`openssl rand -hex 32\`)`);
+/** A comma-separated list of http(s) URLs (origins or prefixes); empty entries are dropped. */
+const urlList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .pipe(z.array(z.url({ protocol: /^https?$/ })));
 
 export const configShape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -72,9 +78,27 @@ export const configShape = {
   BARGE_IN_MIN_SPEECH_MS: positiveInt.default(400),
   GREETING_CACHE_ENTRIES: positiveInt.default(500),
 
-  WEBHOOK_SECRET: z.string().min(16).default(DEV_SECRET),
-  MEDIA_TOKEN_SECRET: z.string().min(16).default(DEV_SECRET),
-  MEDIA_TOKEN_TTL_SEC: positiveInt.default(900),
+  WEBHOOK_SECRET: secret,
+  MEDIA_TOKEN_SECRET: secret,
+  /**
+   * How long a media URL stays usable: from the Voicebot URL answer in flow mode, from the end of the
+   * ring time in connect mode (the URL goes to Exotel with the dial). Each URL opens one socket, once.
+   */
+  MEDIA_TOKEN_TTL_SEC: positiveInt.max(600).default(60),
+  /** A StatusCallback URL is signed until the attempt's ring time + max call duration + this grace (late callbacks, Exotel's retries). */
+  STATUS_CALLBACK_GRACE_SEC: positiveInt.default(3_600),
+  /** Prefixes a status callback's RecordingUrl must start with to be kept (Exotel's recording storage). */
+  EXOTEL_RECORDING_URL_PREFIXES: urlList.default(['https://s3-ap-southeast-1.amazonaws.com/exotelrecordings/']),
+  /** Other media server instances' control addresses (MEDIA_CONTROL_URL is always allowed): workers send hang-ups nowhere else. */
+  MEDIA_CONTROL_ALLOWED_URLS: urlList.default([]),
+  /** Exotel webhook and Voicebot URL requests per source address and minute (in-process, per API instance). */
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  /** When set, only these addresses or CIDR ranges (Exotel's, from Exotel support) may call the webhook and Voicebot URL routes. */
+  EXOTEL_SOURCE_ALLOWLIST: z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'must be IP addresses or CIDR ranges, comma-separated' })))
+    .default([]),
 
   DEFAULT_COUNTRY: z.string().length(2).default('IN'),
 
@@ -120,7 +144,7 @@ export const configSchema = z.object(configShape);
 export type Config = z.infer<typeof configSchema>;
 export type ConfigKey = keyof typeof configShape;
 
-const SECRET_KEYS: readonly ConfigKey[] = ['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET'];
+const SECRET_KEYS = ['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET'] as const satisfies readonly ConfigKey[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
@@ -143,13 +167,18 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = configSchema.safeParse(withoutEmpty(env));
+  const given = withoutEmpty(env);
+  const result = configSchema.safeParse(given);
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? '(config)'),
-        message: issue.message,
-      })),
+      result.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(config)');
+        const missingSecret = (SECRET_KEYS as readonly string[]).includes(variable) && given[variable] === undefined;
+        return {
+          variable,
+          message: missingSecret ? `is required: set it to a private random value of at least ${MIN_SECRET_CHARS} characters (e.g. \`openssl rand -hex 32\`)` : issue.message,
+        };
+      }),
     );
   }
   const config = result.data;
@@ -161,14 +190,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (config.PEAK_HOURS_START >= config.PEAK_HOURS_END) {
     throw new ConfigError([{ variable: 'PEAK_HOURS_START', message: 'must be before PEAK_HOURS_END' }]);
-  }
-  if (config.NODE_ENV === 'production') {
-    const weak = SECRET_KEYS.filter((key) => config[key] === DEV_SECRET);
-    if (weak.length > 0) {
-      throw new ConfigError(
-        weak.map((variable) => ({ variable, message: 'must be set to a private value in production' })),
-      );
-    }
   }
   return config;
 }

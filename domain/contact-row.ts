@@ -96,13 +96,16 @@ const COLUMN_BY_NAME = new Map<string, ContactColumn>(
 
 const VARIABLE_NAME = /^[a-z][a-z0-9_]*$/;
 const MAX_NAME_CHARS = 64;
+/** A header longer than this cannot make a name of MAX_NAME_CHARS short of being mostly separators. */
+const MAX_HEADER_CHARS = 4 * MAX_NAME_CHARS;
 /** Spreadsheet headers are words: anything beyond ASCII letters, digits and separators has no safe snake_case form. */
 const HEADER_CHARS = /^[A-Za-z0-9 _.-]+$/;
 
 /** `Customer Name`, `customerName`, `customer-name` and `CUSTOMER_NAME` all become `customer_name`; null when no name results. */
 export function normalizeColumnName(raw: string): string | null {
   const text = raw.trim();
-  if (!HEADER_CHARS.test(text)) return null;
+  // Bounds the regexes below (two of them backtrack over long capital or underscore runs) on outside input.
+  if (text.length > MAX_HEADER_CHARS || !HEADER_CHARS.test(text)) return null;
   const name = text
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')

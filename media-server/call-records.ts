@@ -5,6 +5,8 @@ import type { TurnLatency } from '../domain/call-workflow-types';
 export interface AttemptRecord {
   agentId: string;
   metadata: Record<string, unknown>;
+  /** Exotel's CallSid for the attempt, once the workflow has recorded the dial's answer. */
+  callSid?: string;
 }
 
 export interface TranscriptTurn {
@@ -35,10 +37,10 @@ export interface CallRecords {
 
 export const databaseCallRecords: CallRecords = {
   async loadAttempt(callLogId) {
-    const doc = await CallLog.findById(callLogId, { agentId: 1, metadata: 1 }).lean();
+    const doc = await CallLog.findById(callLogId, { agentId: 1, metadata: 1, exotelCallSid: 1 }).lean();
     if (!doc) return undefined;
     const metadata = doc.metadata !== null && typeof doc.metadata === 'object' ? (doc.metadata as Record<string, unknown>) : {};
-    return { agentId: doc.agentId, metadata };
+    return { agentId: doc.agentId, metadata, ...(doc.exotelCallSid ? { callSid: doc.exotelCallSid } : {}) };
   },
   async appendTurn(callLogId, turn) {
     // The turn number in the filter makes a retried write (the first one timed out but landed) a no-op.

@@ -47,6 +47,8 @@ interface CallContext {
   callLogId: string;
   agent: AgentProfile;
   metadata: Record<string, unknown>;
+  /** The attempt's Exotel CallSid as the workflow recorded it after the dial (connect mode's binding). */
+  callSid?: string;
 }
 
 /** Exotel sends `start` right after connecting; a socket that never does is not a call. */
@@ -88,6 +90,8 @@ export class CallSession {
     readonly callId: string,
     readonly attempt: number,
     private readonly requestedSampleRate: SampleRate | undefined,
+    /** The CallSid the media token was bound to (flow mode); connect mode's tokens carry none. */
+    private readonly tokenCallSid?: string,
   ) {
     this.log = deps.logger.child({ callId, attempt });
     this.now = deps.now ?? Date.now;
@@ -168,15 +172,17 @@ export class CallSession {
     this.startedAt = this.now();
     const sampleRate = start.sampleRate ?? this.requestedSampleRate ?? DEFAULT_SAMPLE_RATE;
     this.log.info({ streamSid: start.streamSid, callSid: start.callSid, sampleRate, customParameters: start.customParameters }, 'media stream started');
-    this.startedSignal = this.deps.signals.mediaStarted(this.callId, {
-      attempt: this.attempt,
-      controlUrl: this.deps.controlUrl,
-      streamSid: start.streamSid,
-      startedAt: new Date(this.startedAt).toISOString(),
-    });
-    this.deps.metrics.sessionStarted();
     const context = await this.context;
+    if (!this.isAttemptsOwnCall(start.callSid, context)) {
+      this.phase = 'ended';
+      this.deps.metrics.connectionRefused('call_sid_mismatch');
+      this.log.warn({ callSid: start.callSid }, 'media stream of another Exotel call refused');
+      this.close(1008, 'call sid mismatch');
+      this.resolveEnded();
+      return;
+    }
     if (!context) {
+      this.signalStarted(start);
       this.close(1011, 'call unknown');
       void this.finish({ reason: 'provider_failure', outcome: 'connection_lost' });
       return;
@@ -206,11 +212,23 @@ export class CallSession {
     });
     this.phase = 'live';
     this.conversation.start();
+    // After the greeting has been asked for: the signal's own work stays off the greeting's path.
+    this.signalStarted(start);
     const early = this.early;
     this.early = [];
     for (const message of early) this.dispatch(message);
     if (this.pendingEnd === 'shutdown') this.conversation.shutdown();
     else if (this.pendingEnd) this.conversation.hangUp(this.pendingEnd);
+  }
+
+  private signalStarted(start: StartMessage): void {
+    this.startedSignal = this.deps.signals.mediaStarted(this.callId, {
+      attempt: this.attempt,
+      controlUrl: this.deps.controlUrl,
+      streamSid: start.streamSid,
+      startedAt: new Date(this.startedAt).toISOString(),
+    });
+    this.deps.metrics.sessionStarted();
   }
 
   private socketClosed(): void {
@@ -247,6 +265,23 @@ export class CallSession {
     this.resolveEnded();
   }
 
+  /**
+   * The stream must be the attempt's own Exotel call before anything is said or signalled: the CallSid
+   * the token was bound to (flow mode), else the one the workflow recorded after the dial (connect
+   * mode), read with the rest of the call's context while Exotel was still sending `start`, so the
+   * check costs the greeting nothing. That record is written as soon as Exotel accepts the dial, long
+   * before a real answer; when it is still missing (a dial whose answer was lost, or an instant answer),
+   * the single-use token, which only Exotel ever saw, has to do, and that is logged.
+   */
+  private isAttemptsOwnCall(streamCallSid: string, context: CallContext | undefined): boolean {
+    if (this.tokenCallSid !== undefined) return streamCallSid === this.tokenCallSid;
+    if (context?.callSid === undefined) {
+      if (context) this.log.warn({ callSid: streamCallSid }, 'attempt has no recorded CallSid yet; stream accepted on its single-use token');
+      return true;
+    }
+    return streamCallSid === context.callSid;
+  }
+
   private async loadContext(): Promise<CallContext | undefined> {
     const callLogId = attemptCallLogId(this.callId, this.attempt);
     try {
@@ -260,7 +295,7 @@ export class CallSession {
         this.log.error({ agentId: record.agentId }, 'agent of the call not found');
         return undefined;
       }
-      return { callLogId, agent, metadata: record.metadata };
+      return { callLogId, agent, metadata: record.metadata, ...(record.callSid ? { callSid: record.callSid } : {}) };
     } catch (err) {
       this.log.error({ err }, 'could not load the call and its agent');
       return undefined;

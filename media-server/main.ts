@@ -13,6 +13,8 @@ import { createDeepgramWsTts } from './providers/deepgram-tts-ws';
 import { createOpenAiLlm } from './providers/openai-llm';
 import { createMediaServer } from './server';
 import { createVoicemailDetector } from './voicemail/create-voicemail-detector';
+import { CONTROL_END_PATH } from '../domain/media-control-url';
+import { databaseTokenNonces } from './token-nonces';
 import { temporalWorkflowSignals } from './workflow-signals';
 
 /** Margin past Deepgram's own utterance-end gap before our silence timer closes a turn itself. */
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
 
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
+    nonces: databaseTokenNonces(),
     registry,
     health: { database: () => pingDatabase(), temporal: () => pingTemporal(temporal.connection) },
     logger,
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
     tts,
     createVoicemailDetector,
     metrics,
-    controlUrl: new URL('/control/end', config.MEDIA_CONTROL_URL).toString(),
+    controlUrl: new URL(CONTROL_END_PATH, config.MEDIA_CONTROL_URL).toString(),
     bargeIn: { minWords: config.BARGE_IN_MIN_WORDS, minSpeechMs: config.BARGE_IN_MIN_SPEECH_MS },
     turnTimings: { maxSilenceMs: config.DEEPGRAM_UTTERANCE_END_MS + TURN_SILENCE_MARGIN_MS, finalizeWaitMs: FINALIZE_WAIT_MS },
   });

@@ -4,14 +4,24 @@ import express, { type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { CONTROL_SIGNATURE_HEADER, CONTROL_TIMESTAMP_HEADER, verifyControlRequest } from '../lib/media-control-auth';
-import { verifyMediaToken } from '../lib/media-token';
+import {
+  CONTROL_MAX_SKEW_MS,
+  CONTROL_NONCE_HEADER,
+  CONTROL_SIGNATURE_HEADER,
+  CONTROL_TIMESTAMP_HEADER,
+  verifyControlRequest,
+  verifyMediaToken,
+  type MediaTokenClaims,
+} from '../lib/hmac-auth';
 import { CallSession, type SessionDeps } from './call-session';
 import { SAMPLE_RATES, type SampleRate } from './exotel-protocol';
+import type { TokenNonces } from './token-nonces';
 
 export interface MediaServerDeps extends SessionDeps {
   /** Verifies the media URL tokens and signs the control requests (MEDIA_TOKEN_SECRET). */
   secret: string;
+  /** Where used media-token nonces are recorded, shared by every instance (the database). */
+  nonces: TokenNonces;
   registry: Registry;
   health: { database: () => Promise<boolean>; temporal: () => Promise<boolean> };
 }
@@ -42,12 +52,15 @@ const prewarmRequest = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
+const STATUS_TEXT = { 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 503: 'Service Unavailable' } as const;
+
 /** Once the goodbye window has passed too, signals still being sent get this long. */
 const FINAL_REPORT_MS = 5_000;
 
 /**
  * The media server's network face: Exotel's Voicebot WebSocket (`/ws/exotel/voice/:callId/:attempt`,
- * refused unless its token verifies), the workflow's signed control endpoint, greeting prewarming,
+ * refused before the handshake unless its token verifies and is used for the first time), the
+ * workflow's signed, single-use control requests (hang-up, greeting prewarming),
  * health, stats and metrics.
  */
 export function createMediaServer(deps: MediaServerDeps): MediaServer {
@@ -106,12 +119,38 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such route' } });
   });
 
+  /**
+   * Nonces of control requests seen within the signature's time window. A control request goes to one
+   * instance, the one that holds the call, so this instance's memory is the whole record of them.
+   */
+  const controlNonces = new Map<string, number>();
+  function firstUseOfControlNonce(nonce: string, now: number): boolean {
+    for (const [seen, until] of controlNonces) {
+      if (until >= now) break;
+      controlNonces.delete(seen);
+    }
+    if (controlNonces.has(nonce)) return false;
+    controlNonces.set(nonce, now + 2 * CONTROL_MAX_SKEW_MS);
+    return true;
+  }
+
   function verifiedJson<T>(req: Request, res: Response, schema: z.ZodType<T>): T | undefined {
     const raw = typeof req.body === 'string' ? req.body : '';
-    const timestamp = Number(req.get(CONTROL_TIMESTAMP_HEADER));
-    if (!verifyControlRequest(deps.secret, timestamp, raw, req.get(CONTROL_SIGNATURE_HEADER) ?? '')) {
+    const signed = {
+      timestamp: Number(req.get(CONTROL_TIMESTAMP_HEADER)),
+      nonce: req.get(CONTROL_NONCE_HEADER) ?? '',
+      body: raw,
+      signature: req.get(CONTROL_SIGNATURE_HEADER) ?? '',
+    };
+    const now = Date.now();
+    if (!verifyControlRequest(deps.secret, signed, now)) {
       log.warn({ path: req.path }, 'control request with a bad signature refused');
-      res.status(401).json({ error: { code: 'BAD_SIGNATURE', message: 'signature or timestamp invalid' } });
+      res.status(401).json({ error: { code: 'BAD_SIGNATURE', message: 'signature, nonce or timestamp invalid' } });
+      return undefined;
+    }
+    if (!firstUseOfControlNonce(signed.nonce, now)) {
+      log.warn({ path: req.path }, 'replayed control request refused');
+      res.status(401).json({ error: { code: 'REPLAYED_REQUEST', message: 'this signed request was already used' } });
       return undefined;
     }
     let json: unknown;
@@ -131,46 +170,70 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
   const http = createServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
+  /**
+   * Every check runs before the WebSocket handshake completes, so a refused client gets a plain HTTP
+   * answer (401, 404, 409, 503) and never an open socket: token signature and expiry, a live session
+   * for the attempt, then the token's single use, claimed in the database so that it holds across
+   * instances (one insert, a few milliseconds, well inside Exotel's 10 s handshake).
+   */
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://media');
     const match = MEDIA_PATH.exec(url.pathname);
     if (!match || draining) {
-      socket.end(`HTTP/1.1 ${draining ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      rejectUpgrade(socket, draining ? 503 : 404, draining ? 'draining' : 'not_found', {});
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, url, match));
-  });
-
-  function accept(ws: WebSocket, url: URL, match: RegExpExecArray): void {
     let callId: string;
     try {
       callId = decodeURIComponent(match[1]);
     } catch {
-      refuse(ws, 'malformed', {});
+      rejectUpgrade(socket, 401, 'malformed', {});
       return;
     }
     const attempt = Number(match[2]);
     const check = verifyMediaToken(deps.secret, callId, attempt, url.searchParams.get('token') ?? '');
     if (!check.ok) {
-      refuse(ws, check.reason, { callId, attempt });
+      rejectUpgrade(socket, 401, check.reason, { callId, attempt });
       return;
     }
+    if (sessions.has(sessionKey(callId, attempt))) {
+      rejectUpgrade(socket, 409, 'duplicate', { callId, attempt });
+      return;
+    }
+    deps.nonces.claim(check.claims).then(
+      (first) => {
+        if (socket.destroyed) return;
+        if (!first) rejectUpgrade(socket, 401, 'token_reused', { callId, attempt });
+        else if (draining) rejectUpgrade(socket, 503, 'draining', { callId, attempt });
+        else if (sessions.has(sessionKey(callId, attempt))) rejectUpgrade(socket, 409, 'duplicate', { callId, attempt });
+        else wss.handleUpgrade(req, socket, head, (ws) => accept(ws, url, check.claims));
+      },
+      (err: unknown) => {
+        log.error({ err, callId, attempt }, 'media token nonce could not be recorded');
+        rejectUpgrade(socket, 503, 'nonce_store_unavailable', { callId, attempt });
+      },
+    );
+  });
+
+  function accept(ws: WebSocket, url: URL, claims: MediaTokenClaims): void {
+    const { callId, attempt } = claims;
     const key = sessionKey(callId, attempt);
-    if (sessions.has(key)) {
-      refuse(ws, 'duplicate', { callId, attempt });
-      return;
-    }
     const rate = Number(url.searchParams.get('sample-rate'));
     const requestedRate = (SAMPLE_RATES as readonly number[]).includes(rate) ? (rate as SampleRate) : undefined;
-    const session = new CallSession(deps, ws, callId, attempt, requestedRate);
+    const session = new CallSession(deps, ws, callId, attempt, requestedRate, claims.callSid);
     sessions.set(key, session);
     void session.ended.then(() => sessions.delete(key));
   }
 
-  function refuse(ws: WebSocket, reason: string, call: { callId?: string; attempt?: number }): void {
-    deps.metrics.connectionRefused(reason);
-    log.warn({ ...call, reason }, 'media connection refused');
-    ws.close(1008, reason === 'duplicate' ? 'duplicate session' : 'invalid token');
+  function rejectUpgrade(socket: Duplex, status: 401 | 404 | 409 | 503, reason: string, call: { callId?: string; attempt?: number }): void {
+    if (status !== 404) {
+      deps.metrics.connectionRefused(reason);
+      log.warn({ ...call, reason }, 'media connection refused');
+    }
+    const body = JSON.stringify({ error: { code: reason.toUpperCase(), message: 'media connection refused' } });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   }
 
   return {

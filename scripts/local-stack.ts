@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { parseConfig, ConfigError, type Config } from '../domain/config';
+import { generateSecrets, loadOrCreateSecrets } from '../lib/generated-secrets';
 import { startFerretDb, waitForMongo } from './infra/ferretdb';
 import { chooseFerretDbStorage, describeStorage, type FerretDbStorage } from './infra/ferretdb-storage';
 import { ManagedProcess } from './infra/managed-process';
@@ -11,7 +12,6 @@ import { startTemporalDevServer, waitForTemporal } from './infra/temporal-dev-se
 import { waitUntil } from './infra/wait-until';
 import { placeDemoCall } from './demo-call';
 import { STACK_PROCESSES } from './stack-processes';
-import { loadOrCreateLocalSecrets } from './stack/local-secrets';
 import { createRecordWriter, stackRecord, type OutputFormat } from './stack/log-records';
 import { describeTakenPort, findTakenPorts } from './stack/port-check';
 import { localDatabaseName, portsToClaim, processEnvironment, stackLayout, type StackLayout } from './stack/stack-layout';
@@ -39,9 +39,13 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/**
+ * The config as Ringline's processes will read it. The secrets this data directory keeps are made only
+ * once the ports are known to be free, so stand-ins fill their place here; a value the user set wins.
+ */
 function loadConfig(): Config {
   try {
-    return parseConfig(process.env);
+    return parseConfig({ ...generateSecrets(), ...process.env });
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, 78);
     throw err;
@@ -100,7 +104,7 @@ async function main(): Promise<void> {
 
   const freshData = isEmptyOrMissing(layout.dataDir);
   mkdirSync(layout.dataDir, { recursive: true });
-  const secrets = loadOrCreateLocalSecrets(layout.dataDir);
+  const secrets = loadOrCreateSecrets(path.join(layout.dataDir, 'local-secrets.json'));
   const env = processEnvironment(process.env, layout, secrets);
 
   let shuttingDown = false;

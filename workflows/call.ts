@@ -198,6 +198,11 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       log.info('ignoring Exotel status for another or finished attempt', { eventAttempt: event.attempt, status: event.status });
       return;
     }
+    // Once the attempt's Exotel call is known, events of any other call are not its own (a replayed or forged URL).
+    if (attempt.callSid !== undefined && event.callSid !== attempt.callSid) {
+      log.warn('ignoring Exotel status for another CallSid', { eventAttempt: event.attempt, status: event.status });
+      return;
+    }
     attempt.callSid ??= event.callSid;
     if (event.recordingUrl) attempt.recordingUrl = event.recordingUrl;
     if (event.status === 'in-progress' || event.eventType === 'answered') {

@@ -3,14 +3,17 @@ import { Router, type RequestHandler } from 'express';
 import { statusCallbackBodySchema, statusCallbackQuerySchema } from '../../domain/api-schemas/exotel';
 import { attemptCustomField } from '../../domain/call-ids';
 import type { ExotelStatusEvent } from '../../domain/call-workflow-types';
-import { verifyAttemptSignature } from '../../lib/webhook-signature';
+import { isAllowedRecordingUrl } from '../../domain/recording-url';
+import { verifyStatusCallback } from '../../lib/hmac-auth';
 import { callWorkflowId, exotelStatusSignal } from '../../workflows/messages';
 import { ApiError } from '../api-error';
 import type { CallRoutesContext } from '../call-context';
 import { formBody } from '../middleware/form-body';
+import { sourceAllowList } from '../middleware/source-allow-list';
+import { sourceRateLimit } from '../middleware/source-rate-limit';
 import { isTemporalUnavailable, temporalUnavailable, withDeadline } from '../temporal-calls';
 
-const invalidSignature = () => new ApiError(401, 'INVALID_SIGNATURE', 'Status callback signature is missing or wrong');
+const invalidSignature = () => new ApiError(401, 'INVALID_SIGNATURE', 'Status callback signature is missing, wrong or expired');
 
 interface VerifiedAttempt {
   callId: string;
@@ -18,31 +21,40 @@ interface VerifiedAttempt {
 }
 
 /**
- * Exotel signs nothing, so the HMAC in the callback URL is checked first: a forged callback is refused
- * before its form body is decoded, and signals nothing.
+ * Exotel signs nothing, so the HMAC in the callback URL is checked first: a forged or expired callback
+ * is refused before its form body is decoded, and signals nothing.
  */
 function verifySignature(secret: string): RequestHandler {
   return (req, res, next) => {
     const query = statusCallbackQuerySchema.safeParse(req.query);
-    if (!query.success || !verifyAttemptSignature(secret, query.data.call, query.data.attempt, query.data.sig)) {
+    if (!query.success) return next(invalidSignature());
+    const { call: callId, attempt, exp: expiresAt, sig } = query.data;
+    if (!verifyStatusCallback(secret, { callId, attempt, expiresAt, sig }).ok) {
       return next(invalidSignature());
     }
-    res.locals.attempt = { callId: query.data.call, attempt: query.data.attempt } satisfies VerifiedAttempt;
+    res.locals.attempt = { callId, attempt } satisfies VerifiedAttempt;
     next();
   };
 }
 
 /**
  * Status callbacks become `exotelStatus` signals to the call's workflow, which ignores events of any
- * attempt but its current one. Answers: 200 once signalled (or when the call is over, so that Exotel
- * stops retrying), 503 when Temporal does not take the signal (so that Exotel retries).
+ * attempt but its current one, and events whose CallSid is not that attempt's. Answers: 200 once
+ * signalled (or when the call is over, so that Exotel stops retrying), 503 when Temporal does not take
+ * the signal (so that Exotel retries).
  */
 export function webhooksRouter(ctx: CallRoutesContext): Router {
   const router = Router();
 
-  router.post('/webhooks/exotel/call-status', verifySignature(ctx.config.WEBHOOK_SECRET), ...formBody(), async (req, res) => {
+  const limit = sourceRateLimit(ctx.config.WEBHOOK_RATE_LIMIT_PER_MINUTE);
+  const exotelOnly = sourceAllowList(ctx.config.EXOTEL_SOURCE_ALLOWLIST);
+  router.post('/webhooks/exotel/call-status', exotelOnly, limit, verifySignature(ctx.config.WEBHOOK_SECRET), ...formBody(), async (req, res) => {
     const { callId, attempt } = res.locals.attempt as VerifiedAttempt;
     const fields = statusCallbackBodySchema.parse(req.body);
+    if (fields.recordingUrl !== undefined && !isAllowedRecordingUrl(fields.recordingUrl, ctx.config.EXOTEL_RECORDING_URL_PREFIXES)) {
+      ctx.logger.warn({ callId, attempt, callSid: fields.callSid }, 'status callback RecordingUrl outside EXOTEL_RECORDING_URL_PREFIXES dropped');
+      delete fields.recordingUrl;
+    }
     // CustomField only rides on terminal events; when present it must name the same attempt as the URL.
     if (fields.customField !== undefined && fields.customField !== attemptCustomField(callId, attempt)) {
       ctx.logger.warn({ callId, attempt, callSid: fields.callSid }, 'status callback CustomField does not match its URL');

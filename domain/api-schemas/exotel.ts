@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isExotelTerminalStatus } from '../call-outcome';
 import type { ExotelStatusEvent } from '../call-workflow-types';
 import { callLogIdSchema } from './common';
+import { CALL_SID_SHAPE } from '../call-sid';
 
 /**
  * What Exotel sends Ringline. Form bodies carry every value as text and send an empty value for null,
@@ -13,10 +14,11 @@ const optionalText = z
   .optional()
   .transform((value) => (value === null || value === undefined || String(value).trim() === '' ? undefined : String(value).trim()));
 
-/** The routing part of each attempt's StatusCallback URL; see lib/webhook-signature.ts. */
+/** The routing part of each attempt's StatusCallback URL, signed until `exp`; see lib/hmac-auth.ts. */
 export const statusCallbackQuerySchema = z.object({
   call: callLogIdSchema,
   attempt: z.coerce.number().int().min(1),
+  exp: z.coerce.number().int().positive(),
   sig: z.string().min(1).max(256),
 });
 
@@ -64,5 +66,6 @@ function eventTypeOf(eventType: string | undefined, status: string): ExotelStatu
  */
 export const voicebotUrlQuerySchema = z.looseObject({
   CustomField: z.string().trim().min(1).max(128),
-  CallSid: optionalText,
+  /** Required: the media URL is bound to this Exotel call, which must be the attempt's own. */
+  CallSid: z.string().trim().regex(CALL_SID_SHAPE, 'must be an Exotel CallSid'),
 });

@@ -16,8 +16,9 @@ export function renderTemplate(template: string, values: TemplateValues): string
       const name = (double ?? single) as string;
       return Object.prototype.hasOwnProperty.call(values, name) ? plainValue(values[name]) : '';
     })
-    .replace(/[ \t]+([,.!?;:।])/g, '$1')
+    // Spaces collapse first, so that the punctuation rule sees at most one (no backtracking over long runs).
     .replace(/\s+/g, ' ')
+    .replace(/ ([,.!?;:।])/g, '$1')
     .trim();
 }
 

@@ -116,7 +116,7 @@ export function portsToClaim(layout: StackLayout): StackPort[] {
 }
 
 /** What Ringline's processes and the simulators are told, on top of the user's own environment. */
-export function processEnvironment(env: Env, layout: StackLayout, secrets: Record<string, string>): Env {
+export function processEnvironment(env: Env, layout: StackLayout, secrets: Readonly<Record<string, string>>): Env {
   const derived: Env = {
     TEMPORAL_ADDRESS: layout.temporal.address,
     TEMPORAL_UI_URL: layout.temporal.uiUrl,

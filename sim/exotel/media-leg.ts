@@ -65,6 +65,8 @@ export interface MediaLegSnapshot {
   connectErrors: string[];
   connected: boolean;
   connectedAt: string | null;
+  /** From opening the WebSocket (its URL known) to the bot's accepting the upgrade; Exotel allows 10 s from answer. */
+  handshakeMs: number | null;
   closedAt: string | null;
   closedBy: 'bot' | 'simulator' | null;
   streamSid: string;
@@ -113,6 +115,7 @@ export class MediaLeg {
   private connectAttempts = 0;
   private readonly connectErrors: string[] = [];
   private connectedAt: Date | undefined;
+  private handshakeStartedAt = 0;
   private closedAt: Date | undefined;
   private closedBy: 'bot' | 'simulator' | undefined;
   private chunksSent = 0;
@@ -172,6 +175,7 @@ export class MediaLeg {
       connectErrors: [...this.connectErrors],
       connected: this.connectedAt !== undefined,
       connectedAt: this.connectedAt?.toISOString() ?? null,
+      handshakeMs: this.connectedAt ? this.connectedAt.getTime() - this.handshakeStartedAt : null,
       closedAt: this.closedAt?.toISOString() ?? null,
       closedBy: this.closedBy ?? null,
       streamSid: this.streamSid,
@@ -207,6 +211,7 @@ export class MediaLeg {
     const stream = await this.resolveStream();
     if (this.state !== 'connecting') return;
     this.stream = stream;
+    this.handshakeStartedAt = Date.now();
     const socket = new WebSocket(stream.url, { handshakeTimeout: this.deps.timing.mediaConnectTimeoutMs });
     this.socket = socket;
     let lastError: Error | undefined;

@@ -9,6 +9,7 @@ import { createExotelActivities } from '../../activities/exotel';
 import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import { DndLookup } from '../../db/models';
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { isDndEntryFresh, type DndCheckResult } from '../../domain/dnd';
 import { createLogger } from '../../lib/logger';
 import { freePort } from '../../scripts/infra/free-port';
@@ -36,7 +37,7 @@ describe('checkDnd activity', () => {
   const DND_NUMBER = '+919876543008';
   const PLAIN_NUMBER = '+919876543000';
   const TTL_SEC = 3600;
-  const config = parseConfig({ DND_CACHE_TTL_SEC: String(TTL_SEC) });
+  const config = parseConfig({ ...generateSecrets(), DND_CACHE_TTL_SEC: String(TTL_SEC) });
   let sim: ExotelSimulator;
   let logs: LogEntry[];
 

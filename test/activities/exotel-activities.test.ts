@@ -1,17 +1,17 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { ExotelApi } from '../../activities/exotel-api';
 import { connectParameters, createExotelActivities } from '../../activities/exotel';
 import { createLogger } from '../../lib/logger';
-import { verifyAttemptSignature } from '../../lib/webhook-signature';
-import { verifyMediaToken } from '../../lib/media-token';
+import { verifyMediaToken, verifyStatusCallback } from '../../lib/hmac-auth';
 import { freePort } from '../../scripts/infra/free-port';
 import { createExotelSimulator, type ExotelSimulator } from '../../sim/exotel/simulator';
 
 /** The real Exotel client against the Exotel simulator over HTTP. */
 describe('Exotel activities', () => {
   let sim: ExotelSimulator;
-  const config = parseConfig({ PUBLIC_API_URL: 'http://127.0.0.1:1', PUBLIC_MEDIA_WS_URL: 'ws://127.0.0.1:2' });
+  const config = parseConfig({ ...generateSecrets(), PUBLIC_API_URL: 'http://127.0.0.1:1', PUBLIC_MEDIA_WS_URL: 'ws://127.0.0.1:2' });
   const request = { callId: 'call_abc', attempt: 2, phoneNumber: '+919876543000', maxCallDurationSec: 300, ringTimeoutSec: 20 };
   /** Activities run inside a mock activity context, as a worker would run them. */
   const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
@@ -56,15 +56,25 @@ describe('Exotel activities', () => {
     expect(callback.pathname).toBe('/api/v1/webhooks/exotel/call-status');
     expect(callback.searchParams.get('call')).toBe('call_abc');
     expect(callback.searchParams.get('attempt')).toBe('2');
-    expect(verifyAttemptSignature(config.WEBHOOK_SECRET, 'call_abc', 2, callback.searchParams.get('sig')!)).toBe(true);
+    const signed = { callId: 'call_abc', attempt: 2, expiresAt: Number(callback.searchParams.get('exp')), sig: callback.searchParams.get('sig')! };
+    // Signed for ring time + max call duration + grace, and not a second longer.
+    expect(signed.expiresAt).toBe(now + (20 + 300 + config.STATUS_CALLBACK_GRACE_SEC) * 1000);
+    expect(verifyStatusCallback(config.WEBHOOK_SECRET, signed, now)).toEqual({ ok: true });
+    expect(verifyStatusCallback(config.WEBHOOK_SECRET, signed, signed.expiresAt + 1)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyStatusCallback(config.WEBHOOK_SECRET, { ...signed, expiresAt: signed.expiresAt + 60_000 }, now)).toEqual({ ok: false, reason: 'bad_signature' });
     const stream = new URL(params.StreamUrl);
     expect(stream.pathname).toBe('/ws/exotel/voice/call_abc/2');
-    expect(verifyMediaToken(config.MEDIA_TOKEN_SECRET, 'call_abc', 2, stream.searchParams.get('token')!, now).ok).toBe(true);
+    const token = stream.searchParams.get('token')!;
+    const check = verifyMediaToken(config.MEDIA_TOKEN_SECRET, 'call_abc', 2, token, now);
+    expect(check).toEqual({ ok: true, claims: expect.objectContaining({ callId: 'call_abc', attempt: 2, expiresAt: now + (20 + config.MEDIA_TOKEN_TTL_SEC) * 1000 }) });
+    expect(verifyMediaToken(config.MEDIA_TOKEN_SECRET, 'call_abc', 2, token, now + (21 + config.MEDIA_TOKEN_TTL_SEC) * 1000)).toEqual({ ok: false, reason: 'expired' });
+    // Each attempt's URL carries its own nonce: two dials never share a single-use token.
+    expect(new URL(connectParameters(request, config, now).StreamUrl).searchParams.get('token')).not.toBe(token);
     expect(params.StreamUrl.length).toBeLessThan(600);
   });
 
   it('sends Url and no StreamUrl in flow mode', () => {
-    const flow = parseConfig({ EXOTEL_MODE: 'flow', EXOTEL_FLOW_URL: 'http://my.exotel.com/x/exoml/start_voice/1' });
+    const flow = parseConfig({ ...generateSecrets(), EXOTEL_MODE: 'flow', EXOTEL_FLOW_URL: 'http://my.exotel.com/x/exoml/start_voice/1' });
     const params = connectParameters(request, flow, Date.now());
     expect(params.Url).toBe('http://my.exotel.com/x/exoml/start_voice/1');
     expect(params.StreamUrl).toBeUndefined();

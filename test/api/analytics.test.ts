@@ -13,6 +13,7 @@ import { RetryAttempt } from '../../db/models/retry-attempt';
 import { ScheduledCall } from '../../db/models/scheduled-call';
 import type { CallStatus } from '../../domain/call-status';
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { createLogger } from '../../lib/logger';
 import { testDatabaseUri, testInfra } from '../helpers/test-infra';
 
@@ -177,6 +178,7 @@ function retryRow(originalCallLogId: string, attemptNumber: number, reason: stri
 }
 
 const config = parseConfig({
+    ...generateSecrets(),
   COST_CURRENCY: 'INR',
   COST_TELEPHONY_PER_MINUTE: '0.6',
   COST_PER_DIAL_ATTEMPT: '0.1',

@@ -8,6 +8,7 @@ import { createApp } from '../../api/app';
 import type { TemporalTimeouts } from '../../api/temporal-calls';
 import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import { parseConfig, type Config } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import type { CallWorkflowInput } from '../../domain/call-workflow-types';
 import type { LineGateStatus } from '../../domain/line-gate-types';
 import { createLogger } from '../../lib/logger';
@@ -57,6 +58,7 @@ export async function startApiHarness(
   const unique = `${label}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // The legal calling window spans the whole day here, so that results never depend on when the suite runs.
   const baseEnv = {
+    ...generateSecrets(),
     TEMPORAL_TASK_QUEUE: `api-test-${unique}`,
     EXOTEL_ACCOUNT_SID: `acct-${unique}`,
     LEGAL_CALLING_WINDOW_START: '00:00',

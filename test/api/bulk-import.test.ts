@@ -14,6 +14,7 @@ import { DEFAULT_TEMPORAL_TIMEOUTS } from '../../api/temporal-calls';
 import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import { Agent } from '../../db/models/agent';
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { contactRules } from '../../domain/contact-row';
 import { createLogger } from '../../lib/logger';
 import { testDatabaseUri, testInfra } from '../helpers/test-infra';
@@ -44,7 +45,7 @@ afterAll(async () => {
 
 /** The bulk routes alone, as app.ts mounts them, on a configuration of the test's choosing. */
 function makeApp(env: Record<string, string> = {}): Express {
-  const config = parseConfig({ BULK_MAX_ROWS: '50', BULK_MAX_UPLOAD_BYTES: '8192', BULK_MAX_VARIABLES: '3', BULK_MAX_VARIABLE_CHARS: '40', ...env });
+  const config = parseConfig({ ...generateSecrets(), BULK_MAX_ROWS: '50', BULK_MAX_UPLOAD_BYTES: '8192', BULK_MAX_VARIABLES: '3', BULK_MAX_VARIABLE_CHARS: '40', ...env });
   const logger = createLogger('bulk-import-test', { level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
   const ctx: CallRoutesContext = {
     temporal,
@@ -341,7 +342,7 @@ describe('100,000 rows', () => {
     // A full collection before each reading, so that the figures are what is retained, not garbage not yet collected.
     setFlagsFromString('--expose-gc');
     const collectGarbage = runInNewContext('gc') as () => void;
-    const config = parseConfig({ BULK_MAX_ROWS: '100000', BULK_MAX_UPLOAD_BYTES: String(200 * 1024 * 1024), BULK_MAX_VARIABLE_CHARS: '200' });
+    const config = parseConfig({ ...generateSecrets(), BULK_MAX_ROWS: '100000', BULK_MAX_UPLOAD_BYTES: String(200 * 1024 * 1024), BULK_MAX_VARIABLE_CHARS: '200' });
     const source = Readable.from(contactsCsv(100_000));
     let agentLookups = 0;
 

@@ -135,25 +135,25 @@ describe('call endings end to end', () => {
     expect(await RetryAttempt.find({ originalCallLogId: callId }).lean()).toMatchObject([{ attemptNumber: 2, reason: 'connection_lost', delayMs: 0 }]);
   });
 
-  it('a bad token is refused: the socket closes and the media server tells the workflow nothing', async () => {
+  it('a bad token is refused before the handshake; Exotel\'s one retry connects, and the refused try tells the workflow nothing', async () => {
     const phone = phoneNumber('902');
     await programScenarios(stack.sim, phone, [{ name: 'hang-up', hangUpAfterMs: 20_000 }]);
     const refusedBefore = await stack.media.metric('ringline_media_connections_refused_total', { reason: 'bad_signature' });
     stack.media.relay.spoilNextToken();
     const callId = await startCall(stack, phone, await createAgent());
 
-    // Exotel's side of the refused attempt ended; the workflow took it for a lost connection and retried.
-    expect(await result(stack, callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 2 });
-    expect(stack.media.relay.mediaCloseCodes(callId)).toEqual([1008, 1000]);
+    // The refused upgrade never opened a socket; Exotel retried the handshake with the same URL, whose
+    // single use had not been spent by the refusal.
+    expect(await result(stack, callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
     expect(await stack.media.metric('ringline_media_connections_refused_total', { reason: 'bad_signature' })).toBe(refusedBefore + 1);
-    const [refused, accepted] = (await status(stack, callId)).attempts;
-    expect(refused).toMatchObject({ attempt: 1, answered: true, mediaConnected: false, outcome: { status: 'failed', failureReason: 'connection_lost' } });
-    expect(accepted).toMatchObject({ attempt: 2, mediaConnected: true, outcome: { status: 'completed' } });
-    // Only the accepted attempt's media signals reached the workflow.
+    const { media: leg } = await simCall(stack, callId, 1);
+    expect(leg?.connectAttempts).toBe(2);
+    expect(leg?.connectErrors).toEqual([expect.stringContaining('401')]);
+    expect((await status(stack, callId)).attempts).toMatchObject([{ attempt: 1, mediaConnected: true, outcome: { status: 'completed' } }]);
+    // Only the accepted connection's media signals reached the workflow.
     const media = (await signalNames(stack, callId)).filter((name) => name.startsWith('media'));
     expect(media).toEqual(['mediaStarted', 'mediaEnded']);
-    expect(await transcript(callId, 1)).toEqual([]);
-    expect((await simCall(stack, callId, 1)).media?.firstBotAudioMs).toBeNull();
+    expect(leg?.firstBotAudioMs).not.toBeNull();
   });
 
   it('malformed frames mid-call are counted, skipped, and the call goes on', async () => {

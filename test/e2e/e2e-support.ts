@@ -17,12 +17,12 @@ import { uniqueName } from '../helpers/temporal-test-env';
  */
 export type E2eStack = CallStack<RealMediaServer>;
 
-export function startE2eStack(label: string): Promise<E2eStack> {
+export function startE2eStack(label: string, config: Record<string, string> = {}): Promise<E2eStack> {
   return startCallStack({
     label,
     media: 'real',
     // Longer than the clips' pauses inside a line (300–420 ms), so each scripted line is one caller turn.
-    config: { DEEPGRAM_ENDPOINTING_MS: '500' },
+    config: { DEEPGRAM_ENDPOINTING_MS: '500', ...config },
   });
 }
 

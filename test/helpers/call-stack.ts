@@ -10,6 +10,7 @@ import { Agent } from '../../db/models/agent';
 import type { CallTimings } from '../../domain/call-timings';
 import type { CallWorkflowInput } from '../../domain/call-workflow-types';
 import { parseConfig, type Config } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { freePort } from '../../scripts/infra/free-port';
@@ -78,16 +79,19 @@ export async function startCallStack(options: CallStackOptions & { media?: Stand
 export async function startCallStack(options: CallStackOptions): Promise<CallStack<StandInMediaServer | RealMediaServer>> {
   const env = await connectToTestTemporal();
   const account = uniqueName(`acct-${options.label}`);
+  const apiPort = await freePort();
   const sim = createExotelSimulator({
     logger: createLogger('exotel-sim', { level: 'silent' }),
     accountSid: account,
     ...FAST_SIMULATOR,
+    // Flow mode: the simulated Voicebot applet asks the API's Voicebot URL endpoint, as Exotel's does.
+    ...(options.config?.EXOTEL_MODE === 'flow' ? { voicebotUrl: `http://127.0.0.1:${apiPort}/api/v1/exotel/voicebot-url` } : {}),
     ...options.simulator,
   });
   await sim.start(0);
-  const apiPort = await freePort();
   const mongoUri = testDatabaseUri(options.label);
   const base = parseConfig({
+    ...generateSecrets(),
     MONGODB_URI: mongoUri,
     TEMPORAL_ADDRESS: testInfra().temporalAddress,
     PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
@@ -108,8 +112,8 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     options.media === 'real'
       ? await startRealMediaServer(base, env.client, sim.baseUrl)
       : await startStandInMediaServer(env.client, base.MEDIA_TOKEN_SECRET, options.media ?? { holdMs: 300, outcome: 'completed' });
-  // Workers reach the real media server's HTTP side (greeting prewarm) where the config says it is.
-  const config: Config = { ...base, PUBLIC_MEDIA_WS_URL: media.wsUrl, ...('baseUrl' in media ? { MEDIA_CONTROL_URL: media.baseUrl } : {}) };
+  // Workers reach the media server's HTTP side (hang-ups, greeting prewarm) where the config says it is, and nowhere else.
+  const config: Config = { ...base, PUBLIC_MEDIA_WS_URL: media.wsUrl, MEDIA_CONTROL_URL: media.baseUrl };
 
   const agentId = `agent_${options.label}`;
   await Agent.updateOne(

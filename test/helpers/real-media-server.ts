@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { pingDatabase } from '../../db/connection';
 import type { Config } from '../../domain/config';
 import { createLogger } from '../../lib/logger';
-import { CONTROL_SIGNATURE_HEADER, CONTROL_TIMESTAMP_HEADER, signControlRequest } from '../../lib/media-control-auth';
+import { controlRequestHeaders } from '../../lib/hmac-auth';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { AgentStore, loadAgentFromDatabase } from '../../media-server/agent-store';
 import { databaseCallRecords } from '../../media-server/call-records';
@@ -13,6 +13,7 @@ import { createDeepgramRestTts } from '../../media-server/providers/deepgram-tts
 import { createDeepgramWsTts } from '../../media-server/providers/deepgram-tts-ws';
 import { createOpenAiLlm } from '../../media-server/providers/openai-llm';
 import { createMediaServer, type MediaServer } from '../../media-server/server';
+import { databaseTokenNonces } from '../../media-server/token-nonces';
 import { createVoicemailDetector } from '../../media-server/voicemail/create-voicemail-detector';
 import { temporalWorkflowSignals } from '../../media-server/workflow-signals';
 import { freePort } from '../../scripts/infra/free-port';
@@ -70,6 +71,7 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
   const port = await freePort();
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
+    nonces: databaseTokenNonces(),
     registry,
     health: { database: () => pingDatabase(), temporal: async () => true },
     logger,
@@ -109,14 +111,9 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
     openai,
     prewarm: async (agentId, metadata) => {
       const body = JSON.stringify({ agentId, metadata });
-      const timestamp = Date.now();
       const res = await fetch(`${baseUrl}/greetings/prewarm`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [CONTROL_TIMESTAMP_HEADER]: String(timestamp),
-          [CONTROL_SIGNATURE_HEADER]: signControlRequest(config.MEDIA_TOKEN_SECRET, timestamp, body),
-        },
+        headers: { 'content-type': 'application/json', ...controlRequestHeaders(config.MEDIA_TOKEN_SECRET, body) },
         body,
       });
       return { status: res.status, body: (await res.json()) as never };

@@ -2,8 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { MediaOutcome } from '../../domain/call-outcome';
-import { CONTROL_SIGNATURE_HEADER, CONTROL_TIMESTAMP_HEADER, verifyControlRequest } from '../../lib/media-control-auth';
-import { verifyMediaToken } from '../../lib/media-token';
+import { CONTROL_NONCE_HEADER, CONTROL_SIGNATURE_HEADER, CONTROL_TIMESTAMP_HEADER, verifyControlRequest, verifyMediaToken } from '../../lib/hmac-auth';
 import { callWorkflowId, mediaEndedSignal, mediaStartedSignal } from '../../workflows/messages';
 
 /**
@@ -20,6 +19,8 @@ export interface StandInBehaviour {
 
 export interface StandInMediaServer {
   wsUrl: string;
+  /** Its control address (MEDIA_CONTROL_URL for the workers). */
+  baseUrl: string;
   behaviour: StandInBehaviour;
   hangups: { callId: string; attempt: number; mode: string }[];
   refused: number;
@@ -37,12 +38,12 @@ export async function startStandInMediaServer(client: Client, secret: string, be
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      const ok = verifyControlRequest(
-        secret,
-        Number(req.headers[CONTROL_TIMESTAMP_HEADER]),
+      const ok = verifyControlRequest(secret, {
+        timestamp: Number(req.headers[CONTROL_TIMESTAMP_HEADER]),
+        nonce: String(req.headers[CONTROL_NONCE_HEADER] ?? ''),
         body,
-        String(req.headers[CONTROL_SIGNATURE_HEADER] ?? ''),
-      );
+        signature: String(req.headers[CONTROL_SIGNATURE_HEADER] ?? ''),
+      });
       if (!ok) {
         res.writeHead(401).end();
         return;
@@ -64,6 +65,7 @@ export async function startStandInMediaServer(client: Client, secret: string, be
 
   const state: StandInMediaServer = {
     wsUrl: `ws://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
     behaviour,
     hangups: [],
     refused: 0,

@@ -5,6 +5,7 @@ import { Connection } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { connectDatabase, disconnectDatabase, pingDatabase } from '../../db/connection';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
@@ -32,7 +33,7 @@ describe('GET /health', () => {
     await connectDatabase(uri);
     temporal = await connectTemporalClient({ TEMPORAL_ADDRESS: testInfra().temporalAddress, TEMPORAL_NAMESPACE: 'default' });
     app = createApp({
-      config: parseConfig({}),
+      config: parseConfig({ ...generateSecrets() }),
       temporal: temporal.client,
       logger: createLogger('api-test', { level: 'silent' }),
       metrics: createMetricsRegistry('api-test'),

@@ -16,27 +16,84 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Opens a raw WebSocket and reports the HTTP status of a refused upgrade (or 101 when it was accepted). */
+async function upgradeStatus(url: string): Promise<number> {
+  const socket = new WebSocket(url);
+  return new Promise<number>((resolve, reject) => {
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+      socket.terminate();
+    });
+    socket.once('error', (err) => reject(err));
+  });
+}
+
 describe('the media WebSocket refuses calls without a valid token', () => {
   it.each<[string, (call: { callId: string; attempt: number }) => string]>([
-    ['a bad signature', (c) => h.mediaUrl(c.callId, c.attempt, Date.now() + 60_000, 'some-other-secret-0123456789')],
+    ['a bad signature', (c) => h.mediaUrl(c.callId, c.attempt, Date.now() + 60_000, 'some-other-secret-0123456789abcdef')],
     ['an expired token', (c) => h.mediaUrl(c.callId, c.attempt, Date.now() - 1_000)],
     ['a token for another attempt', (c) => h.mediaUrl(c.callId, c.attempt + 1).replace(`/${c.attempt + 1}?`, `/${c.attempt}?`)],
     ['no token', (c) => h.mediaUrl(c.callId, c.attempt).replace(/\?token=.*$/, '')],
-  ])('%s: closed with a policy code, no signal, no database write', async (_name, makeUrl) => {
+    ['the old token form (expiry and MAC only)', (c) => h.mediaUrl(c.callId, c.attempt).replace(/token=([^.]+)\.[^.]+\.[^.]*\./, 'token=$1.')],
+  ])('%s: refused with 401 before the handshake, no signal, no database write', async (_name, makeUrl) => {
     const call = await h.createCall();
-    const client = await h.connect(makeUrl(call));
-    client.start();
-    const closed = await client.closed;
-    expect(closed.code).toBe(1008);
+    expect(await upgradeStatus(makeUrl(call))).toBe(401);
     await sleep(300);
     expect(await h.signals(call.callId)).toEqual({ started: [], ended: [] });
     expect((await h.callLog(call))?.transcript).toEqual([]);
-    expect(client.media).toHaveLength(0);
   });
 
   it('answers 404 to an upgrade on any other path', async () => {
     const socket = new WebSocket(`${h.baseUrl.replace('http', 'ws')}/ws/other`);
     await expect(new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))).rejects.toThrow(/404/);
+  });
+
+  it('opens one socket per URL, once: a captured URL is refused with 401 afterwards, and a second socket while live with 409', async () => {
+    const call = await h.createCall();
+    const client = await h.connect(call.url);
+    client.start();
+    await h.waitUntil(() => client.media.length > 0, 'greeting audio');
+    expect(await upgradeStatus(call.url)).toBe(409);
+    client.hangUp();
+    await h.ended(call.callId);
+    await h.waitUntil(() => h.server.sessions === 0, 'the session to end');
+    expect(await upgradeStatus(call.url)).toBe(401);
+    expect((await h.signals(call.callId)).started).toHaveLength(1);
+  });
+
+  it('a URL bound to a CallSid (flow mode) serves only a stream of that Exotel call', async () => {
+    const call = await h.createCall();
+    const impostor = await h.connect(h.mediaUrl(call.callId, call.attempt, Date.now() + 60_000, undefined, 'sid-of-the-real-call'), { callSid: 'sid-of-another-call' });
+    impostor.start();
+    expect((await impostor.closed).code).toBe(1008);
+    expect(impostor.media).toHaveLength(0);
+    const real = await h.connect(h.mediaUrl(call.callId, call.attempt, Date.now() + 60_000, undefined, 'sid-of-the-real-call'), { callSid: 'sid-of-the-real-call' });
+    real.start();
+    await h.waitUntil(() => real.media.length > 0, 'greeting audio for the real call');
+    real.hangUp();
+    const record = await h.ended(call.callId);
+    expect(record.started).toHaveLength(1);
+  });
+
+  it('connect mode: a stream whose call_sid is not the attempt\'s recorded CallSid hears nothing and signals nothing', async () => {
+    const call = await h.createCall({}, { callSid: 'b6cfaf8ba6d0a1e3b6dc40c2c7e41b7d' });
+    const impostor = await h.connect(call.url, { callSid: 'ffffffffffffffffffffffffffffffff' });
+    impostor.start();
+    expect((await impostor.closed).code).toBe(1008);
+    await sleep(300);
+    expect(impostor.media).toHaveLength(0);
+    expect(await h.signals(call.callId)).toEqual({ started: [], ended: [] });
+    expect((await h.callLog(call))?.transcript).toEqual([]);
+    const real = await h.connect(h.mediaUrl(call.callId, call.attempt), { callSid: 'b6cfaf8ba6d0a1e3b6dc40c2c7e41b7d' });
+    real.start();
+    await h.waitUntil(() => real.media.length > 0, 'greeting audio for the real call');
+    real.hangUp();
+    await h.ended(call.callId);
   });
 });
 
@@ -89,6 +146,14 @@ describe('the control endpoint', () => {
     expect((await h.signals(call.callId)).ended).toEqual([]);
     client.hangUp();
     await h.ended(call.callId);
+  });
+
+  it('takes each signed request once: a replay is refused with 401', async () => {
+    const request = h.signedControl('/control/end', { callId: 'nobody', attempt: 1, mode: 'goodbye', reason: 'x' });
+    expect((await request.send()).status).toBe(404);
+    const replay = await request.send();
+    expect(replay.status).toBe(401);
+    expect(replay.body.error.code).toBe('REPLAYED_REQUEST');
   });
 
   it('answers 404 for a session it does not hold, 400 for a bad body', async () => {

@@ -17,9 +17,10 @@ import type { TextToSpeech } from '../../media-server/pipeline/tts';
 import { createMediaServer, type MediaServer } from '../../media-server/server';
 import { temporalWorkflowSignals } from '../../media-server/workflow-signals';
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { createLogger } from '../../lib/logger';
-import { CONTROL_SIGNATURE_HEADER, CONTROL_TIMESTAMP_HEADER, signControlRequest } from '../../lib/media-control-auth';
-import { mediaStreamUrl } from '../../lib/media-token';
+import { CONTROL_SIGNATURE_HEADER, controlRequestHeaders, mediaStreamUrl } from '../../lib/hmac-auth';
+import { databaseTokenNonces } from '../../media-server/token-nonces';
 import { callWorkflowId } from '../../workflows/messages';
 import { mediaRecordQuery, type MediaRecord } from '../fixtures/workflows/media-recorder';
 import { ExotelVoicebotClient, type VoicebotClientOptions } from '../helpers/exotel-voicebot-client';
@@ -50,7 +51,7 @@ export interface TestCall {
   url: string;
 }
 
-export const SECRET = 'media-test-secret-0123456789';
+export const SECRET = generateSecrets().MEDIA_TOKEN_SECRET;
 
 export async function startMediaHarness(label: string, options: MediaHarnessOptions = {}) {
   const env = await connectToTestTemporal();
@@ -71,9 +72,10 @@ export async function startMediaHarness(label: string, options: MediaHarnessOpti
   const tts = options.tts ?? new FakeTts();
   const cache = new GreetingCache({ maxEntries: 50, tts, metrics, logger });
   const agents = new AgentStore(loadAgentFromDatabase);
-  const config = parseConfig({});
+  const config = parseConfig({ ...generateSecrets() });
   const server: MediaServer = createMediaServer({
     secret: SECRET,
+    nonces: databaseTokenNonces(),
     registry,
     health: { database: async () => true, temporal: async () => true },
     logger,
@@ -97,19 +99,32 @@ export async function startMediaHarness(label: string, options: MediaHarnessOpti
 
   const handle = (callId: string) => env.client.workflow.getHandle(callWorkflowId(callId));
 
+  /** A signed control request; `send` may be called again to replay the very same request. */
+  const signedControl = (path: string, body: unknown, signature?: string) => {
+    const text = JSON.stringify(body);
+    const headers = { 'content-type': 'application/json', ...controlRequestHeaders(SECRET, text), ...(signature ? { [CONTROL_SIGNATURE_HEADER]: signature } : {}) };
+    return {
+      send: async (): Promise<{ status: number; body: any }> => {
+        const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: text });
+        return { status: res.status, body: await res.json() };
+      },
+    };
+  };
+
   return {
     server,
     baseUrl,
     registry,
     stt,
     tts,
-    mediaUrl: (callId: string, attempt: number, expiresAt = Date.now() + 60_000, secret = SECRET) =>
-      mediaStreamUrl(`ws://127.0.0.1:${port}`, secret, callId, attempt, expiresAt),
+    /** A fresh media URL (its own nonce); `callSid` binds it as flow mode's Voicebot URL answer does. */
+    mediaUrl: (callId: string, attempt: number, expiresAt = Date.now() + 60_000, secret = SECRET, callSid?: string) =>
+      mediaStreamUrl(`ws://127.0.0.1:${port}`, secret, { callId, attempt, expiresAt, ...(callSid ? { callSid } : {}) }),
 
     /** An agent, a CallLog row for the attempt and a recording workflow under `call-<callId>`. */
     async createCall(
       agent: AgentFields = {},
-      extra: { metadata?: Record<string, unknown>; attempt?: number; agentId?: string; workflow?: boolean } = {},
+      extra: { metadata?: Record<string, unknown>; attempt?: number; agentId?: string; workflow?: boolean; callSid?: string } = {},
     ): Promise<TestCall> {
       const callId = uniqueName('call');
       const attempt = extra.attempt ?? 1;
@@ -142,6 +157,7 @@ export async function startMediaHarness(label: string, options: MediaHarnessOpti
         _id: attemptCallLogId(callId, attempt),
         callId,
         attempt,
+        ...(extra.callSid ? { exotelCallSid: extra.callSid } : {}),
         phoneNumber: '+919845012000',
         phoneLast4: '2000',
         agentId,
@@ -153,7 +169,7 @@ export async function startMediaHarness(label: string, options: MediaHarnessOpti
         await env.client.workflow.start('mediaRecorderWorkflow', { taskQueue, workflowId: callWorkflowId(callId) });
         workflows.push(callId);
       }
-      return { callId, attempt, agentId, url: mediaStreamUrl(`ws://127.0.0.1:${port}`, SECRET, callId, attempt, Date.now() + 60_000) };
+      return { callId, attempt, agentId, url: mediaStreamUrl(`ws://127.0.0.1:${port}`, SECRET, { callId, attempt, expiresAt: Date.now() + 60_000 }) };
     },
 
     async connect(url: string, clientOptions: VoicebotClientOptions = {}): Promise<ExotelVoicebotClient> {
@@ -177,19 +193,10 @@ export async function startMediaHarness(label: string, options: MediaHarnessOpti
     callLog: (call: TestCall) => CallLog.findById(attemptCallLogId(call.callId, call.attempt)).lean(),
     deleteCallLog: (call: TestCall) => CallLog.deleteOne({ _id: attemptCallLogId(call.callId, call.attempt) }),
 
-    async control(path: string, body: unknown, signature?: string): Promise<{ status: number; body: any }> {
-      const text = JSON.stringify(body);
-      const timestamp = Date.now();
-      const res = await fetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [CONTROL_TIMESTAMP_HEADER]: String(timestamp),
-          [CONTROL_SIGNATURE_HEADER]: signature ?? signControlRequest(SECRET, timestamp, text),
-        },
-        body: text,
-      });
-      return { status: res.status, body: await res.json() };
+    signedControl,
+
+    control(path: string, body: unknown, signature?: string): Promise<{ status: number; body: any }> {
+      return signedControl(path, body, signature).send();
     },
 
     waitUntil,

@@ -1,9 +1,10 @@
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { localDatabaseName, portsToClaim, processEnvironment, stackLayout } from '../../scripts/stack/stack-layout';
 import { ROOT_DIR } from '../../scripts/infra/paths';
 import path from 'node:path';
 
-const layoutOf = (env: NodeJS.ProcessEnv) => stackLayout(env, parseConfig(env));
+const layoutOf = (env: NodeJS.ProcessEnv) => stackLayout(env, parseConfig({ ...generateSecrets(), ...env }));
 
 describe('the local stack layout', () => {
   it('runs everything on the documented defaults', () => {
@@ -38,7 +39,7 @@ describe('the local stack layout', () => {
   });
 
   it('uses servers the user names, and then claims none of their ports', () => {
-    const userEnv = { TEMPORAL_ADDRESS: 'temporal.internal:7233', MONGODB_URI: 'mongodb://db.internal/ringline', EXOTEL_BASE_URL: 'https://api.in.exotel.com', WEBHOOK_SECRET: 'mine-mine-mine-mine' };
+    const userEnv = { TEMPORAL_ADDRESS: 'temporal.internal:7233', MONGODB_URI: 'mongodb://db.internal/ringline', EXOTEL_BASE_URL: 'https://api.in.exotel.com', WEBHOOK_SECRET: 'mine------------------------------------' };
     const layout = layoutOf(userEnv);
     expect(layout.temporal.external).toBe(true);
     expect(layout.database.external).toBe(true);
@@ -49,7 +50,7 @@ describe('the local stack layout', () => {
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       MONGODB_URI: 'mongodb://db.internal/ringline',
       EXOTEL_BASE_URL: 'https://api.in.exotel.com',
-      WEBHOOK_SECRET: 'mine-mine-mine-mine',
+      WEBHOOK_SECRET: 'mine------------------------------------',
     });
   });
 

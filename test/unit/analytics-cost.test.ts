@@ -1,5 +1,6 @@
 import { billedMinutes, costPerCall, costPricesOf, estimateCost, type CostPrices, type CostUsage } from '../../domain/analytics/cost';
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 
 const prices: CostPrices = {
   currency: 'INR',
@@ -57,7 +58,7 @@ describe('costPerCall', () => {
 
 describe('costPricesOf', () => {
   it('reads the unit prices from the configuration', () => {
-    const config = parseConfig({ COST_CURRENCY: 'USD', COST_TELEPHONY_PER_MINUTE: '0.01', COST_PER_DIAL_ATTEMPT: '0.002', COST_STT_PER_MINUTE: '0.0043', COST_TTS_PER_1K_CHARS: '0.015', COST_LLM_PER_1K_TOKENS: '0.0006' });
+    const config = parseConfig({ ...generateSecrets(), COST_CURRENCY: 'USD', COST_TELEPHONY_PER_MINUTE: '0.01', COST_PER_DIAL_ATTEMPT: '0.002', COST_STT_PER_MINUTE: '0.0043', COST_TTS_PER_1K_CHARS: '0.015', COST_LLM_PER_1K_TOKENS: '0.0006' });
     expect(costPricesOf(config)).toEqual({ currency: 'USD', telephonyPerMinute: 0.01, perDialAttempt: 0.002, sttPerMinute: 0.0043, ttsPer1kChars: 0.015, llmPer1kTokens: 0.0006 });
   });
 });

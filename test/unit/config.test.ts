@@ -1,6 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { configShape, ConfigError, parseConfig } from '../../domain/config';
+import { configShape, ConfigError, parseConfig as parseWithoutSecrets } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
+
+const secrets = generateSecrets();
+const parseConfig = (env: Record<string, string>) => parseWithoutSecrets({ ...secrets, ...env });
+
+function problemsOf(env: Record<string, string>): { variable: string; message: string }[] {
+  try {
+    parseWithoutSecrets(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
 
 describe('parseConfig', () => {
   it('runs on its defaults with an empty environment', () => {
@@ -45,15 +59,26 @@ describe('parseConfig', () => {
     expect(config.METRICS_ENABLED).toBe(false);
   });
 
-  it('refuses the development secrets in production', () => {
-    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET[\s\S]*MEDIA_TOKEN_SECRET/);
-    expect(() =>
-      parseConfig({
-        NODE_ENV: 'production',
-        WEBHOOK_SECRET: 'a-real-webhook-secret-value',
-        MEDIA_TOKEN_SECRET: 'a-real-media-token-secret',
-      }),
-    ).not.toThrow();
+  it.each(['development', 'test', 'production'])('refuses to start without the HMAC secrets, naming each (NODE_ENV=%s)', (nodeEnv) => {
+    const problems = problemsOf({ NODE_ENV: nodeEnv });
+    expect(problems.map((p) => p.variable)).toEqual(['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET']);
+    for (const problem of problems) expect(problem.message).toMatch(/is required.*at least 32 characters/);
+    expect(problemsOf({ NODE_ENV: nodeEnv, MEDIA_TOKEN_SECRET: secrets.MEDIA_TOKEN_SECRET }).map((p) => p.variable)).toEqual(['WEBHOOK_SECRET']);
+  });
+
+  it('refuses secrets shorter than 32 characters, and the old public development default', () => {
+    expect(problemsOf({ ...secrets, WEBHOOK_SECRET: 'ringline-dev-secret-change-me' })).toEqual([
+      { variable: 'WEBHOOK_SECRET', message: expect.stringContaining('at least 32 characters') },
+    ]);
+    expect(problemsOf({ ...secrets, MEDIA_TOKEN_SECRET: 'x'.repeat(31) }).map((p) => p.variable)).toEqual(['MEDIA_TOKEN_SECRET']);
+    expect(problemsOf({ ...secrets })).toEqual([]);
+  });
+
+  it('reads the allow-lists as comma-separated URLs', () => {
+    const config = parseConfig({ EXOTEL_RECORDING_URL_PREFIXES: 'https://a.test/rec/, https://b.test/', MEDIA_CONTROL_ALLOWED_URLS: '' });
+    expect(config.EXOTEL_RECORDING_URL_PREFIXES).toEqual(['https://a.test/rec/', 'https://b.test/']);
+    expect(config.MEDIA_CONTROL_ALLOWED_URLS).toEqual([]);
+    expect(problemsOf({ ...secrets, MEDIA_CONTROL_ALLOWED_URLS: 'ftp://x.test' }).map((p) => p.variable)).toEqual(['MEDIA_CONTROL_ALLOWED_URLS']);
   });
 
   it('documents every variable in .env.example, and nothing else', () => {

@@ -10,6 +10,7 @@ const FILE = path.join(ROOT, 'docker-compose.temporal.yml');
 
 interface Service {
   image?: string;
+  ports?: string[];
   build?: string;
   command?: string[];
   environment?: Record<string, string>;
@@ -38,6 +39,15 @@ describe('docker-compose.temporal.yml', () => {
     }
   });
 
+  it('keeps Temporal\'s frontend and UI on loopback; only the API and the media server face the network', () => {
+    expect(compose.services.temporal.ports).toEqual(['127.0.0.1:7233:7233']);
+    expect(compose.services['temporal-ui'].ports).toEqual(['127.0.0.1:8233:8080']);
+    const published = Object.entries(compose.services)
+      .filter(([, service]) => (service.ports ?? []).some((port) => !port.startsWith('127.0.0.1:')))
+      .map(([name]) => name);
+    expect(published.sort()).toEqual(['api', 'media-server']);
+  });
+
   it('registers every search attribute Ringline uses', () => {
     const setup = JSON.stringify(compose.services['temporal-setup']);
     for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) expect(setup).toContain(`${name}=${type}`);
@@ -63,8 +73,8 @@ describe('docker-compose.temporal.yml', () => {
       EXOTEL_CALLER_ID: '+918047112233',
       DEEPGRAM_API_KEY: 'dg',
       OPENAI_API_KEY: 'oa',
-      WEBHOOK_SECRET: 'a-long-enough-webhook-secret',
-      MEDIA_TOKEN_SECRET: 'a-long-enough-media-secret',
+      WEBHOOK_SECRET: 'a-long-enough-webhook-secret-0123456789',
+      MEDIA_TOKEN_SECRET: 'a-long-enough-media-secret-0123456789',
     };
     const args = cli === 'docker' ? ['compose', '-f', FILE, 'config', '-q'] : ['-f', FILE, 'config', '-q'];
     expect(() => execFileSync(cli!, args, { env, stdio: 'pipe' })).not.toThrow();

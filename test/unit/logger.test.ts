@@ -30,4 +30,17 @@ describe('createLogger', () => {
     expect(lines[0]).toMatchObject({ err: { type: 'Error', message: 'busy: ***3210' }, msg: 'dial failed' });
     expect(lines[1]).toMatchObject({ err: { message: 'no answer from ***3210' }, msg: 'no answer from ***3210' });
   });
+
+  it('caps every logged string, so one huge outside value cannot flood or stall a log line', () => {
+    const { lines, logger } = capture();
+    const huge = `+919876543210 ${'x'.repeat(1024 * 1024)}`;
+    logger.info({ frame: { custom: huge }, list: [huge] }, huge);
+    const line = lines[0] as { frame: { custom: string }; list: string[]; msg: string };
+    for (const value of [line.frame.custom, line.list[0], line.msg]) {
+      expect(value.length).toBeLessThan(4_200);
+      expect(value.startsWith('***3210 xxx')).toBe(true);
+      expect(value).toMatch(/\[\d+ more characters\]$/);
+    }
+  });
 });
+

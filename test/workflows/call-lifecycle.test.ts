@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { CallLog } from '../../db/models/call-log';
 import { RetryAttempt } from '../../db/models/retry-attempt';
 import type { CallWorkflowResult, CallWorkflowStatus } from '../../domain/call-workflow-types';
-import { callStatusQuery, callWorkflowId, cancelSignal, lineGateStatusQuery, lineGateWorkflowId, rescheduleUpdate, retryNowSignal } from '../../workflows/messages';
+import { callStatusQuery, callWorkflowId, cancelSignal, exotelStatusSignal, lineGateStatusQuery, lineGateWorkflowId, rescheduleUpdate, retryNowSignal } from '../../workflows/messages';
 import { waitUntil } from '../../scripts/infra/wait-until';
 import { FAST_TIMINGS, programScenarios, setFaults, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
 
@@ -204,6 +204,22 @@ describe('callWorkflow', () => {
     expect(await result(callId)).toMatchObject({ status: 'completed', attempts: 2 });
     const first = await CallLog.findById(callId).lean();
     expect(first).toMatchObject({ status: 'failed', failureReason: 'busy' });
+  });
+
+  it('a status event whose CallSid is not the attempt\'s own changes nothing', async () => {
+    const phone = number('103');
+    await programScenarios(stack.sim, phone, [{ name: 'answer', ringMs: 1500 }]);
+    const callId = await stack.startCall(phone, { ringTimeoutSec: 5 });
+    const ringing = await waitForPhase(callId, 'ringing');
+    const realSid = ringing.attempts[0].callSid;
+    expect(realSid).toMatch(/^[0-9a-f]{32}$/);
+    // What a signed URL copied from a log could post: busy and completed for another Exotel call.
+    for (const status of ['busy', 'completed']) {
+      await handle(callId).signal(exotelStatusSignal, { attempt: 1, callSid: 'f'.repeat(32), status, eventType: 'terminal', receivedAt: new Date().toISOString() });
+    }
+    expect((await handle(callId).query(callStatusQuery)).phase).toBe('ringing');
+    expect(await result(callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
+    expect(await CallLog.findById(callId).lean()).toMatchObject({ exotelCallSid: realSid, outboundStatus: 'completed' });
   });
 
   it('cancel while waiting for a retry → no further dial', async () => {
