@@ -28,7 +28,8 @@ import type { SpeechToText, SttEvent, SttStream } from './pipeline/stt';
 import type { SpeechSynthesizer } from './pipeline/tts';
 import { TurnDetector, type CompletedTurn, type SpeechProgress, type TurnTimings } from './pipeline/turns';
 import type { TranscriptLog } from './transcript-log';
-import { VoicemailWatch, type MachineVerdict } from './voicemail-watch';
+import { VoicemailWatch, type MachineVerdict, type UnreachableVerdict } from './voicemail-watch';
+import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-record';
 import type { VoicemailDetector } from './voicemail/voicemail-detector';
 
 export interface ConversationDeps {
@@ -110,6 +111,7 @@ export class Conversation {
   private readonly turns: TurnDetector;
   private readonly silence: SilenceWatch;
   private readonly voicemail: VoicemailWatch | undefined;
+  private voicemailMessage: { left: boolean; durationMs: number } | undefined;
   private readonly roles = new Map<string, UtteranceRole>();
   private readonly replyTurns = new WeakMap<BotReply, HeardTurn>();
   /** Aborted when the conversation finishes: synthesis still running for it stops. */
@@ -166,7 +168,9 @@ export class Conversation {
       prompt: () => this.promptSilentCaller(),
       hangUp: () => this.end('silence'),
     });
-    this.voicemail = deps.voicemailDetector && new VoicemailWatch(deps.voicemailDetector, (verdict) => this.machineAnswered(verdict));
+    this.voicemail =
+      deps.voicemailDetector &&
+      new VoicemailWatch(deps.voicemailDetector, { machine: (verdict) => this.machineAnswered(verdict), unreachable: (verdict) => this.unreachableAnswered(verdict) });
   }
 
   /** Greets at once (the first audio leaves before this returns when the greeting is cached), then listens. */
@@ -224,6 +228,14 @@ export class Conversation {
 
   get summary(): { turns: number; latency: TurnLatency[] } {
     return { turns: this.deps.transcript.turns, latency: this.deps.transcript.latency };
+  }
+
+  /** What voicemail detection decided, and whether the message was left; undefined with detection off. */
+  get voicemailRecord(): VoicemailDetectionRecord | undefined {
+    if (!this.voicemail) return undefined;
+    const decision = this.voicemail.decision();
+    const message = this.voicemailMessage ?? { left: false, durationMs: 0 };
+    return { ...decision, messageLeft: message.left, messageDurationMs: message.durationMs, messageAttempted: this.voicemailMessage !== undefined };
   }
 
   // --- the caller ---
@@ -441,6 +453,11 @@ export class Conversation {
       : undefined;
     if (text) this.history.addBot(text);
     if (role.kind === 'phrase' && role.phrase === 'greeting') this.recordGreeting(result);
+    if (role.kind === 'phrase' && role.phrase === 'voicemail') {
+      // Left means played to its last mark: a machine that hung up half-way has only part of it.
+      const playedMs = result.firstChunkAt === undefined ? 0 : result.endedAt - result.firstChunkAt;
+      this.voicemailMessage = { left: !result.interrupted && playedMs > 0, durationMs: playedMs };
+    }
     if (role.kind !== 'reply') return;
     if (role.reply.failed) this.deps.metrics.providerError('llm');
     const heard = this.replyTurns.get(role.reply);
@@ -477,6 +494,13 @@ export class Conversation {
     if (this.ending || this.finished) return;
     this.log.info({ score: verdict.score, reasons: verdict.reasons }, 'voicemail detected');
     this.end('voicemail');
+  }
+
+  private unreachableAnswered(verdict: UnreachableVerdict): void {
+    if (this.ending || this.finished) return;
+    this.log.info({ reasons: verdict.reasons }, 'operator announcement: callee unreachable');
+    this.speaker.interrupt();
+    this.end('unreachable');
   }
 
   private leaveVoicemail(): void {

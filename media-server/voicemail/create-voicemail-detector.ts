@@ -43,6 +43,8 @@ class StreamVoicemailDetector implements VoicemailDetector {
   private greeting: GreetingState = INITIAL_GREETING_STATE;
   private lastSoundEndMs: number | null = null;
   private readonly finalTexts: string[] = [];
+  /** The latest interim, for announcements only: it is replaced by the next one and by its final. */
+  private interimText = '';
   private askedQuestion = false;
   private beepAnnounced = false;
   private answeredBy: 'human' | 'machine' | null = null;
@@ -65,8 +67,16 @@ class StreamVoicemailDetector implements VoicemailDetector {
   pushTranscript(text: string, isFinal: boolean, atMs: number): void {
     // Readiness listens for the promise of a beep in interims too: it can come late in a long greeting.
     if (findVoicemailKeywords(text).some((keyword) => keyword.announcesBeep)) this.beepAnnounced = true;
-    // Words count once final: an interim "you can leave a message" may still end "… with me".
-    if (!isFinal || atMs > this.timeoutMs) return;
+    if (atMs > this.timeoutMs) return;
+    // Voicemail words count once final: an interim "you can leave a message" may still end "… with me".
+    // An announcement's condition and framing together are unambiguous, so interims count for them:
+    // on a noisy line a final can be long in coming.
+    if (!isFinal) {
+      this.interimText = text;
+      this.weigh(Math.max(this.nowMs, atMs));
+      return;
+    }
+    this.interimText = '';
     this.finalTexts.push(text);
     if (endsWithQuestion(text)) this.askedQuestion = true;
     this.weigh(Math.max(this.nowMs, atMs));
@@ -123,7 +133,7 @@ class StreamVoicemailDetector implements VoicemailDetector {
     if (this.policy.kind === 'human' && !this.policy.provisional) return;
     const evidence = this.evidence();
     const score = scoreVoicemail(evidence);
-    const announcement = findAnnouncementWords(this.finalTexts.join(' '));
+    const announcement = findAnnouncementWords([...this.finalTexts, this.interimText].join(' '));
     const informationTone = this.tone.informationTones[0];
     const inTime = (atMs: number): boolean => atMs <= this.timeoutMs;
     const beep = this.tone.beeps.find((heard) => inTime(heard.endMs));
