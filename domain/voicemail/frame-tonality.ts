@@ -69,11 +69,12 @@ export function measureFrameTonality(window: Float32Array, sampleRate: number): 
 
   const halfWidth = Math.max(1, Math.round(PEAK_HALF_WIDTH_HZ / binHz));
   const masked = new Uint8Array(power.length);
-  // The strongest three peaks in the tone band, each masked (with its skirt) before the next is sought.
+  // The strongest three peaks of the line band, each masked (with its skirt) before the next is sought.
+  // Tones must lie in the tone band; any other peak, wherever it is, speaks against a tone.
   const peaks: TonePeak[] = [];
   for (let n = 0; n < 3; n += 1) {
     let best = -1;
-    for (let k = bin(TONE_BAND_HZ.low); k <= bin(TONE_BAND_HZ.high); k += 1) {
+    for (let k = bin(LINE_BAND_HZ.low) + 1; k < bin(LINE_BAND_HZ.high); k += 1) {
       // Only a local maximum is a peak: the band's edge bin on the skirt of a lower peak is not.
       const isPeak = power[k] >= power[k - 1] && power[k] >= power[k + 1];
       if (isPeak && !masked[k] && (best < 0 || power[k] > power[best])) best = k;
@@ -86,8 +87,11 @@ export function measureFrameTonality(window: Float32Array, sampleRate: number): 
   }
   const [first, second, third] = peaks;
   const shareOf = (peak: TonePeak | undefined): number => peak?.share ?? 0;
+  const inToneBand = (peak: TonePeak | undefined): boolean => peak !== undefined && peak.hz >= TONE_BAND_HZ.low && peak.hz <= TONE_BAND_HZ.high;
+  if (!inToneBand(first)) return { energyDb, tones: [] };
   if (shareOf(first) >= MIN_SINGLE_SHARE && shareOf(second) < MAX_OTHER_PEAK_SHARE) return { energyDb, tones: [first] };
   const dual =
+    inToneBand(second) &&
     shareOf(second) >= MIN_SECOND_SHARE &&
     shareOf(first) + shareOf(second) >= MIN_DUAL_SHARE &&
     shareOf(third) < MAX_OTHER_PEAK_SHARE &&

@@ -1,4 +1,4 @@
-import { FRAME_MS, isTonalFrame, measureFrameTonality } from '../../domain/voicemail/frame-tonality';
+import { FRAME_MS, isTonalFrame } from '../../domain/voicemail/frame-tonality';
 import {
   greetingLengthMs,
   INITIAL_GREETING_STATE,
@@ -11,11 +11,12 @@ import {
 import { findAnnouncementWords, isOperatorAnnouncement } from '../../domain/voicemail/operator-announcement';
 import { isReadyToSpeak } from '../../domain/voicemail/ready-to-speak';
 import { classifySpeech, INITIAL_SPEECH_ACTIVITY } from '../../domain/voicemail/speech-activity';
-import { INITIAL_TONE_STATE, toneSounding, trackTone } from '../../domain/voicemail/tone-tracker';
+import { toneSounding } from '../../domain/voicemail/tone-tracker';
 import { endsWithQuestion, findHumanPhrases, findVoicemailKeywords } from '../../domain/voicemail/transcript-keywords';
 import { decideVerdict, DEFAULT_MACHINE_TIMEOUT_MS, type PolicyVerdict } from '../../domain/voicemail/verdict-policy';
 import { scoreVoicemail, VOICEMAIL_THRESHOLD, type VoicemailEvidence, type VoicemailScore } from '../../domain/voicemail/voicemail-score';
 import { PcmFramer } from './pcm-framer';
+import { ToneListener } from './tone-listener';
 import type { VoicemailDecision, VoicemailDetector, VoicemailDetectorOptions, VoicemailVerdict } from './voicemail-detector';
 
 /**
@@ -37,9 +38,8 @@ class StreamVoicemailDetector implements VoicemailDetector {
   private readonly framer: PcmFramer;
   private readonly threshold: number;
   private readonly timeoutMs: number;
-  private previousFrame: { samples: Float32Array; endMs: number } | null = null;
   private speech = INITIAL_SPEECH_ACTIVITY;
-  private tone = INITIAL_TONE_STATE;
+  private readonly listener: ToneListener;
   private greeting: GreetingState = INITIAL_GREETING_STATE;
   private lastSoundEndMs: number | null = null;
   private readonly finalTexts: string[] = [];
@@ -54,8 +54,9 @@ class StreamVoicemailDetector implements VoicemailDetector {
   private latestScore: VoicemailScore = { score: 0, reasons: [] };
   private decidedAtMs: number | null = null;
 
-  constructor(private readonly options: VoicemailDetectorOptions) {
+  constructor(options: VoicemailDetectorOptions) {
     this.framer = new PcmFramer(options.sampleRate);
+    this.listener = new ToneListener(options.sampleRate);
     this.threshold = options.threshold ?? VOICEMAIL_THRESHOLD;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_MACHINE_TIMEOUT_MS;
   }
@@ -112,13 +113,8 @@ class StreamVoicemailDetector implements VoicemailDetector {
   }
 
   private hear(startMs: number, samples: Float32Array): void {
-    // Each measurement covers the latest two frames (WINDOW_MS); after a gap in the audio, one frame.
-    const previous = this.previousFrame;
-    const window = previous && Math.abs(previous.endMs - startMs) < 1 ? concatFrames(previous.samples, samples) : samples;
-    this.previousFrame = { samples, endMs: startMs + FRAME_MS };
-    const tonality = measureFrameTonality(window, this.options.sampleRate);
+    const tonality = this.listener.hear(startMs, samples);
     const tonal = isTonalFrame(tonality);
-    this.tone = trackTone(this.tone, startMs, tonality);
     const { state, isSpeech } = classifySpeech(this.speech, tonality.energyDb);
     this.speech = state;
     // A tone is not talk: counted as speech, a beep would stretch the greeting across itself.
@@ -134,9 +130,9 @@ class StreamVoicemailDetector implements VoicemailDetector {
     const evidence = this.evidence();
     const score = scoreVoicemail(evidence);
     const announcement = findAnnouncementWords([...this.finalTexts, this.interimText].join(' '));
-    const informationTone = this.tone.informationTones[0];
+    const informationTone = this.listener.tones.informationTones[0];
     const inTime = (atMs: number): boolean => atMs <= this.timeoutMs;
-    const beep = this.tone.beeps.find((heard) => inTime(heard.endMs));
+    const beep = this.listener.tones.beeps.find((heard) => inTime(heard.endMs));
     const next = decideVerdict(this.policy, {
       nowMs,
       timeoutMs: this.timeoutMs,
@@ -168,7 +164,7 @@ class StreamVoicemailDetector implements VoicemailDetector {
     const keywords = new Map(texts.flatMap((text) => findVoicemailKeywords(text)).map((keyword) => [keyword.phrase, keyword]));
     const yieldedAtMs = turnYieldedAtMs(greeting);
     return {
-      beep: this.tone.beeps[0] ?? null,
+      beep: this.listener.tones.beeps[0] ?? null,
       strongKeywords: [...keywords.values()].filter((keyword) => keyword.strength === 'strong').map((keyword) => keyword.phrase),
       weakKeywords: [...keywords.values()].filter((keyword) => keyword.strength === 'weak').map((keyword) => keyword.phrase),
       greetingLengthMs: greetingLengthMs(greeting),
@@ -188,16 +184,9 @@ class StreamVoicemailDetector implements VoicemailDetector {
       nowMs: this.greeting.nowMs,
       lastSpeechEndMs: this.greeting.lastSpeechEndMs,
       lastSoundEndMs: this.lastSoundEndMs,
-      lastBeepEndMs: this.tone.beeps.at(-1)?.endMs ?? null,
-      toneSounding: toneSounding(this.tone),
+      lastBeepEndMs: this.listener.tones.beeps.at(-1)?.endMs ?? null,
+      toneSounding: toneSounding(this.listener.tones),
       beepAnnounced: this.beepAnnounced,
     });
   }
-}
-
-function concatFrames(first: Float32Array, second: Float32Array): Float32Array {
-  const window = new Float32Array(first.length + second.length);
-  window.set(first, 0);
-  window.set(second, first.length);
-  return window;
 }
