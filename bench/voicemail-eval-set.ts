@@ -1,3 +1,4 @@
+import { DeepgramClient } from '@deepgram/sdk';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createVoicemailDetector } from '../media-server/voicemail/create-voicemail-detector';
@@ -124,7 +125,6 @@ export async function transcribeWithDeepgramSim(baseUrl: string, clip: EvalClip,
     const response = await fetch(`${baseUrl}/sim/scripts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, utterances }) });
     if (!response.ok) throw new Error(`script registration failed: ${response.status}`);
   }
-  const { DeepgramClient } = await import('@deepgram/sdk');
   const client = new DeepgramClient({ apiKey: 'eval', baseUrl });
   const socket = await client.listen.v1.connect({
     model: 'nova-2-phonecall',
