@@ -37,36 +37,64 @@ export function powerSpectrum(samples: Float32Array, sampleRate: number): PowerS
   return { power, binHz: sampleRate / size };
 }
 
-function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
+/** Bit-reversal order and twiddle factors per transform size, computed once: every frame uses the same size. */
+interface FftPlan {
+  reversed: Uint32Array;
+  cos: Float64Array;
+  sin: Float64Array;
+}
+const plans = new Map<number, FftPlan>();
+
+function planFor(n: number): FftPlan {
+  let plan = plans.get(n);
+  if (plan) return plan;
+  const reversed = new Uint32Array(n);
   for (let i = 1, j = 0; i < n; i += 1) {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
+    reversed[i] = j;
+  }
+  const cos = new Float64Array(n / 2);
+  const sin = new Float64Array(n / 2);
+  for (let k = 0; k < n / 2; k += 1) {
+    cos[k] = Math.cos((-2 * Math.PI * k) / n);
+    sin[k] = Math.sin((-2 * Math.PI * k) / n);
+  }
+  plan = { reversed, cos, sin };
+  plans.set(n, plan);
+  return plan;
+}
+
+function fft(re: Float64Array, im: Float64Array): void {
+  const n = re.length;
+  const { reversed, cos, sin } = planFor(n);
+  for (let i = 1; i < n; i += 1) {
+    const j = reversed[i];
     if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
+      const r = re[i];
+      re[i] = re[j];
+      re[j] = r;
+      const m = im[i];
+      im[i] = im[j];
+      im[j] = m;
     }
   }
   for (let length = 2; length <= n; length <<= 1) {
-    const angle = (-2 * Math.PI) / length;
-    const stepRe = Math.cos(angle);
-    const stepIm = Math.sin(angle);
+    const half = length >> 1;
+    const stride = n / length;
     for (let start = 0; start < n; start += length) {
-      let wRe = 1;
-      let wIm = 0;
-      for (let k = 0; k < length / 2; k += 1) {
+      for (let k = 0; k < half; k += 1) {
         const a = start + k;
-        const b = a + length / 2;
+        const b = a + half;
+        const wRe = cos[k * stride];
+        const wIm = sin[k * stride];
         const tRe = re[b] * wRe - im[b] * wIm;
         const tIm = re[b] * wIm + im[b] * wRe;
         re[b] = re[a] - tRe;
         im[b] = im[a] - tIm;
         re[a] += tRe;
         im[a] += tIm;
-        const nextRe = wRe * stepRe - wIm * stepIm;
-        wIm = wRe * stepIm + wIm * stepRe;
-        wRe = nextRe;
       }
     }
   }

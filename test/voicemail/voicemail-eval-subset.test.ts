@@ -4,14 +4,14 @@ import { summarizeRuns } from '../../bench/voicemail-figures';
 import { createDeepgramSimulator, type DeepgramSimulator } from '../../sim/deepgram/simulator';
 
 /**
- * A fast subset of `npm run bench:voicemail`: every fifth script of the labelled evaluation set
+ * A fast subset of `npm run bench:voicemail`: every eighth script of the labelled evaluation set
  * (test/fixtures/voicemail-eval; all classes, kinds and conditions), played to the detector as a live
  * call feeds it, audio only and with transcripts through the Deepgram simulator. Held to issue #15's
  * goals; the bench runs the whole set and prints the figures (docs/voicemail.md).
  */
 const set = loadEvalSet();
-/** Every fifth script of the set, each in both its conditions (the set lists a clean clip, then its noisy twin). */
-const subset: EvalClip[] = set.clips.filter((_clip, index) => Math.floor(index / 2) % 5 === 0);
+/** Every eighth script of the set, each in both its conditions (the set lists a clean clip, then its noisy twin). */
+const subset: EvalClip[] = set.clips.filter((_clip, index) => Math.floor(index / 2) % 8 === 0);
 const beepGreetings = (runs: ClipRun[]) => runs.filter((run) => run.clip.label === 'machine' && run.clip.tones.some((tone) => tone.kind === 'beep'));
 
 let deepgram: DeepgramSimulator;
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('voicemail detection on a subset of the evaluation set', () => {
   it('covers every class and condition', () => {
-    expect(subset.length).toBeGreaterThanOrEqual(30);
+    expect(subset.length).toBeGreaterThanOrEqual(20);
     expect(new Set(subset.map((clip) => clip.label))).toEqual(new Set(['human', 'machine', 'unreachable']));
     expect(new Set(subset.map((clip) => clip.condition))).toEqual(new Set(['clean', 'snr20', 'snr10', 'snr5']));
   });
