@@ -134,6 +134,8 @@ export class Conversation {
   private callerSpoke = false;
   /** When the bot last stopped talking; a caller who starts after that is answering it. */
   private botQuietSince = Number.POSITIVE_INFINITY;
+  /** The bot's latest utterance was a reply to the caller that played to its end. */
+  private botLastAnswered = false;
   private ending: EndReason | undefined;
   private awaitingBeep = false;
   /** The greeting's cache result and when it was asked for, recorded once it has played. */
@@ -291,7 +293,9 @@ export class Conversation {
         return;
       }
     }
-    if (heard.startedAt > this.botQuietSince) this.voicemail?.interaction(turn.speechStartMs);
+    // Turn-taking: the caller spoke after the bot's reply had played to its end. A machine's greeting
+    // goes on over the bot's replies or through their pauses, but does not wait for one to finish.
+    if (heard.startedAt > this.botQuietSince && this.botLastAnswered) this.voicemail?.interaction(turn.speechStartMs);
     this.answer(heard);
   }
 
@@ -301,11 +305,9 @@ export class Conversation {
     const reply = this.reply;
     this.reply = undefined;
     reply?.abort();
-    const interruptedReply = this.roles.get(this.speaker.currentId ?? '')?.kind === 'reply';
     const heard = this.speaker.interrupt();
     this.log.info({ spoken: heard?.spokenText.length ?? 0 }, 'caller barged in');
-    // Talking over a reply is interactive; a machine greeting also talks over ours, so that one is not.
-    if (interruptedReply) this.voicemail?.interaction(this.clock.offsetMs);
+    // Talking over the bot is not turn-taking for voicemail detection: a machine's greeting does it too.
   }
 
   /** Starts a held reply on a stable guess at the caller's turn, kept if the final turn says the same. */
@@ -403,6 +405,7 @@ export class Conversation {
     if (!role) return;
     this.recordBotTurn(result, role);
     this.botStoppedTalking(result.endedAt);
+    this.botLastAnswered = role.kind === 'reply' && !result.interrupted && result.spokenText !== '';
     if (role.kind === 'phrase' && (role.phrase === 'goodbye' || role.phrase === 'voicemail')) {
       if (!result.interrupted) this.finish();
       return;
