@@ -10,7 +10,8 @@ export function isExotelTerminalStatus(status: string): status is ExotelTerminal
 }
 
 /** How the media server says a conversation ended. */
-export const MEDIA_OUTCOMES = ['completed', 'voicemail', 'no_response', 'connection_lost', 'hangup_by_bot'] as const;
+/** `unreachable`: an operator or network announcement answered (switched off, not reachable, …), not the callee. */
+export const MEDIA_OUTCOMES = ['completed', 'voicemail', 'unreachable', 'no_response', 'connection_lost', 'hangup_by_bot'] as const;
 export type MediaOutcome = (typeof MEDIA_OUTCOMES)[number];
 
 export interface AttemptFacts {
@@ -59,6 +60,8 @@ function classifyAnswered(mediaOutcome: MediaOutcome | undefined): AttemptOutcom
       return { status: 'completed', failureReason: null };
     case 'no_response':
       return failed('no_response');
+    case 'unreachable':
+      return failed('unreachable');
     case 'voicemail':
       return { status: 'voicemail', failureReason: 'voicemail' };
     case 'connection_lost':

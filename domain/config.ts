@@ -77,6 +77,8 @@ export const configShape = {
   BARGE_IN_MIN_WORDS: positiveInt.default(2),
   BARGE_IN_MIN_SPEECH_MS: positiveInt.default(400),
   GREETING_CACHE_ENTRIES: positiveInt.default(500),
+  VOICEMAIL_THRESHOLD: z.coerce.number().min(0.1).max(1).default(0.6),
+  VOICEMAIL_TIMEOUT_SEC: z.coerce.number().int().min(5).max(120).default(30),
 
   WEBHOOK_SECRET: secret,
   MEDIA_TOKEN_SECRET: secret,

@@ -4,6 +4,8 @@
  */
 export const FAILURE_REASONS = [
   'no_answer',
+  /** The network answered with an announcement (switched off, not reachable, …): retried like no_answer. */
+  'unreachable',
   'busy',
   'network_error',
   'rate_limited',

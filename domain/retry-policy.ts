@@ -25,6 +25,7 @@ const MINUTE = 60_000;
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   rules: {
     no_answer: { maxRetries: 3, initialDelayMs: 5 * MINUTE },
+    unreachable: { maxRetries: 3, initialDelayMs: 5 * MINUTE },
     busy: { maxRetries: 3, initialDelayMs: 10 * MINUTE },
     network_error: { maxRetries: 5, initialDelayMs: 1 * MINUTE },
     rate_limited: { maxRetries: 5, initialDelayMs: 1 * MINUTE },

@@ -15,6 +15,9 @@ export interface AgentProfile {
   noResponseTimeoutSec: number;
   noResponseHangupSec: number;
   voicemailDetection: boolean;
+  /** Null: the media server's defaults (VOICEMAIL_THRESHOLD, VOICEMAIL_TIMEOUT_SEC). */
+  voicemailThreshold: number | null;
+  voicemailTimeoutSec: number | null;
   endPhrases: string[];
 }
 

@@ -48,6 +48,8 @@ export async function loadAgentFromDatabase(agentId: string): Promise<AgentProfi
     noResponseTimeoutSec: doc.noResponseTimeoutSec,
     noResponseHangupSec: doc.noResponseHangupSec,
     voicemailDetection: doc.voicemailDetection,
+    voicemailThreshold: doc.voicemailThreshold ?? null,
+    voicemailTimeoutSec: doc.voicemailTimeoutSec ?? null,
     endPhrases: [...doc.endPhrases],
   };
 }

@@ -1,5 +1,6 @@
 import { CallLog } from '../db/models/call-log';
 import type { TurnLatency } from '../domain/call-workflow-types';
+import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-record';
 
 /** The attempt's CallLog as the media server needs it at the start of a call. */
 export interface AttemptRecord {
@@ -33,6 +34,7 @@ export interface CallRecords {
   appendTurn(callLogId: string, turn: TranscriptTurn): Promise<void>;
   saveLatency(callLogId: string, latency: TurnLatency[]): Promise<void>;
   saveGreeting(callLogId: string, greeting: GreetingPlayback): Promise<void>;
+  saveVoicemailDetection(callLogId: string, detection: VoicemailDetectionRecord): Promise<void>;
 }
 
 export const databaseCallRecords: CallRecords = {
@@ -51,5 +53,8 @@ export const databaseCallRecords: CallRecords = {
   },
   async saveGreeting(callLogId, greeting) {
     await CallLog.updateOne({ _id: callLogId }, { $set: { greeting } });
+  },
+  async saveVoicemailDetection(callLogId, voicemailDetection) {
+    await CallLog.updateOne({ _id: callLogId }, { $set: { voicemailDetection } });
   },
 };

@@ -203,7 +203,13 @@ export class CallSession {
       cache: this.deps.cache,
       out: new PacedAudioOut(new ExotelStream(this.socket, start.streamSid, chunkMs(sampleRate)), sampleRate, this.now),
       transcript: this.transcript,
-      voicemailDetector: agent.voicemailDetection ? this.deps.createVoicemailDetector({ sampleRate }) : undefined,
+      voicemailDetector: agent.voicemailDetection
+        ? this.deps.createVoicemailDetector({
+            sampleRate,
+            ...(agent.voicemailThreshold !== null && { threshold: agent.voicemailThreshold }),
+            ...(agent.voicemailTimeoutSec !== null && { timeoutMs: agent.voicemailTimeoutSec * 1000 }),
+          })
+        : undefined,
       bargeIn: this.deps.bargeIn,
       turnTimings: this.deps.turnTimings,
       metrics: this.deps.metrics,
@@ -254,6 +260,8 @@ export class CallSession {
     const summary = this.conversation?.summary ?? { turns: 0, latency: [] };
     const durationMs = endedAt - this.startedAt;
     this.log.info({ reason: end.reason, outcome: end.outcome, turns: summary.turns, durationMs, malformedFrames: this.malformed }, 'media session ended');
+    const voicemailDetection = this.conversation?.voicemailRecord;
+    if (voicemailDetection) this.transcript?.recordVoicemailDetection(voicemailDetection);
     await this.transcript?.close();
     await this.startedSignal;
     await this.deps.signals.mediaEnded(this.callId, {

@@ -28,7 +28,8 @@ import type { SpeechToText, SttEvent, SttStream } from './pipeline/stt';
 import type { SpeechSynthesizer } from './pipeline/tts';
 import { TurnDetector, type CompletedTurn, type SpeechProgress, type TurnTimings } from './pipeline/turns';
 import type { TranscriptLog } from './transcript-log';
-import { VoicemailWatch, type MachineVerdict } from './voicemail-watch';
+import { VoicemailWatch, type MachineVerdict, type UnreachableVerdict } from './voicemail-watch';
+import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-record';
 import type { VoicemailDetector } from './voicemail/voicemail-detector';
 
 export interface ConversationDeps {
@@ -110,6 +111,7 @@ export class Conversation {
   private readonly turns: TurnDetector;
   private readonly silence: SilenceWatch;
   private readonly voicemail: VoicemailWatch | undefined;
+  private voicemailMessage: { left: boolean; durationMs: number } | undefined;
   private readonly roles = new Map<string, UtteranceRole>();
   private readonly replyTurns = new WeakMap<BotReply, HeardTurn>();
   /** Aborted when the conversation finishes: synthesis still running for it stops. */
@@ -132,6 +134,8 @@ export class Conversation {
   private callerSpoke = false;
   /** When the bot last stopped talking; a caller who starts after that is answering it. */
   private botQuietSince = Number.POSITIVE_INFINITY;
+  /** The bot's latest utterance was a reply to the caller that played to its end. */
+  private botLastAnswered = false;
   private ending: EndReason | undefined;
   private awaitingBeep = false;
   /** The greeting's cache result and when it was asked for, recorded once it has played. */
@@ -166,7 +170,9 @@ export class Conversation {
       prompt: () => this.promptSilentCaller(),
       hangUp: () => this.end('silence'),
     });
-    this.voicemail = deps.voicemailDetector && new VoicemailWatch(deps.voicemailDetector, (verdict) => this.machineAnswered(verdict));
+    this.voicemail =
+      deps.voicemailDetector &&
+      new VoicemailWatch(deps.voicemailDetector, { machine: (verdict) => this.machineAnswered(verdict), unreachable: (verdict) => this.unreachableAnswered(verdict) });
   }
 
   /** Greets at once (the first audio leaves before this returns when the greeting is cached), then listens. */
@@ -226,6 +232,14 @@ export class Conversation {
     return { turns: this.deps.transcript.turns, latency: this.deps.transcript.latency };
   }
 
+  /** What voicemail detection decided, and whether the message was left; undefined with detection off. */
+  get voicemailRecord(): VoicemailDetectionRecord | undefined {
+    if (!this.voicemail) return undefined;
+    const decision = this.voicemail.decision();
+    const message = this.voicemailMessage ?? { left: false, durationMs: 0 };
+    return { ...decision, messageLeft: message.left, messageDurationMs: message.durationMs, messageAttempted: this.voicemailMessage !== undefined };
+  }
+
   // --- the caller ---
 
   private callerSpeaking(progress: SpeechProgress): void {
@@ -279,7 +293,9 @@ export class Conversation {
         return;
       }
     }
-    if (heard.startedAt > this.botQuietSince) this.voicemail?.interaction(turn.speechStartMs);
+    // Turn-taking: the caller spoke after the bot's reply had played to its end. A machine's greeting
+    // goes on over the bot's replies or through their pauses, but does not wait for one to finish.
+    if (heard.startedAt > this.botQuietSince && this.botLastAnswered) this.voicemail?.interaction(turn.speechStartMs);
     this.answer(heard);
   }
 
@@ -289,11 +305,9 @@ export class Conversation {
     const reply = this.reply;
     this.reply = undefined;
     reply?.abort();
-    const interruptedReply = this.roles.get(this.speaker.currentId ?? '')?.kind === 'reply';
     const heard = this.speaker.interrupt();
     this.log.info({ spoken: heard?.spokenText.length ?? 0 }, 'caller barged in');
-    // Talking over a reply is interactive; a machine greeting also talks over ours, so that one is not.
-    if (interruptedReply) this.voicemail?.interaction(this.clock.offsetMs);
+    // Talking over the bot is not turn-taking for voicemail detection: a machine's greeting does it too.
   }
 
   /** Starts a held reply on a stable guess at the caller's turn, kept if the final turn says the same. */
@@ -391,6 +405,7 @@ export class Conversation {
     if (!role) return;
     this.recordBotTurn(result, role);
     this.botStoppedTalking(result.endedAt);
+    this.botLastAnswered = role.kind === 'reply' && !result.interrupted && result.spokenText !== '';
     if (role.kind === 'phrase' && (role.phrase === 'goodbye' || role.phrase === 'voicemail')) {
       if (!result.interrupted) this.finish();
       return;
@@ -441,6 +456,11 @@ export class Conversation {
       : undefined;
     if (text) this.history.addBot(text);
     if (role.kind === 'phrase' && role.phrase === 'greeting') this.recordGreeting(result);
+    if (role.kind === 'phrase' && role.phrase === 'voicemail') {
+      // Left means played to its last mark: a machine that hung up half-way has only part of it.
+      const playedMs = result.firstChunkAt === undefined ? 0 : result.endedAt - result.firstChunkAt;
+      this.voicemailMessage = { left: !result.interrupted && playedMs > 0, durationMs: playedMs };
+    }
     if (role.kind !== 'reply') return;
     if (role.reply.failed) this.deps.metrics.providerError('llm');
     const heard = this.replyTurns.get(role.reply);
@@ -477,6 +497,13 @@ export class Conversation {
     if (this.ending || this.finished) return;
     this.log.info({ score: verdict.score, reasons: verdict.reasons }, 'voicemail detected');
     this.end('voicemail');
+  }
+
+  private unreachableAnswered(verdict: UnreachableVerdict): void {
+    if (this.ending || this.finished) return;
+    this.log.info({ reasons: verdict.reasons }, 'operator announcement: callee unreachable');
+    this.speaker.interrupt();
+    this.end('unreachable');
   }
 
   private leaveVoicemail(): void {

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       maxRetries: config.OPENAI_MAX_RETRIES,
     }),
     tts,
-    createVoicemailDetector,
+    createVoicemailDetector: (options) => createVoicemailDetector({ threshold: config.VOICEMAIL_THRESHOLD, timeoutMs: config.VOICEMAIL_TIMEOUT_SEC * 1000, ...options }),
     metrics,
     controlUrl: new URL(CONTROL_END_PATH, config.MEDIA_CONTROL_URL).toString(),
     bargeIn: { minWords: config.BARGE_IN_MIN_WORDS, minSpeechMs: config.BARGE_IN_MIN_SPEECH_MS },

@@ -1,4 +1,5 @@
 import type { TurnLatency } from '../domain/call-workflow-types';
+import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-record';
 import type { Logger } from '../lib/logger';
 import type { CallRecords, GreetingPlayback, TranscriptTurn } from './call-records';
 
@@ -40,6 +41,10 @@ export class TranscriptLog {
 
   recordGreeting(greeting: GreetingPlayback): void {
     this.write('greeting playback', () => this.records.saveGreeting(this.callLogId, greeting));
+  }
+
+  recordVoicemailDetection(detection: VoicemailDetectionRecord): void {
+    this.write('voicemail detection', () => this.records.saveVoicemailDetection(this.callLogId, detection));
   }
 
   addLatency(figures: TurnLatency): void {

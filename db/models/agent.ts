@@ -18,6 +18,9 @@ const agentSchema = new Schema(
     noResponseTimeoutSec: { type: Number, default: 10, min: 1 },
     noResponseHangupSec: { type: Number, default: 5, min: 1 },
     voicemailDetection: { type: Boolean, default: true },
+    /** Null: the media server's VOICEMAIL_THRESHOLD and VOICEMAIL_TIMEOUT_SEC. */
+    voicemailThreshold: { type: Number, default: null, min: 0.1, max: 1 },
+    voicemailTimeoutSec: { type: Number, default: null, min: 5, max: 120 },
     endPhrases: { type: [String], default: ['bye', 'goodbye', 'thank you, goodbye'] },
     active: { type: Boolean, default: true },
   },

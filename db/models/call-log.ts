@@ -41,6 +41,20 @@ const greetingPlaybackSchema = new Schema(
   { _id: false },
 );
 
+/** Written by the media server at the end of an attempt with voicemail detection on (domain/voicemail/detection-record). */
+const voicemailDetectionSchema = new Schema(
+  {
+    verdict: { type: String, enum: ['human', 'machine', 'unreachable', 'undecided'], required: true },
+    score: { type: Number, required: true },
+    reasons: { type: [String], default: [] },
+    decidedAtMs: { type: Number, default: null },
+    messageAttempted: { type: Boolean, required: true },
+    messageLeft: { type: Boolean, required: true },
+    messageDurationMs: { type: Number, required: true },
+  },
+  { _id: false },
+);
+
 const callLogSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -77,6 +91,7 @@ const callLogSchema = new Schema(
     transcript: { type: [transcriptTurnSchema], default: [] },
     latency: { type: [turnLatencySchema], default: [] },
     greeting: { type: greetingPlaybackSchema, default: undefined },
+    voicemailDetection: { type: voicemailDetectionSchema, default: undefined },
     metadata: { type: Schema.Types.Mixed, default: {} },
   },
   { timestamps: true, collection: 'call_logs', minimize: false },

@@ -21,6 +21,10 @@ const agentFields = {
   noResponseTimeoutSec: z.int().min(1).max(120),
   noResponseHangupSec: z.int().min(1).max(120),
   voicemailDetection: z.boolean(),
+  /** Score at or above which the callee is a machine; null: VOICEMAIL_THRESHOLD. */
+  voicemailThreshold: z.number().min(0.1).max(1).nullable(),
+  /** How long a beep or an announcement may still turn the verdict (Twilio's default is 30 s); null: VOICEMAIL_TIMEOUT_SEC. */
+  voicemailTimeoutSec: z.int().min(5).max(120).nullable(),
   endPhrases: z.array(sentence(200)).max(50),
 };
 
@@ -38,6 +42,8 @@ export const createAgentSchema = z.strictObject({
   noResponseTimeoutSec: agentFields.noResponseTimeoutSec.optional(),
   noResponseHangupSec: agentFields.noResponseHangupSec.optional(),
   voicemailDetection: agentFields.voicemailDetection.optional(),
+  voicemailThreshold: agentFields.voicemailThreshold.optional(),
+  voicemailTimeoutSec: agentFields.voicemailTimeoutSec.optional(),
   endPhrases: agentFields.endPhrases.optional(),
 });
 export type CreateAgentRequest = z.infer<typeof createAgentSchema>;

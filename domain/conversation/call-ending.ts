@@ -15,6 +15,8 @@ export type EndReason =
   /** Nobody answered the bot, even after the no-response prompt. */
   | 'silence'
   | 'voicemail'
+  /** An operator or network announcement answered: the attempt ends at once, without a message. */
+  | 'unreachable'
   /** The socket closed without `stop`. */
   | 'socket_lost'
   /** Speech recognition could not be had, so no conversation could be held. */
@@ -42,6 +44,8 @@ export function mediaOutcomeFor(reason: EndReason, facts: EndingFacts): MediaOut
       return facts.callerSpoke ? 'hangup_by_bot' : 'no_response';
     case 'voicemail':
       return 'voicemail';
+    case 'unreachable':
+      return 'unreachable';
     case 'socket_lost':
     case 'provider_failure':
       return 'connection_lost';
@@ -65,6 +69,7 @@ export function farewellFor(reason: EndReason): Farewell {
     case 'caller_hung_up':
     case 'socket_lost':
     case 'control_immediate':
+    case 'unreachable':
       return 'none';
     case 'end_phrase':
     case 'end_call_tool':

@@ -40,6 +40,12 @@ const STRONG = [
   'aap jis vyakti',
   'aap jis number',
   'आप जिस व्यक्ति',
+  // What only a recording says of itself or its owner.
+  'come to the phone',
+  'missed your call',
+  'sorry i missed you',
+  'फ़ोन नहीं उठा',
+  'फोन नहीं उठा',
   'आप जिस नंबर',
   'sandesh chhodiye',
   'sandesh chodiye',
@@ -50,19 +56,47 @@ const STRONG = [
   'संदेश छोड़ें',
 ];
 
-const ANNOUNCING_BEEP = ['after the beep', 'after the tone', 'at the tone', 'beep ke baad', 'tone ke baad', 'बीप के बाद'];
+const ANNOUNCING_BEEP = [
+  'after the beep',
+  'after the tone',
+  'at the tone',
+  'after the signal',
+  'at the signal',
+  'beep ke baad',
+  'tone ke baad',
+  'बीप के बाद',
+  'टोन के बाद',
+];
 
 const WEAK = [
   'not available',
   'unavailable',
   'away from my phone',
   'call you back',
+  'get back to you',
   'uplabdh nahi',
   'upalabdh nahi',
   'uplabdh nahin',
   'abhi vyast',
   'उपलब्ध नहीं',
   'अभी व्यस्त',
+];
+
+/**
+ * What a person answering for someone else says, and a greeting never does: an offer to pass a
+ * message on, or to be the one spoken to.
+ */
+const HUMAN_PHRASES = [
+  'take a message',
+  'with me',
+  'i will tell him',
+  'i will tell her',
+  'ill tell him',
+  'ill tell her',
+  'can i help',
+  'मुझे संदेश',
+  'मुझे बता',
+  'mujhe bata',
 ];
 
 /**
@@ -90,6 +124,14 @@ const NORMALIZED = VOICEMAIL_KEYWORDS.map((keyword) => ({ keyword, words: ` ${no
 export function findVoicemailKeywords(text: string): VoicemailKeyword[] {
   const padded = ` ${normalizeTranscript(text)} `;
   return NORMALIZED.filter(({ words }) => padded.includes(words)).map(({ keyword }) => keyword);
+}
+
+const NORMALIZED_HUMAN = HUMAN_PHRASES.map((phrase) => ({ phrase, words: ` ${normalizeTranscript(phrase)} ` }));
+
+/** Every phrase of a person speaking for someone else that the text contains, as whole words. */
+export function findHumanPhrases(text: string): string[] {
+  const padded = ` ${normalizeTranscript(text)} `;
+  return NORMALIZED_HUMAN.filter(({ words }) => padded.includes(words)).map(({ phrase }) => phrase);
 }
 
 /** Whether the caller asked something: speech-to-text punctuation ends a question with "?". */

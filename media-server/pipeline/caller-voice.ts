@@ -1,5 +1,5 @@
 import { FRAME_MS } from '../../domain/voicemail/frame-tonality';
-import { blockEnergy } from '../../domain/voicemail/goertzel';
+import { blockEnergy } from '../../domain/voicemail/spectrum';
 import { classifySpeech, INITIAL_SPEECH_ACTIVITY, type SpeechActivityState } from '../../domain/voicemail/speech-activity';
 import { PcmFramer } from '../voicemail/pcm-framer';
 

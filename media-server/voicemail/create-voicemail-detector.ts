@@ -1,4 +1,4 @@
-import { FRAME_MS, isTonalFrame, measureFrameTonality } from '../../domain/voicemail/frame-tonality';
+import { FRAME_MS, isTonalFrame } from '../../domain/voicemail/frame-tonality';
 import {
   greetingLengthMs,
   INITIAL_GREETING_STATE,
@@ -8,34 +8,27 @@ import {
   turnYieldedAtMs,
   type GreetingState,
 } from '../../domain/voicemail/greeting-tracker';
+import { findAnnouncementWords, isOperatorAnnouncement } from '../../domain/voicemail/operator-announcement';
 import { isReadyToSpeak } from '../../domain/voicemail/ready-to-speak';
 import { classifySpeech, INITIAL_SPEECH_ACTIVITY } from '../../domain/voicemail/speech-activity';
-import { beepInProgress, INITIAL_TONE_STATE, toneSounding, trackTone, type Beep } from '../../domain/voicemail/tone-tracker';
-import { endsWithQuestion, findVoicemailKeywords } from '../../domain/voicemail/transcript-keywords';
+import { toneSounding } from '../../domain/voicemail/tone-tracker';
+import { endsWithQuestion, findHumanPhrases, findVoicemailKeywords } from '../../domain/voicemail/transcript-keywords';
+import { decideVerdict, DEFAULT_MACHINE_TIMEOUT_MS, type PolicyVerdict } from '../../domain/voicemail/verdict-policy';
 import { scoreVoicemail, VOICEMAIL_THRESHOLD, type VoicemailEvidence, type VoicemailScore } from '../../domain/voicemail/voicemail-score';
-import { PcmFramer, type PcmFrame } from './pcm-framer';
-import type { VoicemailDetector, VoicemailDetectorOptions, VoicemailVerdict } from './voicemail-detector';
-
-/** Asterisk AMD's `totalAnalysisTime`. */
-const DEFAULT_DECIDE_WITHIN_MS = 5000;
+import { PcmFramer } from './pcm-framer';
+import { ToneListener } from './tone-listener';
+import type { VoicemailDecision, VoicemailDetector, VoicemailDetectorOptions, VoicemailVerdict } from './voicemail-detector';
 
 /**
- * Voicemail detection for one call: the caller's audio goes through the beep detector (Goertzel bank,
- * domain/voicemail/frame-tonality) and the greeting tracker (AMD-style lengths), transcripts through
- * the keyword list, and the three meet in one score (domain/voicemail/voicemail-score).
+ * Voicemail detection for one call. Caller audio goes, every 20 ms, through the tone analysis (40 ms
+ * windows, domain/voicemail/frame-tonality and tone-tracker: beeps, SIT) and the greeting tracker
+ * (AMD-style lengths); final transcripts through the keyword lists (voicemail phrases, a person's
+ * phrases, operator announcements). The verdict follows domain/voicemail/verdict-policy, weighed each
+ * time evidence arrives, so it does not depend on how often `verdict` is asked.
  *
- * The verdict, final once given (as Asterisk AMD's), and weighed each time evidence arrives, so it does
- * not depend on how often `verdict` is asked:
- * - `machine` as soon as the score, over evidence from the first `decideWithinMs`, reaches the threshold;
- * - `human` as soon as the caller behaved like a person while the score stayed below it: a short
- *   greeting then silence, a question then silence, or an answer to the bot after yielding the turn;
- * - asked at or after `decideWithinMs` with nothing decided, `human`: the window is closed then, and
- *   evidence from inside it that arrives later (a transcript of its last words) changes nothing.
- *
- * `readyToSpeak` follows the rules in domain/voicemail/ready-to-speak, on audio time: after the beep
- * ends, or, when no beep comes, once the greeting has been followed by 800 ms of silence (2.5 s when
- * the greeting promised a beep). Audio after `decideWithinMs` still counts for it, since beeps often
- * come after long greetings.
+ * `readyToSpeak` follows domain/voicemail/ready-to-speak on audio time: once a beep has been judged
+ * (300 ms after it ends), or, when no beep comes, once the greeting has been followed by 800 ms of
+ * silence (2.5 s when the greeting promised a beep).
  */
 export function createVoicemailDetector(options: VoicemailDetectorOptions): VoicemailDetector {
   return new StreamVoicemailDetector(options);
@@ -44,95 +37,134 @@ export function createVoicemailDetector(options: VoicemailDetectorOptions): Voic
 class StreamVoicemailDetector implements VoicemailDetector {
   private readonly framer: PcmFramer;
   private readonly threshold: number;
-  private readonly decideWithinMs: number;
+  private readonly timeoutMs: number;
   private speech = INITIAL_SPEECH_ACTIVITY;
-  private tone = INITIAL_TONE_STATE;
+  private readonly listener: ToneListener;
   private greeting: GreetingState = INITIAL_GREETING_STATE;
-  /** The greeting as it stood at the end of the decision window; later audio only serves readiness. */
-  private greetingInWindow: GreetingState = INITIAL_GREETING_STATE;
-  private beepInWindow: Beep | null = null;
   private lastSoundEndMs: number | null = null;
   private readonly finalTexts: string[] = [];
+  /** The latest interim, for announcements only: it is replaced by the next one and by its final. */
   private interimText = '';
   private askedQuestion = false;
   private beepAnnounced = false;
+  private answeredBy: 'human' | 'machine' | null = null;
   private readonly interactionsMs: number[] = [];
-  private decided: ({ kind: 'machine' } & VoicemailScore) | { kind: 'human' } | null = null;
+  private nowMs = 0;
+  private policy: PolicyVerdict = { kind: 'undecided' };
+  private latestScore: VoicemailScore = { score: 0, reasons: [] };
+  private decidedAtMs: number | null = null;
 
-  constructor(private readonly options: VoicemailDetectorOptions) {
+  constructor(options: VoicemailDetectorOptions) {
     this.framer = new PcmFramer(options.sampleRate);
+    this.listener = new ToneListener(options.sampleRate);
     this.threshold = options.threshold ?? VOICEMAIL_THRESHOLD;
-    this.decideWithinMs = options.decideWithinMs ?? DEFAULT_DECIDE_WITHIN_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_MACHINE_TIMEOUT_MS;
   }
 
   pushAudio(pcm: Buffer, atMs: number): void {
-    for (const frame of this.framer.push(pcm, atMs)) this.hear(frame);
+    for (const frame of this.framer.push(pcm, atMs)) this.hear(frame.startMs, frame.samples);
   }
 
   pushTranscript(text: string, isFinal: boolean, atMs: number): void {
-    // Readiness listens for the promise of a beep at any time: it can come late in a long greeting.
+    // Readiness listens for the promise of a beep in interims too: it can come late in a long greeting.
     if (findVoicemailKeywords(text).some((keyword) => keyword.announcesBeep)) this.beepAnnounced = true;
-    if (atMs > this.decideWithinMs) return;
-    if (isFinal) {
-      this.finalTexts.push(text);
-      this.interimText = '';
-      if (endsWithQuestion(text)) this.askedQuestion = true;
-    } else {
-      // An interim transcript is replaced by the next one, and by the final one of the same speech.
+    if (atMs > this.timeoutMs) return;
+    // Voicemail words count once final: an interim "you can leave a message" may still end "… with me".
+    // An announcement's condition and framing together are unambiguous, so interims count for them:
+    // on a noisy line a final can be long in coming.
+    if (!isFinal) {
       this.interimText = text;
+      this.weigh(Math.max(this.nowMs, atMs));
+      return;
     }
-    this.weigh();
+    this.interimText = '';
+    this.finalTexts.push(text);
+    if (endsWithQuestion(text)) this.askedQuestion = true;
+    this.weigh(Math.max(this.nowMs, atMs));
   }
 
   noteInteraction(atMs: number): void {
-    if (atMs > this.decideWithinMs) return;
     this.interactionsMs.push(atMs);
-    this.weigh();
+    this.weigh(Math.max(this.nowMs, atMs));
+  }
+
+  noteAnsweredBy(answeredBy: 'human' | 'machine'): void {
+    this.answeredBy = answeredBy;
+    this.weigh(this.nowMs);
   }
 
   verdict(nowMs: number): VoicemailVerdict {
-    if (!this.decided && nowMs >= this.decideWithinMs) this.decided = { kind: 'human' };
-    const { decided } = this;
-    if (decided?.kind === 'machine') return { kind: 'machine', score: decided.score, reasons: [...decided.reasons], readyToSpeak: this.readyToSpeak() };
-    return decided ? { kind: 'human' } : { kind: 'undecided' };
+    this.weigh(Math.max(this.nowMs, nowMs));
+    const { policy, latestScore } = this;
+    switch (policy.kind) {
+      case 'undecided':
+        return { kind: 'undecided' };
+      case 'human':
+        return { kind: 'human', provisional: policy.provisional };
+      case 'machine':
+        return { kind: 'machine', score: latestScore.score, reasons: [...latestScore.reasons], readyToSpeak: this.readyToSpeak() };
+      case 'unreachable':
+        return { kind: 'unreachable', score: latestScore.score, reasons: [...latestScore.reasons] };
+    }
   }
 
-  private hear({ startMs, samples }: PcmFrame): void {
-    const tonality = measureFrameTonality(samples, this.options.sampleRate);
+  decision(): VoicemailDecision {
+    return { verdict: this.policy.kind, score: this.latestScore.score, reasons: [...this.latestScore.reasons], decidedAtMs: this.decidedAtMs };
+  }
+
+  private hear(startMs: number, samples: Float32Array): void {
+    const tonality = this.listener.hear(startMs, samples);
     const tonal = isTonalFrame(tonality);
-    this.tone = trackTone(this.tone, startMs, tonality);
     const { state, isSpeech } = classifySpeech(this.speech, tonality.energyDb);
     this.speech = state;
     // A tone is not talk: counted as speech, a beep would stretch the greeting across itself.
     this.greeting = trackGreeting(this.greeting, startMs, isSpeech && !tonal);
     if (isSpeech || tonal) this.lastSoundEndMs = startMs + FRAME_MS;
-    if (startMs + FRAME_MS <= this.decideWithinMs) {
-      this.greetingInWindow = this.greeting;
-      this.beepInWindow ??= beepInProgress(this.tone) ?? this.tone.beeps[0] ?? null;
-      this.weigh();
-    }
+    this.weigh(startMs + FRAME_MS);
   }
 
-  /** Decides the moment the evidence allows; `machine` first, should both be true at once. */
-  private weigh(): void {
-    if (this.decided) return;
+  private weigh(nowMs: number): void {
+    this.nowMs = nowMs;
+    if (this.policy.kind === 'machine' || this.policy.kind === 'unreachable') return;
+    if (this.policy.kind === 'human' && !this.policy.provisional) return;
     const evidence = this.evidence();
     const score = scoreVoicemail(evidence);
-    if (score.score >= this.threshold) {
-      this.decided = { kind: 'machine', ...score };
-      return;
+    const announcement = findAnnouncementWords([...this.finalTexts, this.interimText].join(' '));
+    const informationTone = this.listener.tones.informationTones[0];
+    const inTime = (atMs: number): boolean => atMs <= this.timeoutMs;
+    const beep = this.listener.tones.beeps.find((heard) => inTime(heard.endMs));
+    const next = decideVerdict(this.policy, {
+      nowMs,
+      timeoutMs: this.timeoutMs,
+      turnTaking: evidence.interactiveReply,
+      operatorAnnouncement: (informationTone !== undefined && inTime(informationTone.endMs)) || isOperatorAnnouncement(announcement),
+      beepHeard: beep !== undefined,
+      scoreReachesThreshold: score.score >= this.threshold,
+      behavedLikeAPerson: evidence.shortGreetingThenSilence || (evidence.askedQuestion && this.greeting.greetingEndMs !== null),
+      firstSpeechMs: this.greeting.firstSpeechMs,
+    });
+    if (next.kind === 'unreachable') {
+      const reasons = [
+        ...(informationTone ? [`special information tone at ${informationTone.startMs} ms`] : []),
+        ...(isOperatorAnnouncement(announcement) ? [`operator announcement: ${[...announcement.conditions, ...announcement.framings].join(', ')}`] : []),
+      ];
+      this.latestScore = { score: 1, reasons };
+    } else {
+      this.latestScore = score;
     }
-    const behavedLikeAPerson =
-      evidence.interactiveReply || evidence.shortGreetingThenSilence || (evidence.askedQuestion && this.greetingInWindow.greetingEndMs !== null);
-    if (behavedLikeAPerson) this.decided = { kind: 'human' };
+    if (next.kind !== this.policy.kind || (next.kind === 'human' && this.policy.kind === 'human' && next.provisional !== this.policy.provisional)) {
+      if (next.kind !== 'human' || this.policy.kind !== 'human') this.decidedAtMs = nowMs;
+      this.policy = next;
+    }
   }
 
   private evidence(): VoicemailEvidence {
-    const greeting = this.greetingInWindow;
-    const keywords = new Map([...this.finalTexts, this.interimText].flatMap((text) => findVoicemailKeywords(text)).map((keyword) => [keyword.phrase, keyword]));
+    const greeting = this.greeting;
+    const texts = this.finalTexts;
+    const keywords = new Map(texts.flatMap((text) => findVoicemailKeywords(text)).map((keyword) => [keyword.phrase, keyword]));
     const yieldedAtMs = turnYieldedAtMs(greeting);
     return {
-      beep: this.beepInWindow,
+      beep: this.listener.tones.beeps[0] ?? null,
       strongKeywords: [...keywords.values()].filter((keyword) => keyword.strength === 'strong').map((keyword) => keyword.phrase),
       weakKeywords: [...keywords.values()].filter((keyword) => keyword.strength === 'weak').map((keyword) => keyword.phrase),
       greetingLengthMs: greetingLengthMs(greeting),
@@ -142,6 +174,8 @@ class StreamVoicemailDetector implements VoicemailDetector {
       // Barging into the bot while still in the first stretch of speech is what a machine's greeting
       // does too; only a reply after the caller had fallen silent shows turn-taking.
       interactiveReply: yieldedAtMs !== null && this.interactionsMs.some((atMs) => atMs >= yieldedAtMs),
+      humanPhrases: [...new Set(texts.flatMap((text) => findHumanPhrases(text)))],
+      answeredBy: this.answeredBy,
     };
   }
 
@@ -150,8 +184,8 @@ class StreamVoicemailDetector implements VoicemailDetector {
       nowMs: this.greeting.nowMs,
       lastSpeechEndMs: this.greeting.lastSpeechEndMs,
       lastSoundEndMs: this.lastSoundEndMs,
-      lastBeepEndMs: this.tone.beeps.at(-1)?.endMs ?? null,
-      toneSounding: toneSounding(this.tone),
+      lastBeepEndMs: this.listener.tones.beeps.at(-1)?.endMs ?? null,
+      toneSounding: toneSounding(this.listener.tones),
       beepAnnounced: this.beepAnnounced,
     });
   }

@@ -395,6 +395,37 @@ describe('GET /analytics/voicemail', () => {
     });
     expect(await get('voicemail', EMPTY)).toMatchObject({ attempts: 0, answeredAttempts: 0, voicemailAttempts: 0, voicemailRate: 0, callsEndingInVoicemail: 0 });
   });
+
+  it('counts messages left and failed, the mean machine score, and unreachable attempts and calls on their own', async () => {
+    // A period of its own, so the seed's other figures stay as worked out above.
+    const Q = { from: '2026-10-10T00:00:00Z', to: '2026-10-11T00:00:00Z' };
+    const answered = (id: string, minute: number) => ({
+      ...callLogRow({ id, agentId: 'agent_a', createdAt: at(`10-10T10:${minute}:00`), status: 'voicemail', answeredAt: at(`10-10T10:${minute}:05`) }),
+    });
+    const detection = (messageLeft: boolean, score: number) => ({
+      verdict: 'machine', score, reasons: ['beep 1000 Hz at 6200 ms (+0.60)'], decidedAtMs: 6500, messageAttempted: true, messageLeft, messageDurationMs: messageLeft ? 4200 : 900,
+    });
+    await CallLog.insertMany(
+      [
+        // V1 left its message (score 0.9), V2's machine hung up half-way (0.7), V3 has no record (detection was off).
+        { ...answered('V1', 10), failureReason: 'voicemail', voicemailDetection: detection(true, 0.9) },
+        { ...answered('V2', 11), failureReason: 'voicemail', voicemailDetection: detection(false, 0.7) },
+        { ...answered('V3', 12), failureReason: 'voicemail' },
+        // U1: an announcement, retried; U1-2: an announcement again, the retries spent; U2: unreachable, waiting for its retry.
+        { ...answered('U1', 20), status: 'failed', failureReason: 'unreachable', finalStatus: 'failed', finalFailureReason: 'unreachable_max_retries' },
+        { ...callLogRow({ id: 'U1-2', agentId: 'agent_a', attempt: 2, createdAt: at('10-10T10:25:00'), status: 'failed', failureReason: 'unreachable', answeredAt: at('10-10T10:25:05') }) },
+        { ...answered('U2', 30), status: 'failed', failureReason: 'unreachable' },
+      ],
+      { timestamps: false },
+    );
+    // Answered: all six; voicemail: V1–V3, messages left: V1; scored: V1, V2 → (0.9 + 0.7) / 2 = 0.8.
+    expect(await get('voicemail', Q)).toMatchObject({
+      attempts: 6, answeredAttempts: 6, voicemailAttempts: 3, messagesLeft: 1, messagesFailed: 2, averageConfidence: 0.8,
+      unreachableAttempts: 3, unreachableRate: 0.5, callsEndingUnreachable: 1,
+    });
+    expect(await get('voicemail', EMPTY)).toMatchObject({ messagesLeft: 0, messagesFailed: 0, averageConfidence: null, unreachableAttempts: 0, callsEndingUnreachable: 0 });
+    await CallLog.deleteMany({ _id: { $in: ['V1', 'V2', 'V3', 'U1', 'U1-2', 'U2'] } });
+  });
 });
 
 describe('GET /analytics/performance', () => {

@@ -168,11 +168,29 @@ export function scriptedVoicemailDetector(machineAtMs: number, readyAtMs: number
       pushAudio: (_pcm, atMs) => void (heardMs = atMs),
       pushTranscript: () => undefined,
       noteInteraction: () => undefined,
+      noteAnsweredBy: () => undefined,
       verdict: (nowMs): VoicemailVerdict => {
         const at = Math.max(nowMs, heardMs);
         if (at < machineAtMs) return { kind: 'undecided' };
         return { kind: 'machine', score: 1, reasons: ['scripted'], readyToSpeak: at >= readyAtMs };
       },
+      decision: () => ({ verdict: heardMs >= machineAtMs ? 'machine' : 'undecided', score: 1, reasons: ['scripted'], decidedAtMs: machineAtMs }),
+    };
+  };
+}
+
+/** A detector that hears an operator announcement once the call is `atMs` old. */
+export function scriptedUnreachableDetector(atMs: number): (options: VoicemailDetectorOptions) => VoicemailDetector {
+  return () => {
+    let heardMs = 0;
+    return {
+      pushAudio: (_pcm, chunkAtMs) => void (heardMs = chunkAtMs),
+      pushTranscript: () => undefined,
+      noteInteraction: () => undefined,
+      noteAnsweredBy: () => undefined,
+      verdict: (nowMs): VoicemailVerdict =>
+        Math.max(nowMs, heardMs) < atMs ? { kind: 'undecided' } : { kind: 'unreachable', score: 1, reasons: ['scripted announcement'] },
+      decision: () => ({ verdict: 'unreachable', score: 1, reasons: ['scripted announcement'], decidedAtMs: atMs }),
     };
   };
 }
@@ -181,7 +199,9 @@ export const undecidedVoicemailDetector = (_options: VoicemailDetectorOptions): 
   pushAudio: () => undefined,
   pushTranscript: () => undefined,
   noteInteraction: () => undefined,
+  noteAnsweredBy: () => undefined,
   verdict: () => ({ kind: 'undecided' }),
+  decision: () => ({ verdict: 'undecided', score: 0, reasons: [], decidedAtMs: null }),
 });
 
 async function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -20,6 +20,8 @@ const agent: AgentProfile = {
   noResponseTimeoutSec: 10,
   noResponseHangupSec: 5,
   voicemailDetection: false,
+  voicemailThreshold: null,
+  voicemailTimeoutSec: null,
   endPhrases: [],
 };
 

@@ -1,5 +1,5 @@
 import { FakeStt } from './fake-providers';
-import { scriptedVoicemailDetector } from './fake-providers';
+import { scriptedUnreachableDetector, scriptedVoicemailDetector } from './fake-providers';
 import { startMediaHarness, type MediaHarness, type TestCall } from './media-harness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -205,6 +205,9 @@ describe('voicemail', () => {
     const { ended } = await h.ended(call.callId);
     expect(ended[0].outcome).toBe('voicemail');
     expect(await texts(h, call)).toEqual(['bot: Please call Ringline back.']);
+    const detection = (await h.callLog(call))?.voicemailDetection;
+    expect(detection).toMatchObject({ verdict: 'machine', score: 1, reasons: ['scripted'], decidedAtMs: 600, messageAttempted: true, messageLeft: true });
+    expect(detection?.messageDurationMs).toBeGreaterThan(0);
   });
 
   it('is not looked for when the agent has detection off', async () => {
@@ -215,5 +218,33 @@ describe('voicemail', () => {
     expect(client.clears).toHaveLength(0);
     client.hangUp();
     expect((await h.ended(call.callId)).ended[0].outcome).toBe('completed');
+  });
+});
+
+describe('media server: operator announcements', () => {
+  let h: MediaHarness;
+
+  beforeAll(async () => {
+    h = await startMediaHarness('unreachable', { voicemail: scriptedUnreachableDetector(600) });
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('ends the attempt at once as unreachable, without a message, and records why', async () => {
+    const call = await h.createCall({
+      voicemailDetection: true,
+      greeting: 'This greeting is long enough to still be playing when the announcement is recognised.',
+      voicemailMessage: 'Please call Ringline back.',
+    });
+    const client = await h.connect(call.url);
+    client.start();
+    const closed = await client.closed;
+    expect(closed.at - client.startSentAt).toBeLessThan(2_000);
+    const { ended } = await h.ended(call.callId);
+    expect(ended[0].outcome).toBe('unreachable');
+    expect((await texts(h, call)).some((text) => text.includes('Please call Ringline back'))).toBe(false);
+    expect((await h.callLog(call))?.voicemailDetection).toMatchObject({ verdict: 'unreachable', messageAttempted: false, messageLeft: false, messageDurationMs: 0 });
   });
 });

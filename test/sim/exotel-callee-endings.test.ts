@@ -1,6 +1,5 @@
-import { FRAME_MS, measureFrameTonality } from '../../domain/voicemail/frame-tonality';
-import { INITIAL_TONE_STATE, trackTone } from '../../domain/voicemail/tone-tracker';
-import { PcmFramer } from '../../media-server/voicemail/pcm-framer';
+import { FRAME_MS } from '../../domain/voicemail/frame-tonality';
+import { scanTones } from '../../media-server/voicemail/tone-listener';
 import type { ExotelSimulator } from '../../sim/exotel/simulator';
 import { BotServer, CALLER_ID, dialOk, simPost, startSimulator, waitFor, waitForStatus } from './exotel-helpers';
 import { botSays, calleeAudio, calleeFinished, callWithCallee, dialAndConnect, messagesOf } from './exotel-callee-helpers';
@@ -48,13 +47,12 @@ describe('Exotel simulator callees: hang-up, voicemail, scripts', () => {
     await waitFor(() => calleeAudio(connection).length >= ((beep.endMs as number) + 300) * 16, 'the audio after the beep');
 
     // The beep detector of Ringline's voicemail detection finds it where the script put it.
-    const framer = new PcmFramer(8000);
-    let tone = INITIAL_TONE_STATE;
-    for (const frame of framer.push(calleeAudio(connection), 0)) tone = trackTone(tone, frame.startMs, measureFrameTonality(frame.samples, 8000));
+    const tone = scanTones(calleeAudio(connection), 8000);
     expect(tone.beeps).toHaveLength(1);
-    expect(tone.beeps[0].frequencyHz).toBe(1000);
+    expect(Math.abs(tone.beeps[0].frequencyHz - 1000)).toBeLessThanOrEqual(10);
     expect(Math.abs(tone.beeps[0].startMs - beep.startMs)).toBeLessThanOrEqual(FRAME_MS);
-    expect(Math.abs(tone.beeps[0].endMs - (beep.endMs as number))).toBeLessThanOrEqual(FRAME_MS);
+    // Measured over 40 ms windows (two frames), a tone's end is seen up to two frames late.
+    expect(Math.abs(tone.beeps[0].endMs - (beep.endMs as number))).toBeLessThanOrEqual(2 * FRAME_MS);
     expect(messagesOf(connection, 'stop')).toEqual([]);
   });
 

@@ -15,6 +15,7 @@ describe('classifyAttempt: Exotel status × media outcome', () => {
     ['completed, bot hung up', { exotelStatus: 'completed', answered: true, mediaOutcome: 'hangup_by_bot' }, 'completed', null],
     ['completed, voicemail', { exotelStatus: 'completed', answered: true, mediaOutcome: 'voicemail' }, 'voicemail', 'voicemail'],
     ['completed, no response', { exotelStatus: 'completed', answered: true, mediaOutcome: 'no_response' }, 'failed', 'no_response'],
+    ['completed, an operator announcement answered', { exotelStatus: 'completed', answered: true, mediaOutcome: 'unreachable' }, 'failed', 'unreachable'],
     ['completed, media dropped', { exotelStatus: 'completed', answered: true, mediaOutcome: 'connection_lost' }, 'failed', 'connection_lost'],
     ['completed, media never connected', { exotelStatus: 'completed', answered: true }, 'failed', 'connection_lost'],
     ['completed without any answer', { exotelStatus: 'completed' }, 'failed', 'no_answer'],

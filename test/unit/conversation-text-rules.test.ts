@@ -97,6 +97,7 @@ describe('how a call ended → the outcome the workflow is told', () => {
     ['silence', silent, 'no_response', 'goodbye'],
     ['silence', person, 'hangup_by_bot', 'goodbye'],
     ['voicemail', machine, 'voicemail', 'voicemail_message'],
+    ['unreachable', person, 'unreachable', 'none'],
     ['socket_lost', person, 'connection_lost', 'none'],
     ['provider_failure', person, 'connection_lost', 'goodbye'],
     ['shutdown', person, 'hangup_by_bot', 'goodbye'],

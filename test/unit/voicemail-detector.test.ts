@@ -37,100 +37,109 @@ function firstTime(verdicts: Map<number, VoicemailVerdict>, test: (verdict: Voic
 const isMachine = (verdict: VoicemailVerdict): boolean => verdict.kind === 'machine';
 const isReady = (verdict: VoicemailVerdict): boolean => verdict.kind === 'machine' && verdict.readyToSpeak;
 
+const isHuman = (verdict: VoicemailVerdict): boolean => verdict.kind === 'human';
+const sit = (): Float32Array => concat(sine(913.8, 274, 0.3), sine(1370.6, 274, 0.3), sine(1776.7, 380, 0.3));
+
 describe('voicemail detector', () => {
-  it('calls a lone beep a machine, and is ready to speak when it ends', () => {
-    const { verdicts } = listen(concat(silence(1200), beep(400), silence(1000)));
-    expect(firstTime(verdicts, isMachine)).toBe(1400);
-    expect(verdicts.get(1400)).toMatchObject({ kind: 'machine', score: 0.6, reasons: ['beep 1000 Hz at 1200 ms (+0.60)'], readyToSpeak: false });
-    // The beep ends at 1600 ms; two quiet frames later the tone is over.
-    expect(firstTime(verdicts, isReady)).toBe(1700);
+  it('calls a lone beep a machine once it is judged (300 ms after it ends), ready to speak at once', () => {
+    const { verdicts, detector } = listen(concat(silence(1200), beep(400), silence(1000)));
+    // The beep ends at 1600 ms; judged 300 ms later, seen at the end of the next chunk.
+    expect(firstTime(verdicts, isMachine)).toBe(2000);
+    expect(firstTime(verdicts, isReady)).toBe(2000);
+    expect(detector.decision()).toMatchObject({ verdict: 'machine', score: 0.6, decidedAtMs: 1920 });
+    expect(detector.decision().reasons[0]).toMatch(/^beep 100\d Hz at 1[12]\d0 ms \(\+0\.60\)$/);
   });
 
-  it('calls a long greeting with a strong phrase a machine, and waits 800 ms of silence after it when no beep was promised', () => {
+  it('calls a long greeting with a strong phrase a machine on its final transcript, and waits 800 ms of silence after it', () => {
     const { verdicts } = listen(concat(silence(500), speech(3000), silence(2000)), {
       1400: (d) => d.pushTranscript("Hi, you've reached", false, 1400),
-      3850: (d) => d.pushTranscript("Hi, you've reached Priya, I'm away.", true, 3850),
+      3850: (d) => d.pushTranscript("Hi, you've reached Priya, I'm away.", true, 3500),
     });
-    expect(firstTime(verdicts, isMachine)).toBe(2000);
-    // The greeting ends at 3500 ms.
-    expect(firstTime(verdicts, isReady)).toBe(4300);
+    // A person, provisionally, 2.3 s after the first word (at 500 ms); a machine once the words are final.
+    expect(firstTime(verdicts, isHuman)).toBe(2800);
+    expect(firstTime(verdicts, isMachine)).toBe(3900);
+    // The greeting ends at 3500 ms; the last 40 ms window to hold some of it ends at 3520 ms, and 800 ms
+    // of silence after that falls in the chunk that ends at 4400 ms.
+    expect(firstTime(verdicts, isReady)).toBe(4400);
   });
 
-  it('waits for a promised beep, even past the decision window, and speaks right after it', () => {
+  it('waits for a promised beep and speaks right after it', () => {
     const { verdicts } = listen(concat(silence(500), speech(4500), silence(600), beep(500), silence(1000)), {
       2000: (d) => d.pushTranscript("You've reached Priya", false, 2000),
-      5350: (d) => d.pushTranscript("You've reached Priya. Leave a message after the beep.", true, 5350),
+      5350: (d) => d.pushTranscript("You've reached Priya. Leave a message after the beep.", true, 5000),
     });
-    expect(firstTime(verdicts, isMachine)).toBeLessThanOrEqual(2100);
+    expect(firstTime(verdicts, isMachine)).toBe(5400);
     // 600 ms of silence after the greeting is not enough: the beep was promised. It ends at 6100 ms.
-    expect(firstTime(verdicts, isReady)).toBe(6200);
+    expect(firstTime(verdicts, isReady)).toBe(6500);
+  });
+
+  it('turns a provisional person into a machine when a beep ends a long greeting at 20 s', () => {
+    const greeting = concat(...Array.from({ length: 6 }, () => concat(speech(2800), silence(500))));
+    const { verdicts } = listen(concat(silence(500), greeting, silence(400), beep(300, 1400), silence(1000)));
+    expect(firstTime(verdicts, isHuman)).toBe(2800);
+    const machineAt = firstTime(verdicts, isMachine) ?? 0;
+    // The beep ends at 500 + 6 × 3300 + 400 + 300 = 21000 ms.
+    expect(machineAt).toBeGreaterThanOrEqual(21_300);
+    expect(machineAt).toBeLessThanOrEqual(21_400);
   });
 
   it('does not take the known false positive for a machine: "he is not available", then a question', () => {
     const { verdicts } = listen(concat(silence(500), speech(3000), silence(3000)), {
       2000: (d) => d.pushTranscript('He is not available right now', false, 2000),
-      3850: (d) => d.pushTranscript('He is not available right now, can I take a message?', true, 3850),
+      3850: (d) => d.pushTranscript('He is not available right now, can I take a message?', true, 3500),
     });
     expect(firstTime(verdicts, isMachine)).toBeUndefined();
-    // A question, then the caller waits: a person.
-    expect(firstTime(verdicts, (verdict) => verdict.kind === 'human')).toBe(4300);
+    expect(firstTime(verdicts, isHuman)).toBe(2800);
   });
 
-  it('counts an answer to the bot after a pause as a person, but not a barge-in during the first stretch of speech', () => {
-    const words = {
-      2000: (d: VoicemailDetector) => d.pushTranscript('He is not available', false, 2000),
-      3000: (d: VoicemailDetector) => d.pushTranscript('He is not available right now, he went out', true, 3000),
-    };
-    const signal = concat(silence(500), speech(2200), silence(1500), speech(800), silence(500));
-    // Barge-in at 800 ms: the greeting goes on, so it says nothing about turn-taking.
-    const bargeIn = listen(signal, { ...words, 800: (d) => d.noteInteraction(800) });
-    expect(bargeIn.verdicts.get(3800)).toEqual({ kind: 'undecided' });
-    // The greeting ended at 2700 ms; the reply at 4300 ms came after the caller had yielded the turn.
-    const reply = listen(signal, { ...words, 4300: (d) => d.noteInteraction(4300) });
-    expect(reply.verdicts.get(4400)).toEqual({ kind: 'human' });
-  });
-
-  it('calls "Hello?" then silence a person at once, and a beep alone does not undo that', () => {
-    const hello = listen(concat(silence(400), speech(400), silence(2000)));
-    expect(firstTime(hello.verdicts, (verdict) => verdict.kind === 'human')).toBe(1600);
-    const thenBeep = listen(concat(silence(400), speech(400), silence(1200), beep(400), silence(1000)));
-    expect(thenBeep.verdicts.get(1600)).toEqual({ kind: 'human' });
-    expect(firstTime(thenBeep.verdicts, isMachine)).toBeUndefined();
-  });
-
-  it('keeps an early "human": a greeting and a beep after "Hello?" and a pause do not turn it into a machine', () => {
-    const signal = concat(silence(400), speech(400), silence(1000), speech(1800), silence(400), beep(400), silence(800));
-    const { verdicts } = listen(signal, { 3950: (d) => d.pushTranscript('This is Priya, leave a message after the beep.', true, 3950) });
-    expect(firstTime(verdicts, (verdict) => verdict.kind === 'human')).toBe(1600);
+  it('keeps a person who took turns: a greeting and a beep after an answer to the bot do not make a machine', () => {
+    const signal = concat(silence(400), speech(400), silence(1000), speech(800), silence(2000), speech(1800), silence(400), beep(400), silence(800));
+    const { verdicts } = listen(signal, { 2700: (d) => d.noteInteraction(1800) });
+    expect(firstTime(verdicts, isHuman)).toBe(1700);
+    expect(verdicts.get(2700)).toEqual({ kind: 'human', provisional: false });
     expect(firstTime(verdicts, isMachine)).toBeUndefined();
   });
 
-  it('gives no machine verdict on evidence from after decideWithinMs, and calls everything else human then', () => {
+  it('does not count a barge-in during the first stretch of speech as turn-taking', () => {
+    const signal = concat(silence(500), speech(2200), silence(1500), beep(400), silence(800));
+    const { verdicts } = listen(signal, { 800: (d) => d.noteInteraction(800) });
+    expect(firstTime(verdicts, isMachine)).toBe(5000);
+  });
+
+  it('gives no machine verdict on a beep after its timeout, and makes the person final then', () => {
     const late = concat(silence(500), speech(2000), silence(3500), beep(500), silence(500));
-    const { verdicts } = listen(late);
-    expect(firstTime(verdicts, isMachine)).toBeUndefined();
-    expect(verdicts.get(5000)).toEqual({ kind: 'human' });
-    expect(verdicts.get(7000)).toEqual({ kind: 'human' });
-    // With a longer window, the long greeting (+0.30) and the beep at 6000 ms (+0.60) make a machine.
-    expect(firstTime(listen(late, {}, { decideWithinMs: 8000 }).verdicts, isMachine)).toBe(6200);
-    // Transcripts and interactions after the window are not weighed either.
-    const words = listen(concat(silence(500), speech(5000), silence(1000)), { 5300: (d) => d.pushTranscript('please leave a message after the beep', true, 5300) });
-    expect(firstTime(words.verdicts, isMachine)).toBeUndefined();
+    expect(firstTime(listen(late, {}, { timeoutMs: 5000 }).verdicts, isMachine)).toBeUndefined();
+    expect(listen(late, {}, { timeoutMs: 5000 }).verdicts.get(5100)).toEqual({ kind: 'human', provisional: false });
+    expect(firstTime(listen(late).verdicts, isMachine)).toBe(6900);
   });
 
-  it('takes its threshold from the options', () => {
+  it('takes its threshold from the options, and Exotel\'s AnsweredBy as evidence', () => {
     const signal = concat(silence(500), speech(2500), silence(1000));
-    const cues = { 1500: (d: VoicemailDetector) => d.pushTranscript('not available', false, 1500) };
+    const cues = { 3400: (d: VoicemailDetector) => d.pushTranscript('not available', true, 3000) };
     expect(firstTime(listen(signal, cues).verdicts, isMachine)).toBeUndefined();
-    expect(firstTime(listen(signal, cues, { threshold: 0.45 }).verdicts, isMachine)).toBe(2000);
+    expect(firstTime(listen(signal, cues, { threshold: 0.45 }).verdicts, isMachine)).toBe(3400);
+    expect(firstTime(listen(signal, { 2500: (d) => d.noteAnsweredBy('machine') }).verdicts, isMachine)).toBe(2500);
+  });
+
+  it('calls a special information tone or an operator\'s words unreachable, and records why', () => {
+    const tones = listen(concat(silence(300), sit(), silence(600), speech(2000), silence(500)));
+    expect(firstTime(tones.verdicts, (verdict) => verdict.kind === 'unreachable')).toBe(1600);
+    expect(tones.detector.decision()).toMatchObject({ verdict: 'unreachable', score: 1 });
+    expect(tones.detector.decision().reasons[0]).toMatch(/^special information tone at \d+ ms$/);
+    const words = listen(concat(silence(300), speech(3000), silence(1500)), {
+      2000: (d) => d.pushTranscript('The number you have dialled is currently', false, 1800),
+      2600: (d) => d.pushTranscript('The number you have dialled is currently switched off', false, 2400),
+    });
+    expect(firstTime(words.verdicts, (verdict) => verdict.kind === 'unreachable')).toBe(2600);
   });
 
   it('decides the same whatever the chunk size, and at 16 kHz', () => {
     const signal = concat(silence(700), beep(300, 850), silence(800));
-    for (const chunkMs of [20, 100, 500]) expect(firstTime(listen(signal, {}, {}, chunkMs).verdicts, isReady)).toBe(Math.ceil(1040 / chunkMs) * chunkMs);
+    // The beep ends at 1000 ms and is judged 300 ms later, at a frame boundary.
+    for (const chunkMs of [20, 100, 500]) expect(firstTime(listen(signal, {}, {}, chunkMs).verdicts, isReady)).toBe(Math.ceil(1320 / chunkMs) * chunkMs);
     const detector = createVoicemailDetector({ sampleRate: 16_000 });
     detector.pushAudio(toPcm(concat(new Float32Array(16_000), sine(1000, 400, 0.5, 16_000), new Float32Array(8000))), 0);
-    expect(detector.verdict(1500)).toMatchObject({ kind: 'machine', readyToSpeak: true });
+    expect(detector.verdict(1900)).toMatchObject({ kind: 'machine', readyToSpeak: true });
   });
 });
 

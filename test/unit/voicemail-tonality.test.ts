@@ -1,62 +1,73 @@
-import { BEEP_BANK_HZ, isTonalFrame, measureFrameTonality } from '../../domain/voicemail/frame-tonality';
-import { blockEnergy, goertzelPower } from '../../domain/voicemail/goertzel';
-import { add, frames, noise, RATE, sine, silence, vowel } from './voicemail-signals';
+import { measureFrameTonality, MIN_TONE_DB } from '../../domain/voicemail/frame-tonality';
+import { powerSpectrum } from '../../domain/voicemail/spectrum';
+import { decodeMuLaw } from '../../media-server/voicemail/mu-law';
+import { add, noise, RATE, sine, toPcm, vowel } from './voicemail-signals';
 
-describe('Goertzel power', () => {
-  it.each([
-    ['on a bin: the whole energy', 1000, 1000, 1],
-    ['half a bin away: about 40 %', 1025, 1000, 0.405],
-    ['a bin away: nothing', 1050, 1000, 0],
-    ['far away: nothing', 400, 1000, 0],
-  ])('%s', (_case, toneHz, filterHz, share) => {
-    const frame = sine(toneHz, 20);
-    expect(goertzelPower(frame, RATE, filterHz) / blockEnergy(frame)).toBeCloseTo(share, 1);
-  });
+/** A 40 ms analysis window. */
+const WINDOW = 40;
 
-  it('banks 800–1200 Hz in 50 Hz steps', () => {
-    expect(BEEP_BANK_HZ).toEqual([800, 850, 900, 950, 1000, 1050, 1100, 1150, 1200]);
+function muLawRoundTrip(signal: Float32Array): Float32Array {
+  // G.711 μ-law encoding of 16-bit samples, then the decoder under test.
+  const encoded = Buffer.alloc(signal.length);
+  const pcm = toPcm(signal);
+  for (let i = 0; i < signal.length; i += 1) {
+    let sample = pcm.readInt16LE(i * 2);
+    const sign = sample < 0 ? 0x80 : 0;
+    sample = Math.min(32635, Math.abs(sample)) + 0x84;
+    let exponent = 7;
+    for (let mask = 0x4000; (sample & mask) === 0 && exponent > 0; mask >>= 1) exponent -= 1;
+    const mantissa = (sample >> (exponent + 3)) & 0x0f;
+    encoded[i] = ~(sign | (exponent << 4) | mantissa) & 0xff;
+  }
+  const decoded = decodeMuLaw(encoded);
+  return Float32Array.from({ length: signal.length }, (_unused, i) => decoded.readInt16LE(i * 2) / 32768);
+}
+
+describe('power spectrum', () => {
+  it('keeps the window\'s energy and puts a tone at its frequency', () => {
+    const { power, binHz } = powerSpectrum(sine(1000, WINDOW), RATE);
+    const peak = power.indexOf(Math.max(...power));
+    expect(Math.abs(peak * binHz - 1000)).toBeLessThanOrEqual(binHz);
   });
 });
 
-describe('frame tonality (is this 20 ms frame a beep?)', () => {
-  const voicedFrames = (signal: Float32Array): boolean[] => frames(signal).map((frame) => isTonalFrame(measureFrameTonality(frame, RATE)));
-
-  it.each([
-    ['1000 Hz beep', true, sine(1000, 20)],
-    ['850 Hz beep', true, sine(850, 20)],
-    ['1150 Hz beep', true, sine(1150, 20)],
-    ['1025 Hz, between two filters', true, sine(1025, 20)],
-    ['1200 Hz, the band edge', true, sine(1200, 20)],
-    ['1000 Hz with white noise 10 dB below it', true, add(sine(1000, 20, 0.3), noise(20, 0.116))],
-    ['700 Hz, below the band', false, sine(700, 20)],
-    ['1500 Hz, above the band', false, sine(1500, 20)],
-    ['1000 Hz too quiet to be anything but line noise (−50 dBFS)', false, sine(1000, 20, 0.0045)],
-    ['white noise', false, noise(20, 0.5)],
-    ['DTMF 0 (941 + 1336 Hz)', false, add(sine(941, 20, 0.3), sine(1336, 20, 0.3))],
-    ['DTMF * (941 + 1209 Hz), both tones near the band', false, add(sine(941, 20, 0.3), sine(1209, 20, 0.3))],
-    ['digital silence', false, silence(20)],
-  ])('%s → tonal: %s', (_case, tonal, frame) => {
-    expect(isTonalFrame(measureFrameTonality(frame, RATE))).toBe(tonal);
+describe('frame tonality (40 ms windows)', () => {
+  it.each([400, 440, 700, 1000, 1234, 1650, 2000])('hears a %s Hz tone as one tone holding nearly all the energy', (hz) => {
+    const { tones } = measureFrameTonality(sine(hz, WINDOW), RATE);
+    expect(tones).toHaveLength(1);
+    expect(Math.abs(tones[0].hz - hz)).toBeLessThanOrEqual(10);
+    expect(tones[0].share).toBeGreaterThan(0.95);
   });
 
   it.each([
-    ['a male "ah" (F0 120 Hz, formants 700/1200 Hz)', vowel(120, [700, 1200], 400)],
-    ['a female "ah" (F0 220 Hz, formants 850/1220 Hz)', vowel(220, [850, 1220], 400)],
-    ['a vowel with its first formant on 1 kHz (F0 250 Hz)', vowel(250, [1000, 2500], 400)],
-  ])('speech is not tonal: %s', (_case, signal) => {
-    expect(voicedFrames(signal).filter(Boolean)).toEqual([]);
+    [950, 1400],
+    [600, 1000],
+    [1300, 1750],
+  ])('hears a %s + %s Hz dual tone as two tones', (low, high) => {
+    const { tones } = measureFrameTonality(add(sine(low, WINDOW, 0.3), sine(high, WINDOW, 0.25)), RATE);
+    expect(tones.map((tone) => Math.round(tone.hz / 10) * 10)).toEqual([low, high]);
   });
 
-  it('reports the peak filter and the energy', () => {
-    const measured = measureFrameTonality(sine(1150, 20, 0.5), RATE);
-    expect(measured.peakHz).toBe(1150);
-    expect(measured.peakShare).toBeGreaterThan(0.95);
-    // A sine of amplitude 0.5 has mean power 0.125: −9 dBFS.
-    expect(measured.energyDb).toBeCloseTo(-9, 0);
+  it('hears a tone through line noise 10 dB below it, and through the μ-law leg', () => {
+    expect(measureFrameTonality(add(sine(1400, WINDOW, 0.3), noise(WINDOW, 0.3 / Math.sqrt(2) / Math.sqrt(10) * Math.sqrt(3))), RATE).tones).toHaveLength(1);
+    expect(measureFrameTonality(muLawRoundTrip(sine(850, WINDOW, 0.2)), RATE).tones).toHaveLength(1);
   });
 
-  it('works the same at 16 kHz (20 ms is still 50 Hz per bin)', () => {
-    expect(isTonalFrame(measureFrameTonality(sine(1000, 20, 0.5, 16_000), 16_000))).toBe(true);
-    expect(isTonalFrame(measureFrameTonality(sine(1500, 20, 0.5, 16_000), 16_000))).toBe(false);
+  it.each([
+    ['a vowel at 120 Hz with formants at 700 and 1,200 Hz', vowel(120, [700, 1200], WINDOW)],
+    ['a vowel at 220 Hz with a formant near 1 kHz', vowel(220, [1000, 2500], WINDOW)],
+    ['a low voice whose harmonics crowd 300–500 Hz', vowel(110, [400], WINDOW)],
+    ['white noise', noise(WINDOW, 0.3)],
+    ['a tone outside the band (250 Hz)', sine(250, WINDOW)],
+    ['a tone outside the band (3,000 Hz)', sine(3000, WINDOW)],
+    ['a chord of three notes', add(sine(523, WINDOW, 0.2), sine(659, WINDOW, 0.2), sine(784, WINDOW, 0.2))],
+  ])('hears no tone in %s', (_case, signal) => {
+    expect(measureFrameTonality(signal, RATE).tones).toEqual([]);
+  });
+
+  it('calls a window quieter than MIN_TONE_DB line noise, whatever its spectrum', () => {
+    const faint = sine(1000, WINDOW, 10 ** ((MIN_TONE_DB - 3) / 20));
+    expect(measureFrameTonality(faint, RATE).tones).toEqual([]);
+    expect(measureFrameTonality(new Float32Array(320), RATE)).toEqual({ energyDb: -120, tones: [] });
   });
 });
