@@ -167,7 +167,7 @@ describe('POST /api/v1/webhooks/exotel/call-status', () => {
 
   it('answers 503 when Temporal does not take the signal, so Exotel retries', async () => {
     const app = harness.makeApp({ client: await unreachableTemporalClient(), timeouts: { writeMs: 500 } });
-    const res = await request(app).post(callbackPath('call_any', 1)).send(terminalPayload('call_any'));
+    const res = await harness.authed(app).post(callbackPath('call_any', 1)).send(terminalPayload('call_any'));
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
   });
@@ -177,7 +177,7 @@ describe('POST /api/v1/webhooks/exotel/call-status', () => {
     const app = harness.makeApp({ logDestination: { write: (line: string) => void lines.push(line) } });
     const callId = await startCall();
     const sig = signAttempt(harness.config.WEBHOOK_SECRET, callId, 1);
-    await request(app).post(callbackPath(callId, 1)).send(terminalPayload(callId)).expect(200);
+    await harness.authed(app).post(callbackPath(callId, 1)).send(terminalPayload(callId)).expect(200);
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged).toContainEqual(expect.objectContaining({ msg: 'exotel status callback', callId, attempt: 1, status: 'completed', eventType: 'terminal' }));
     expect(logged).toContainEqual(
@@ -253,7 +253,7 @@ describe('GET /api/v1/exotel/voicebot-url', () => {
 
   it('answers 503 when Temporal does not answer', async () => {
     const app = harness.makeApp({ client: await unreachableTemporalClient(), timeouts: { queryMs: 300 } });
-    const res = await request(app).get('/api/v1/exotel/voicebot-url').query({ CustomField: 'call_any:1' });
+    const res = await harness.authed(app).get('/api/v1/exotel/voicebot-url').query({ CustomField: 'call_any:1' });
     expect(res.status).toBe(503);
   });
 });

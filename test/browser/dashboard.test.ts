@@ -109,9 +109,9 @@ suite('ops dashboard (/dashboard) in chromium', () => {
       agentId,
       calls: [numberFor('000'), numberFor('000')].map((phoneNumber) => ({ phoneNumber, scheduledFor: inAnHour })),
     });
-    const batchA = await waitForBatch(stack.apiUrl, done.batchId, (b) => b.status === 'completed', 45_000);
+    const batchA = await waitForBatch(stack, done.batchId, (b) => b.status === 'completed', 45_000);
     expect(batchA.progress).toMatchObject({ total: 6, processed: 6, successful: 2, voicemail: 1, failed: 3 });
-    await waitForBatch(stack.apiUrl, steered.batchId, (b) => b.status === 'running' && b.progress.dispatched === 2, 15_000);
+    await waitForBatch(stack, steered.batchId, (b) => b.status === 'running' && b.progress.dispatched === 2, 15_000);
 
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {

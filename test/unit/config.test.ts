@@ -52,6 +52,7 @@ describe('parseConfig', () => {
         NODE_ENV: 'production',
         WEBHOOK_SECRET: 'a-real-webhook-secret-value',
         MEDIA_TOKEN_SECRET: 'a-real-media-token-secret',
+        API_KEY_PEPPER: 'a-real-api-key-pepper-value',
       }),
     ).not.toThrow();
   });

@@ -1,0 +1,90 @@
+import type { RequestHandler } from 'express';
+import { ApiKey } from '../../db/models/api-key';
+import { UsageCounter } from '../../db/models/usage-counter';
+import type { Principal } from '../../domain/access-control';
+import type { Config } from '../../domain/config';
+import type { Logger } from '../../lib/logger';
+import { ApiError } from '../api-error';
+
+interface Window {
+  name: string;
+  seconds: number;
+  limit: number;
+}
+
+/**
+ * Three fixed windows per key held in the database (so every API process counts the same requests):
+ * the most in any one minute (the burst), twice the sustained rate over two minutes (so a burst must be
+ * paid back), and the hourly cap.
+ */
+export function keyWindows(limits: { perMinute: number; burst: number; perHour: number }): Window[] {
+  return [
+    { name: '1m', seconds: 60, limit: limits.burst },
+    { name: '2m', seconds: 120, limit: 2 * limits.perMinute },
+    { name: '1h', seconds: 3600, limit: limits.perHour },
+  ];
+}
+
+/** Counts one unit in the window that holds `now`; concurrent first writers race on the upsert, so it retries once. */
+export async function countInWindow(id: string, seconds: number, now: number, by = 1): Promise<{ count: number; endsAt: number }> {
+  const start = Math.floor(now / 1000 / seconds) * seconds;
+  const endsAt = (start + seconds) * 1000;
+  const bump = () =>
+    UsageCounter.findOneAndUpdate(
+      { _id: `${id}:${start}` },
+      { $inc: { count: by }, $setOnInsert: { windowEndsAt: new Date(endsAt) } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
+  let row;
+  try {
+    row = await bump();
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+    row = await bump();
+  }
+  return { count: row?.count ?? by, endsAt };
+}
+
+/** Answers 429 with `Retry-After` past any window, and `RateLimit-*` headers on every keyed answer. */
+export function keyRateLimit(config: Config, logger: Logger): RequestHandler {
+  const defaults = { perMinute: config.KEY_RATE_LIMIT_PER_MINUTE, burst: config.KEY_RATE_LIMIT_BURST, perHour: config.KEY_RATE_LIMIT_PER_HOUR };
+  return async (_req, res, next) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (!principal) return next();
+    try {
+      const own = (await ApiKey.findById(principal.keyId, { rateLimit: 1 }).lean())?.rateLimit ?? {};
+      const limits = {
+        perMinute: own.perMinute ?? defaults.perMinute,
+        // A key with its own sustained rate and no burst gets the default's 20 % headroom.
+        burst: own.burst ?? (own.perMinute ? Math.ceil(own.perMinute * 1.2) : defaults.burst),
+        perHour: own.perHour ?? defaults.perHour,
+      };
+      const now = Date.now();
+      const windows = keyWindows(limits);
+      const counts = await Promise.all(windows.map((window) => countInWindow(`rate:${principal.keyId}:${window.name}`, window.seconds, now)));
+      const states = windows.map((window, i) => ({ ...window, ...counts[i], remaining: Math.max(0, window.limit - counts[i].count) }));
+      const tightest = states.reduce((a, b) => (b.remaining < a.remaining ? b : a));
+      const resetSec = Math.max(1, Math.ceil((tightest.endsAt - now) / 1000));
+      res.set({
+        'RateLimit-Limit': String(tightest.limit),
+        'RateLimit-Remaining': String(tightest.remaining),
+        'RateLimit-Reset': String(resetSec),
+        'RateLimit-Policy': states.map((s) => `${s.limit};w=${s.seconds}`).join(', '),
+      });
+      const exceeded = states.filter((s) => s.count > s.limit);
+      if (exceeded.length > 0) {
+        const retryAfter = Math.max(...exceeded.map((s) => Math.max(1, Math.ceil((s.endsAt - now) / 1000))));
+        res.set('Retry-After', String(retryAfter));
+        return next(new ApiError(429, 'RATE_LIMITED', `Too many requests for this key; retry in ${retryAfter} s`, { retryAfterSec: retryAfter }));
+      }
+      if (states[2].count === 1) {
+        UsageCounter.deleteMany({ windowEndsAt: { $lt: new Date(now - 24 * 3600_000) } }).catch((err: unknown) =>
+          logger.warn({ err }, 'could not clear old usage counters'),
+        );
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
