@@ -46,7 +46,7 @@ export function createApp(deps: ApiDependencies): Express {
   // Before authentication: its bearer token is the metrics token, not an API key.
   app.use(metricsRouter(deps.metrics, deps.config.METRICS_TOKEN));
   app.use(authenticate(deps.config, deps.logger));
-  app.use(keyRateLimit(deps.config, deps.logger));
+  app.use(keyRateLimit(deps.config));
   app.use(auditTrail(deps.logger));
   // Body limits per route: a bulk request of BULK_MAX_ROWS calls needs room, nothing else does.
   app.use('/api/v1/calls/outbound/bulk', express.json({ limit: '1mb' }));

@@ -50,7 +50,10 @@ export function authenticate(config: Config, logger: Logger): RequestHandler {
         const row = match ? await findUsableKey(match[1], config.API_KEY_PEPPER) : null;
         if (!row) return next(unauthenticated(res, 'The API key is unknown, revoked or expired'));
         res.locals.principal = principalFrom(row, 'key');
-        markKeyUsed(row._id).catch((err: unknown) => logger.warn({ err, keyId: row._id }, 'could not record key use'));
+        res.locals.keyRateLimit = row.rateLimit ?? {};
+        if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+          markKeyUsed(row._id).catch((err: unknown) => logger.warn({ err, keyId: row._id }, 'could not record key use'));
+        }
         return next();
       }
       const token = sessionTokenOf(req);
@@ -63,6 +66,7 @@ export function authenticate(config: Config, logger: Logger): RequestHandler {
         return next(new ApiError(403, 'CSRF_TOKEN_INVALID', `A state-changing request of a dashboard session needs its ${CSRF_HEADER} header`));
       }
       res.locals.principal = principalFrom(row, 'session');
+      res.locals.keyRateLimit = row.rateLimit ?? {};
       res.locals.sessionId = session._id;
       next();
     } catch (err) {

@@ -1,9 +1,7 @@
 import type { RequestHandler } from 'express';
-import { ApiKey } from '../../db/models/api-key';
 import { UsageCounter } from '../../db/models/usage-counter';
 import type { Principal } from '../../domain/access-control';
 import type { Config } from '../../domain/config';
-import type { Logger } from '../../lib/logger';
 import { ApiError } from '../api-error';
 
 interface Window {
@@ -25,7 +23,7 @@ export function keyWindows(limits: { perMinute: number; burst: number; perHour: 
   ];
 }
 
-/** Counts one unit in the window that holds `now`; concurrent first writers race on the upsert, so it retries once. */
+/** Counts units in the window that holds `now` (the organizations' daily call caps); concurrent first writers race on the upsert, so it retries once. */
 export async function countInWindow(id: string, seconds: number, now: number, by = 1): Promise<{ count: number; endsAt: number }> {
   const start = Math.floor(now / 1000 / seconds) * seconds;
   const endsAt = (start + seconds) * 1000;
@@ -45,14 +43,48 @@ export async function countInWindow(id: string, seconds: number, now: number, by
   return { count: row?.count ?? by, endsAt };
 }
 
+/**
+ * Counts one request in every window of a key with one atomic update of one document per key: a field
+ * per window start (`w60.<start>`), raised by `$inc`; the field of each window's previous start is
+ * removed in the same update, so the document stays a handful of fields.
+ */
+async function countKeyRequest(keyId: string, windows: Window[], now: number): Promise<{ count: number; endsAt: number }[]> {
+  const inc: Record<string, number> = {};
+  const unset: Record<string, ''> = {};
+  const fields = windows.map((window) => {
+    const start = Math.floor(now / 1000 / window.seconds) * window.seconds;
+    unset[`w${window.seconds}.${start - window.seconds}`] = '';
+    inc[`w${window.seconds}.${start}`] = 1;
+    return { name: `w${window.seconds}`, start, endsAt: (start + window.seconds) * 1000 };
+  });
+  const latestEnd = Math.max(...fields.map((field) => field.endsAt));
+  const bump = () =>
+    UsageCounter.findOneAndUpdate(
+      { _id: `rate:${keyId}` },
+      { $inc: { count: 1, ...inc }, $unset: unset, $set: { windowEndsAt: new Date(latestEnd) } },
+      { upsert: true, returnDocument: 'after', strict: false },
+    ).lean<Record<string, unknown>>();
+  let row;
+  try {
+    row = await bump();
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+    row = await bump();
+  }
+  return fields.map((field) => {
+    const counts = (row?.[field.name] ?? {}) as Record<string, number>;
+    return { count: counts[String(field.start)] ?? 1, endsAt: field.endsAt };
+  });
+}
+
 /** Answers 429 with `Retry-After` past any window, and `RateLimit-*` headers on every keyed answer. */
-export function keyRateLimit(config: Config, logger: Logger): RequestHandler {
+export function keyRateLimit(config: Config): RequestHandler {
   const defaults = { perMinute: config.KEY_RATE_LIMIT_PER_MINUTE, burst: config.KEY_RATE_LIMIT_BURST, perHour: config.KEY_RATE_LIMIT_PER_HOUR };
   return async (_req, res, next) => {
     const principal = res.locals.principal as Principal | undefined;
     if (!principal) return next();
     try {
-      const own = (await ApiKey.findById(principal.keyId, { rateLimit: 1 }).lean())?.rateLimit ?? {};
+      const own = (res.locals.keyRateLimit ?? {}) as { perMinute?: number; burst?: number; perHour?: number };
       const limits = {
         perMinute: own.perMinute ?? defaults.perMinute,
         // A key with its own sustained rate and no burst gets the default's 20 % headroom.
@@ -61,7 +93,7 @@ export function keyRateLimit(config: Config, logger: Logger): RequestHandler {
       };
       const now = Date.now();
       const windows = keyWindows(limits);
-      const counts = await Promise.all(windows.map((window) => countInWindow(`rate:${principal.keyId}:${window.name}`, window.seconds, now)));
+      const counts = await countKeyRequest(principal.keyId, windows, now);
       const states = windows.map((window, i) => ({ ...window, ...counts[i], remaining: Math.max(0, window.limit - counts[i].count) }));
       const tightest = states.reduce((a, b) => (b.remaining < a.remaining ? b : a));
       const resetSec = Math.max(1, Math.ceil((tightest.endsAt - now) / 1000));
@@ -76,11 +108,6 @@ export function keyRateLimit(config: Config, logger: Logger): RequestHandler {
         const retryAfter = Math.max(...exceeded.map((s) => Math.max(1, Math.ceil((s.endsAt - now) / 1000))));
         res.set('Retry-After', String(retryAfter));
         return next(new ApiError(429, 'RATE_LIMITED', `Too many requests for this key; retry in ${retryAfter} s`, { retryAfterSec: retryAfter }));
-      }
-      if (states[2].count === 1) {
-        UsageCounter.deleteMany({ windowEndsAt: { $lt: new Date(now - 24 * 3600_000) } }).catch((err: unknown) =>
-          logger.warn({ err }, 'could not clear old usage counters'),
-        );
       }
       next();
     } catch (err) {
