@@ -89,9 +89,9 @@ export const configShape = {
   KEY_RATE_LIMIT_BURST: positiveInt.default(120),
   KEY_RATE_LIMIT_PER_HOUR: positiveInt.default(1_000),
   /** Spend guard: calls an organization may place per UTC day (single, scheduled, series and campaign contacts). */
-  ORG_DAILY_CALL_CAP: positiveInt.default(10_000),
+  ORG_DAILY_CALL_CAP: positiveInt.default(50_000),
   /** An organization's share of the calls not yet finished (waiting for a line, scheduled, ringing). */
-  ORG_MAX_OPEN_CALLS: positiveInt.default(2_500),
+  ORG_MAX_OPEN_CALLS: positiveInt.default(20_000),
   /** Dashboard login sessions last this long; their cookie is Secure unless switched off for plain-http local use. */
   SESSION_TTL_SEC: positiveInt.default(8 * 3600),
   SESSION_COOKIE_SECURE: booleanFlag.default(true),

@@ -500,11 +500,10 @@
 
   /** Resolves once a session exists: the one this browser has, or one opened with a key typed in. */
   async function ensureSession() {
-    try {
-      state.csrfToken = (await api('/dashboard/session')).csrfToken;
+    const current = await api('/dashboard/session').catch(() => ({ loggedIn: false }));
+    if (current.loggedIn) {
+      state.csrfToken = current.csrfToken;
       return;
-    } catch {
-      // No session: ask for a key.
     }
     showLogin();
     const form = byTestId('login-form');

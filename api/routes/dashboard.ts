@@ -97,17 +97,23 @@ export function dashboardRouter(ctx: Pick<CallRoutesContext, 'config'>): Router 
     await DashboardSession.create({ _id: hashSessionToken(token), keyId: row._id, csrfToken, expiresAt });
     res.locals.principal = { keyId: row._id, orgId: row.orgId, role: row.role, agentIds: row.agentIds ?? [], via: 'session' } satisfies Principal;
     res.set('Set-Cookie', cookie(token, ctx.config.SESSION_TTL_SEC));
-    res.json({ role: row.role, orgId: row.orgId, csrfToken, expiresAt: expiresAt.toISOString() });
+    res.json({ loggedIn: true, role: row.role, orgId: row.orgId, csrfToken, expiresAt: expiresAt.toISOString() });
   });
 
-  /** The page reloads: it reads its CSRF token again from its own session (same origin only: CORS stays closed). */
+  /**
+   * The page reloads: it reads its CSRF token again from its own session (same origin only: CORS stays
+   * closed). No session is a plain answer, not a 401, since asking is how the page learns to show its login.
+   */
   router.get('/dashboard/session', allow('session'), async (_req, res) => {
     res.set('Cache-Control', 'no-store');
     const sessionId = res.locals.sessionId as string | undefined;
     const session = sessionId ? await DashboardSession.findById(sessionId).lean() : null;
-    if (!session) throw unauthenticated(res, 'Not logged in');
+    if (!session) {
+      res.json({ loggedIn: false });
+      return;
+    }
     const principal = principalOf(res);
-    res.json({ role: principal.role, orgId: principal.orgId, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
+    res.json({ loggedIn: true, role: principal.role, orgId: principal.orgId, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
   });
 
   router.post('/dashboard/logout', allow('session'), async (_req, res) => {

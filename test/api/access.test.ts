@@ -326,5 +326,6 @@ describe('browser protections', () => {
     expect(again.body.csrfToken).toBe(login.body.csrfToken);
     expect((await request(harness.app).post('/dashboard/logout').set('Cookie', session).set('X-CSRF-Token', login.body.csrfToken)).status).toBe(204);
     expect((await request(harness.app).get('/api/v1/agents').set('Cookie', session)).status).toBe(401);
+    expect((await request(harness.app).get('/dashboard/session').set('Cookie', session)).body).toEqual({ loggedIn: false });
   });
 });
