@@ -6,7 +6,8 @@
 export const ROLES = ['admin', 'agent_manager', 'agent', 'api_client'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = [
+/** What an `api_client` does: place, schedule and cancel calls, run campaigns, read their status. */
+const CALLING_PERMISSIONS = [
   'calls.place',
   'calls.read',
   'calls.cancel',
@@ -16,12 +17,9 @@ export const PERMISSIONS = [
   'series.write',
   'campaigns.read',
   'campaigns.write',
-  'agents.read',
-  'agents.write',
-  'analytics.read',
-  'keys.manage',
-  'audit.read',
 ] as const;
+
+export const PERMISSIONS = [...CALLING_PERMISSIONS, 'agents.read', 'agents.write', 'analytics.read', 'keys.manage', 'audit.read'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /**
@@ -33,24 +31,12 @@ export const OPEN_ACCESS = ['public', 'signed', 'metrics', 'session'] as const;
 export type OpenAccess = (typeof OPEN_ACCESS)[number];
 export type RouteAccess = Permission | OpenAccess;
 
-const CALLING: readonly Permission[] = [
-  'calls.place',
-  'calls.read',
-  'calls.cancel',
-  'schedules.read',
-  'schedules.write',
-  'series.read',
-  'series.write',
-  'campaigns.read',
-  'campaigns.write',
-];
-
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  agent_manager: [...CALLING, 'agents.read', 'agents.write', 'analytics.read'],
+  agent_manager: [...CALLING_PERMISSIONS, 'agents.read', 'agents.write', 'analytics.read'],
   // Read-only, and only the calls of the agents its key is bound to (the API narrows every query).
   agent: ['calls.read'],
-  api_client: CALLING,
+  api_client: CALLING_PERMISSIONS,
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

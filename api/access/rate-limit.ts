@@ -23,23 +23,27 @@ export function keyWindows(limits: { perMinute: number; burst: number; perHour: 
   ];
 }
 
-/** Counts units in the window that holds `now` (the organizations' daily call caps); concurrent first writers race on the upsert, so it retries once. */
+/** Two first writers of one counter race on the upsert; the loser's duplicate-key error means the row exists now. */
+async function upsertRacing<T>(bump: () => Promise<T>): Promise<T> {
+  try {
+    return await bump();
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+    return bump();
+  }
+}
+
+/** Counts units in the window that holds `now` (the organizations' daily call caps). */
 export async function countInWindow(id: string, seconds: number, now: number, by = 1): Promise<{ count: number; endsAt: number }> {
   const start = Math.floor(now / 1000 / seconds) * seconds;
   const endsAt = (start + seconds) * 1000;
-  const bump = () =>
+  const row = await upsertRacing(() =>
     UsageCounter.findOneAndUpdate(
       { _id: `${id}:${start}` },
       { $inc: { count: by }, $setOnInsert: { windowEndsAt: new Date(endsAt) } },
       { upsert: true, returnDocument: 'after' },
-    ).lean();
-  let row;
-  try {
-    row = await bump();
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
-    row = await bump();
-  }
+    ).lean(),
+  );
   return { count: row?.count ?? by, endsAt };
 }
 
@@ -58,19 +62,13 @@ async function countKeyRequest(keyId: string, windows: Window[], now: number): P
     return { name: `w${window.seconds}`, start, endsAt: (start + window.seconds) * 1000 };
   });
   const latestEnd = Math.max(...fields.map((field) => field.endsAt));
-  const bump = () =>
+  const row = await upsertRacing(() =>
     UsageCounter.findOneAndUpdate(
       { _id: `rate:${keyId}` },
       { $inc: { count: 1, ...inc }, $unset: unset, $set: { windowEndsAt: new Date(latestEnd) } },
       { upsert: true, returnDocument: 'after', strict: false },
-    ).lean<Record<string, unknown>>();
-  let row;
-  try {
-    row = await bump();
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
-    row = await bump();
-  }
+    ).lean<Record<string, unknown>>(),
+  );
   return fields.map((field) => {
     const counts = (row?.[field.name] ?? {}) as Record<string, number>;
     return { count: counts[String(field.start)] ?? 1, endsAt: field.endsAt };
