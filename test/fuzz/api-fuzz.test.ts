@@ -186,7 +186,7 @@ async function fuzzed<T>(arbitrary: fc.Arbitrary<T>, numRuns: number, check: (va
   expect(failures).toEqual([]);
 }
 
-const FUZZ_TIMEOUT_MS = 300_000;
+const FUZZ_TIMEOUT_MS = 480_000;
 
 describe('API fuzz', () => {
   let before: Record<string, number>;
