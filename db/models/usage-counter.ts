@@ -1,8 +1,9 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /**
- * A count inside one fixed time window (`<what>:<who>:<window start>`), raised by an atomic `$inc`
- * upsert so every API process shares it: per-key request limits and per-organization daily call caps.
+ * Counts shared by every API process, raised by atomic `$inc` upserts: an organization's calls of one
+ * day (`calls:<orgId>:<day start>`, in `count`), and a key's requests (`rate:<keyId>`, one field per
+ * window and window start, e.g. `w60.<start>`, written with `strict: false`).
  */
 const usageCounterSchema = new Schema(
   {
