@@ -30,6 +30,7 @@ export function createRecordActivities() {
         {
           $set: set,
           $setOnInsert: {
+            ...(record.orgId && { orgId: record.orgId }),
             callId: record.callId,
             attempt: record.attempt,
             retryOf: record.attempt > 1 ? record.callId : null,

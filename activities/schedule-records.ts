@@ -20,11 +20,14 @@ export function createScheduleRecordActivities() {
     },
 
     async recordOccurrence(occurrence: OccurrenceRecord): Promise<void> {
+      // The occurrence belongs to its series' organization, read here so the workflow needs no change.
+      const series = await RecurrenceSeries.findById(occurrence.seriesId, { orgId: 1 }).lean();
       await ScheduledCall.updateOne(
         { _id: occurrence.callId },
         {
           $set: { effectiveAt: new Date(occurrence.effectiveAt) },
           $setOnInsert: {
+            ...(series?.orgId && { orgId: series.orgId }),
             callLogId: occurrence.callId,
             workflowId: occurrence.workflowId,
             phoneNumber: occurrence.phoneNumber,

@@ -3,10 +3,16 @@ import express, { Router, type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { Config } from '../domain/config';
 import type { Logger } from '../lib/logger';
+import { auditTrail } from './access/audit-trail';
+import { withAccess } from './access/route-access';
+import { authenticate } from './access/authenticate';
+import { keyRateLimit } from './access/rate-limit';
+import { noStore, requestGuards } from './access/request-guards';
 import type { CallRoutesContext } from './call-context';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { validateIdempotencyKey } from './middleware/idempotency-key';
 import { requestLogger } from './middleware/request-logger';
+import { accessRouter } from './routes/access';
 import { agentsRouter } from './routes/agents';
 import { analyticsRouter } from './routes/analytics';
 import { bulkImportRouter } from './routes/bulk-import';
@@ -16,6 +22,7 @@ import { campaignsRouter } from './routes/campaigns';
 import { exotelRouter } from './routes/exotel';
 import { LineGateSnapshot } from './line-gate-snapshot';
 import { healthRouter, type HealthChecks } from './routes/health';
+import { metricsRouter } from './routes/metrics';
 import { schedulesRouter } from './routes/schedules';
 import { seriesRouter } from './routes/series';
 import { webhooksRouter } from './routes/webhooks';
@@ -35,13 +42,18 @@ export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogger(deps.logger));
-  app.use(express.json({ limit: '1mb' }));
+  app.use(...requestGuards(deps.config));
+  // Before authentication: its bearer token is the metrics token, not an API key.
+  app.use(metricsRouter(deps.metrics, deps.config.METRICS_TOKEN));
+  app.use(authenticate(deps.config, deps.logger));
+  app.use(keyRateLimit(deps.config));
+  app.use(auditTrail(deps.logger));
+  // Body limits per route: a bulk request of BULK_MAX_ROWS calls needs room, nothing else does.
+  app.use('/api/v1/calls/outbound/bulk', express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '128kb' }));
   app.use(healthRouter(deps.health));
   app.use(dashboardRouter(deps));
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
-  });
-  app.use('/api/v1', apiV1Router(deps));
+  app.use('/api/v1', noStore(), apiV1Router(deps));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;
@@ -58,6 +70,7 @@ function apiV1Router(deps: ApiDependencies): Router {
   };
   const router = Router();
   router.use(validateIdempotencyKey());
+  router.use(accessRouter(deps.config));
   router.use(agentsRouter());
   // Before the call routes, whose /calls/:callLogId would take "scheduled" for an id.
   router.use(schedulesRouter(ctx));
@@ -66,7 +79,8 @@ function apiV1Router(deps: ApiDependencies): Router {
   router.use(bulkImportRouter(ctx));
   router.use(analyticsRouter(ctx));
   router.use(callsRouter(ctx));
-  router.use(webhooksRouter(ctx));
-  router.use(exotelRouter(ctx));
+  // Exotel reaches these without a key: each request proves itself by its per-call HMAC or token.
+  router.use(withAccess('signed', webhooksRouter(ctx)));
+  router.use(withAccess('signed', exotelRouter(ctx)));
   return router;
 }

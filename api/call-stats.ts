@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger';
 import { lookUpLineGate } from './temporal-calls';
 
 export interface CallStatsFilter {
+  orgId: string;
   from?: Date;
   to?: Date;
   agentId?: string;
@@ -46,7 +47,7 @@ export async function loadCallStats(
 }
 
 function attemptsMatch(filter: CallStatsFilter): Record<string, unknown> {
-  const match: Record<string, unknown> = {};
+  const match: Record<string, unknown> = { orgId: filter.orgId };
   if (filter.agentId) match.agentId = filter.agentId;
   if (filter.from || filter.to) {
     match.createdAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };

@@ -12,11 +12,12 @@ type StoredAttempt = CallLogRecord & { _id: string; createdAt?: Date; updatedAt?
  * the workflow's own live view, which is ahead of the database. Phone numbers are returned in full:
  * the client supplied them; only logs mask them.
  */
-export async function loadCallView(temporal: Client, callLogId: string, queryTimeoutMs: number) {
-  const addressed = await CallLog.findById(callLogId, { callId: 1 }).lean();
+export async function loadCallView(temporal: Client, scope: Record<string, unknown>, callLogId: string, queryTimeoutMs: number) {
+  // Another organization's call (or, for an agent key, another agent's) is as absent as an unknown one.
+  const addressed = await CallLog.findOne({ ...scope, _id: callLogId }, { callId: 1 }).lean();
   if (!addressed) throw new ApiError(404, 'CALL_NOT_FOUND', `Call ${callLogId} does not exist`);
   const [rows, live] = await Promise.all([
-    CallLog.find({ callId: addressed.callId }).sort({ attempt: 1 }).lean<StoredAttempt[]>(),
+    CallLog.find({ ...scope, callId: addressed.callId }).sort({ attempt: 1 }).lean<StoredAttempt[]>(),
     lookUpLiveCall(temporal, addressed.callId, queryTimeoutMs),
   ]);
   const first = rows.find((row) => row.attempt === 1) ?? rows[0];

@@ -20,8 +20,8 @@ const UPDATES: Record<CampaignAction, UpdateDefinition<CampaignStatusView, []>> 
  * Pause, resume or cancel: the workflow decides (a finished campaign refuses) and answers its new
  * state; a pause or resume is written to the row at once so a list read right after shows it.
  */
-export async function actOnCampaign(ctx: CallRoutesContext, campaignId: string, action: CampaignAction): Promise<CampaignView> {
-  const before = await loadCampaign(ctx, campaignId);
+export async function actOnCampaign(ctx: CallRoutesContext, orgId: string, campaignId: string, action: CampaignAction): Promise<CampaignView> {
+  const before = await loadCampaign(ctx, orgId, campaignId);
   const notRunning = new ApiError(409, 'BATCH_FINISHED', `Batch ${campaignId} is ${before.status}`);
   if (before.status === 'completed' || before.status === 'cancelled') throw notRunning;
   const state = await runWorkflowUpdate(ctx.temporal, campaignWorkflowId(campaignId), UPDATES[action], [], {
@@ -33,5 +33,5 @@ export async function actOnCampaign(ctx: CallRoutesContext, campaignId: string, 
   // state when that is done, and until then the row must not look finished (reads would stop asking it).
   if (action !== 'cancel') await withWriteRetry(() => Campaign.updateOne({ _id: campaignId }, { $set: { status: state.status } }));
   ctx.logger.info({ campaignId, action, status: state.status }, 'campaign action');
-  return { ...(await loadCampaign(ctx, campaignId)), status: state.status };
+  return { ...(await loadCampaign(ctx, orgId, campaignId)), status: state.status };
 }

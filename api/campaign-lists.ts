@@ -7,8 +7,8 @@ import { ApiError } from './api-error';
 import { toCampaignView } from './campaigns';
 
 /** Campaign lists read the database only: a page of twenty campaigns never waits on twenty workflow queries. */
-export async function listCampaigns(filter: { page: number; limit: number; status?: CampaignStatus; agentId?: string }) {
-  const query: Record<string, unknown> = { status: filter.status ?? { $ne: 'importing' } };
+export async function listCampaigns(filter: { orgId: string; page: number; limit: number; status?: CampaignStatus; agentId?: string }) {
+  const query: Record<string, unknown> = { orgId: filter.orgId, status: filter.status ?? { $ne: 'importing' } };
   if (filter.agentId) query.agentId = filter.agentId;
   const [rows, total] = await Promise.all([
     Campaign.find(query, { rowErrors: 0 }).sort({ createdAt: -1, _id: 1 }).skip((filter.page - 1) * filter.limit).limit(filter.limit).lean(),
@@ -24,8 +24,8 @@ export async function listCampaigns(filter: { page: number; limit: number; statu
 }
 
 /** A campaign's contacts with their call's status and the call's workflow id (for a link to the Temporal UI). */
-export async function listCampaignContacts(campaignId: string, filter: { page: number; limit: number; status?: string }) {
-  const exists = await Campaign.exists({ _id: campaignId, status: { $ne: 'importing' } });
+export async function listCampaignContacts(orgId: string, campaignId: string, filter: { page: number; limit: number; status?: string }) {
+  const exists = await Campaign.exists({ _id: campaignId, orgId, status: { $ne: 'importing' } });
   if (!exists) throw new ApiError(404, 'BATCH_NOT_FOUND', `Batch ${campaignId} does not exist`);
   const query: Record<string, unknown> = { campaignId };
   if (filter.status) query.status = filter.status;
@@ -53,12 +53,15 @@ export async function listCampaignContacts(campaignId: string, filter: { page: n
 }
 
 /** Totals over every campaign, by status and by call outcome (summed in code: FerretDB has no $facet). */
-export async function campaignStats() {
+export async function campaignStats(orgId: string) {
   const byStatus = await Campaign.aggregate<{ _id: string; count: number; contacts: number }>([
-    { $match: { status: { $ne: 'importing' } } },
+    { $match: { orgId, status: { $ne: 'importing' } } },
     { $group: { _id: '$status', count: { $sum: 1 }, contacts: { $sum: '$progress.total' } } },
   ]);
-  const byContactStatus = await CampaignContact.aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]);
+  const byContactStatus = await CampaignContact.aggregate<{ _id: string; count: number }>([
+    { $match: { orgId } },
+    { $group: { _id: '$status', count: { $sum: 1 } } },
+  ]);
   const campaigns: Record<string, number> = {};
   let totalContacts = 0;
   for (const row of byStatus) {

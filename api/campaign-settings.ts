@@ -9,7 +9,12 @@ import { callWindowSettings, resolveDateTime } from './call-windows';
  * A campaign's settings as the workflow will run them, checked before a single contact is read: a bad
  * time zone, a start in the past or a missing agent refuses the whole request and writes nothing.
  */
-export async function campaignRequestOf(config: Config, settings: CampaignSettings, source: 'json' | 'csv'): Promise<CampaignRequest & { agentId: string | null }> {
+export async function campaignRequestOf(
+  config: Config,
+  orgId: string,
+  settings: CampaignSettings,
+  source: 'json' | 'csv',
+): Promise<CampaignRequest & { agentId: string | null }> {
   const windows = callWindowSettings(config, {
     timezone: settings.timezone,
     respectBusinessHours: settings.respectBusinessHours,
@@ -21,7 +26,7 @@ export async function campaignRequestOf(config: Config, settings: CampaignSettin
     startAt = resolveDateTime(settings.scheduledFor, windows.timezone, 'scheduledFor');
     if (startAt <= Date.now()) throw new ApiError(400, 'SCHEDULED_TIME_IN_PAST', 'scheduledFor must be in the future', { scheduledFor: settings.scheduledFor });
   }
-  if (settings.agentId !== undefined) await requireUsableAgent(settings.agentId);
+  if (settings.agentId !== undefined) await requireUsableAgent(orgId, settings.agentId);
   return {
     name: settings.name ?? `${source === 'csv' ? 'CSV import' : 'Bulk calls'} ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     source,
@@ -38,13 +43,13 @@ export async function campaignRequestOf(config: Config, settings: CampaignSettin
   };
 }
 
-async function requireUsableAgent(agentId: string): Promise<void> {
-  const agent = await Agent.findById(agentId, { active: 1 }).lean();
+async function requireUsableAgent(orgId: string, agentId: string): Promise<void> {
+  const agent = await Agent.findOne({ _id: agentId, orgId }, { active: 1 }).lean();
   if (!agent) throw new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${agentId} does not exist`);
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${agentId} is inactive`);
 }
 
-/** For the contact checks: an agent a row names must exist and be active. */
-export async function agentIsUsable(agentId: string): Promise<boolean> {
-  return Boolean(await Agent.exists({ _id: agentId, active: true }));
+/** For the contact checks: an agent a row names must exist, be active and belong to the organization. */
+export function agentIsUsableIn(orgId: string): (agentId: string) => Promise<boolean> {
+  return async (agentId) => Boolean(await Agent.exists({ _id: agentId, orgId, active: true }));
 }

@@ -15,6 +15,7 @@ import type { Priority } from '../domain/priority';
 import type { RetryPolicyOverride } from '../domain/retry-policy';
 import { campaignStatusQuery, campaignWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
+import { reserveOrgCalls } from './org-limits';
 import type { CallRoutesContext } from './call-context';
 import { idempotentCampaignId, randomCampaignId } from './identifiers';
 import { isTemporalUnavailable, temporalUnavailable, withDeadline } from './temporal-calls';
@@ -49,20 +50,22 @@ const INSERT_BATCH = 1_000;
  */
 export async function createCampaign(
   ctx: CallRoutesContext,
+  orgId: string,
   request: CampaignRequest,
   contacts: AsyncIterable<ContactCheck>,
   idempotencyKey: string | undefined,
 ): Promise<{ view: CampaignView; replay: boolean }> {
-  const campaignId = idempotencyKey === undefined ? randomCampaignId() : idempotentCampaignId(idempotencyKey);
+  const campaignId = idempotencyKey === undefined ? randomCampaignId() : idempotentCampaignId(orgId, idempotencyKey);
   if (idempotencyKey !== undefined) {
     const existing = await Campaign.findById(campaignId, { status: 1 }).lean();
-    if (existing && existing.status !== 'importing') return { view: await loadCampaign(ctx, campaignId), replay: true };
+    if (existing && existing.status !== 'importing') return { view: await loadCampaign(ctx, orgId, campaignId), replay: true };
     if (existing) await discardImport(campaignId);
   }
   const scheduled = request.startAt !== undefined && request.startAt > Date.now();
   await withWriteRetry(() =>
     Campaign.create({
       _id: campaignId,
+      orgId,
       name: request.name,
       agentId: request.agentId,
       source: request.source,
@@ -92,6 +95,7 @@ export async function createCampaign(
       const { contact } = check;
       batch.push({
         _id: campaignCallId(campaignId, total),
+        orgId,
         campaignId,
         seq: total,
         line: contact.line,
@@ -119,11 +123,18 @@ export async function createCampaign(
     throw new ApiError(422, 'NO_VALID_CONTACTS', 'no row of the list can be called', { rowErrorCount, rowErrors: rowErrors.slice(0, 50) });
   }
 
+  try {
+    await reserveOrgCalls(ctx.config, orgId, total);
+  } catch (err) {
+    await discardImport(campaignId);
+    throw err;
+  }
   const status: CampaignStatus = scheduled ? 'scheduled' : 'running';
   await withWriteRetry(() =>
     Campaign.updateOne({ _id: campaignId }, { $set: { status, 'progress.total': total, rowErrors, rowErrorCount } }),
   );
   const template: CampaignCallTemplate = {
+    orgId,
     priority: request.priority,
     exotelAccount: ctx.config.EXOTEL_ACCOUNT_SID,
     exotelTaskQueue: ctx.config.TEMPORAL_EXOTEL_TASK_QUEUE,
@@ -157,14 +168,14 @@ export async function createCampaign(
       }),
     );
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { view: await loadCampaign(ctx, campaignId), replay: true };
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { view: await loadCampaign(ctx, orgId, campaignId), replay: true };
     // Not started: the imported list is removed, so a retry of the same request starts clean.
     await discardImport(campaignId);
     if (isTemporalUnavailable(err)) throw temporalUnavailable();
     throw err;
   }
   ctx.logger.info({ campaignId, total, rowErrorCount, source: request.source }, 'campaign created');
-  return { view: await loadCampaign(ctx, campaignId), replay: false };
+  return { view: await loadCampaign(ctx, orgId, campaignId), replay: false };
 }
 
 async function insertContacts(batch: Record<string, unknown>[]): Promise<void> {
@@ -200,13 +211,13 @@ export interface CampaignView {
 
 type StoredCampaign = NonNullable<Awaited<ReturnType<typeof findCampaign>>>;
 
-function findCampaign(campaignId: string, withRowErrors = true) {
-  return Campaign.findById(campaignId, withRowErrors ? {} : { rowErrors: 0 }).lean();
+function findCampaign(orgId: string, campaignId: string, withRowErrors = true) {
+  return Campaign.findOne({ _id: campaignId, orgId }, withRowErrors ? {} : { rowErrors: 0 }).lean();
 }
 
 /** The stored campaign, with the workflow's fresher progress while it runs. */
-export async function loadCampaign(ctx: CallRoutesContext, campaignId: string): Promise<CampaignView> {
-  const row = await findCampaign(campaignId);
+export async function loadCampaign(ctx: CallRoutesContext, orgId: string, campaignId: string): Promise<CampaignView> {
+  const row = await findCampaign(orgId, campaignId);
   if (!row || row.status === 'importing') throw new ApiError(404, 'BATCH_NOT_FOUND', `Batch ${campaignId} does not exist`);
   let live: CampaignStatusView | null = null;
   if (!isFinalCampaignStatus(row.status as CampaignStatus)) {

@@ -34,8 +34,9 @@ export function randomCallId(): string {
  * The same Idempotency-Key always names the same call, so the workflow id itself refuses a second
  * call: no lookup table of keys is needed, and a retry after a crash finds what the first try started.
  */
-export function idempotentCallId(idempotencyKey: string): string {
-  return `call_${base32(sha256(`idempotency-key:${idempotencyKey}`)).slice(0, ID_LENGTH)}`;
+export function idempotentCallId(orgId: string, idempotencyKey: string): string {
+  // The organization is part of the name: two organizations' equal keys are two calls, and neither sees the other's.
+  return `call_${base32(sha256(`idempotency-key:${orgId}:${idempotencyKey}`)).slice(0, ID_LENGTH)}`;
 }
 
 export function randomCampaignId(): string {
@@ -43,8 +44,8 @@ export function randomCampaignId(): string {
 }
 
 /** As for calls: the same key always names the same campaign, so a retried upload never creates a second one. */
-export function idempotentCampaignId(idempotencyKey: string): string {
-  return `camp_${base32(sha256(`campaign-idempotency-key:${idempotencyKey}`)).slice(0, ID_LENGTH)}`;
+export function idempotentCampaignId(orgId: string, idempotencyKey: string): string {
+  return `camp_${base32(sha256(`campaign-idempotency-key:${orgId}:${idempotencyKey}`)).slice(0, ID_LENGTH)}`;
 }
 
 export function randomAgentId(): string {
@@ -73,6 +74,6 @@ export function randomSeriesId(): string {
 }
 
 /** As for calls: one Idempotency-Key names one series, so a repeated create finds the first. */
-export function idempotentSeriesId(idempotencyKey: string): string {
-  return `ser_${base32(sha256(`idempotency-key:series:${idempotencyKey}`)).slice(0, 16)}`;
+export function idempotentSeriesId(orgId: string, idempotencyKey: string): string {
+  return `ser_${base32(sha256(`idempotency-key:series:${orgId}:${idempotencyKey}`)).slice(0, 16)}`;
 }

@@ -1,4 +1,5 @@
 import { connectDatabase, disconnectDatabase, pingDatabase } from '../db/connection';
+import { backfillDefaultOrganization } from '../db/organization-backfill';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   const config = getConfigOrExit();
   const logger = createLogger('api', { level: config.LOG_LEVEL });
   const [temporal] = await Promise.all([connectTemporalClient(config), connectDatabase(config.MONGODB_URI, logger)]);
+  const backfilled = await backfillDefaultOrganization();
+  if (backfilled > 0) logger.info({ records: backfilled }, 'records without an organization given the default one');
   const app = createApp({
     logger,
     config,

@@ -15,6 +15,7 @@ import type { Priority } from '../domain/priority';
 import type { Logger } from '../lib/logger';
 import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
+import { reserveOrgCalls } from './org-limits';
 import { callStatusSearchAttribute, initialCallSearchAttributes } from './call-search-attributes';
 import { callWindowSettings, placeFirstDial, resolveDateTime, type WindowConfig } from './call-windows';
 import { canonicalJson, idempotentCallId, randomCallId, requestHash } from './identifiers';
@@ -39,6 +40,8 @@ export interface OutboundCallContext {
     | 'TEMPORAL_EXOTEL_TASK_QUEUE'
     | 'DND_CHECK_ENABLED'
     | 'PREWARM_LEAD_SEC'
+    | 'ORG_DAILY_CALL_CAP'
+    | 'ORG_MAX_OPEN_CALLS'
   > &
     WindowConfig;
   logger: Logger;
@@ -91,6 +94,7 @@ const CALL_WORKFLOW_TYPE = 'callWorkflow';
  */
 export async function placeOutboundCall(
   ctx: OutboundCallContext,
+  orgId: string,
   request: CallRequest,
   idempotencyKey: string | undefined,
   schedule?: ScheduleOptions,
@@ -117,7 +121,7 @@ export async function placeOutboundCall(
     callingWindow,
   };
   const hash = requestHash(call);
-  const callId = idempotencyKey === undefined ? randomCallId() : idempotentCallId(idempotencyKey);
+  const callId = idempotencyKey === undefined ? randomCallId() : idempotentCallId(orgId, idempotencyKey);
   const workflowId = callWorkflowId(callId);
 
   if (idempotencyKey !== undefined) {
@@ -129,14 +133,16 @@ export async function placeOutboundCall(
     throw new ApiError(400, 'SCHEDULED_TIME_IN_PAST', 'scheduledFor must be in the future', { scheduledFor: request.scheduledFor });
   }
   const placed = placeFirstDial(callingWindow, requestedAt ?? Date.now());
-  const agent = await Agent.findById(call.agentId, { active: 1, maxCallDurationSec: 1 }).lean();
+  const agent = await Agent.findOne({ _id: call.agentId, orgId }, { active: 1, maxCallDurationSec: 1 }).lean();
   if (!agent) throw new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${call.agentId} does not exist`);
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${call.agentId} is inactive`);
   const waitsFirst = call.scheduledFor !== undefined || placed.moved;
   if (!waitsFirst) await ensureRoomInLineQueue(ctx);
+  await reserveOrgCalls(ctx.config, orgId, 1);
 
   const status: CallStatus = waitsFirst ? 'scheduled' : 'waiting_for_line';
   const prior = await insertFirstAttemptRow(callId, {
+    orgId,
     callId,
     attempt: 1,
     direction: 'outbound',
@@ -161,10 +167,11 @@ export async function placeOutboundCall(
       return { ...accepted(callId, prior.status), idempotentReplay: true };
     }
   }
-  if (schedule) await insertScheduleRow(callId, call, placed.at, request.respectBusinessHours ?? false);
+  if (schedule) await insertScheduleRow(orgId, callId, call, placed.at, request.respectBusinessHours ?? false);
 
   const input: CallWorkflowInput = {
     callId,
+    orgId,
     phoneNumber: call.phoneNumber,
     agentId: call.agentId,
     priority: call.priority,
@@ -214,12 +221,13 @@ export async function placeOutboundCall(
 }
 
 /** Written before the workflow starts, so that the workflow's status updates always find their row. */
-async function insertScheduleRow(callId: string, call: NormalizedCall, effectiveAt: number, respectBusinessHours: boolean): Promise<void> {
+async function insertScheduleRow(orgId: string, callId: string, call: NormalizedCall, effectiveAt: number, respectBusinessHours: boolean): Promise<void> {
   await withWriteRetry(() =>
     ScheduledCall.updateOne(
       { _id: callId },
       {
         $setOnInsert: {
+          orgId,
           callLogId: callId,
           workflowId: callWorkflowId(callId),
           phoneNumber: call.phoneNumber,

@@ -7,6 +7,7 @@ import { requireTimeZone, resolveDateTime } from './call-windows';
 import { runWorkflowUpdate } from './workflow-updates';
 
 export interface ScheduledCallFilter {
+  orgId: string;
   agentId?: string;
   status?: string;
   seriesId?: string;
@@ -18,8 +19,8 @@ export interface ScheduledCallFilter {
 
 type StoredSchedule = Awaited<ReturnType<typeof findSchedule>>;
 
-async function findSchedule(scheduleId: string) {
-  return ScheduledCall.findById(scheduleId).lean();
+async function findSchedule(orgId: string, scheduleId: string) {
+  return ScheduledCall.findOne({ _id: scheduleId, orgId }).lean();
 }
 
 /** What a client sees of a scheduled call; the number stays whole, as in the call view. */
@@ -50,7 +51,7 @@ export function toScheduleView(row: NonNullable<StoredSchedule>) {
 }
 
 export async function listScheduledCalls(filter: ScheduledCallFilter) {
-  const query: Record<string, unknown> = {};
+  const query: Record<string, unknown> = { orgId: filter.orgId };
   if (filter.agentId) query.agentId = filter.agentId;
   if (filter.status) query.status = filter.status;
   if (filter.seriesId) query.seriesId = filter.seriesId;
@@ -64,8 +65,8 @@ export async function listScheduledCalls(filter: ScheduledCallFilter) {
   return { data: rows.map(toScheduleView), page: filter.page, limit: filter.limit, total };
 }
 
-export async function getScheduledCall(scheduleId: string) {
-  const row = await findSchedule(scheduleId);
+export async function getScheduledCall(orgId: string, scheduleId: string) {
+  const row = await findSchedule(orgId, scheduleId);
   if (!row) throw new ApiError(404, 'SCHEDULE_NOT_FOUND', `Scheduled call ${scheduleId} does not exist`);
   return row;
 }
@@ -82,8 +83,14 @@ const REFUSAL_STATUS: Record<(typeof RESCHEDULE_REFUSALS)[number], number> = {
  * with the time its calling windows allow. The row is written here too, so a read right after the
  * answer already shows the new time.
  */
-export async function rescheduleCall(ctx: CallRoutesContext, scheduleId: string, scheduledFor: string, timezone?: string): Promise<RescheduleResult> {
-  const row = await getScheduledCall(scheduleId);
+export async function rescheduleCall(
+  ctx: CallRoutesContext,
+  orgId: string,
+  scheduleId: string,
+  scheduledFor: string,
+  timezone?: string,
+): Promise<RescheduleResult> {
+  const row = await getScheduledCall(orgId, scheduleId);
   refuseUnstartedOccurrence(row);
   if (row.status !== 'pending') {
     throw new ApiError(409, 'CALL_NOT_RESCHEDULABLE', `Scheduled call ${scheduleId} is ${row.status}; only pending calls can be rescheduled`);

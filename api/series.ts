@@ -30,15 +30,15 @@ const UPCOMING_SHOWN = 5;
 
 type StoredSeries = NonNullable<Awaited<ReturnType<typeof findSeries>>>;
 
-function findSeries(seriesId: string) {
-  return RecurrenceSeries.findById(seriesId).lean();
+function findSeries(orgId: string, seriesId: string) {
+  return RecurrenceSeries.findOne({ _id: seriesId, orgId }).lean();
 }
 
 /**
  * Creates a series: every rule and window problem is a 400 before anything is written; the row is
  * written before the workflow starts so the workflow's updates always find it.
  */
-export async function createSeries(ctx: CallRoutesContext, request: CreateSeriesRequest, idempotencyKey: string | undefined) {
+export async function createSeries(ctx: CallRoutesContext, orgId: string, request: CreateSeriesRequest, idempotencyKey: string | undefined) {
   const phone = normalizePhoneNumber(request.phoneNumber, ctx.config.DEFAULT_COUNTRY);
   if (!phone.ok) throw new ApiError(400, 'INVALID_PHONE_NUMBER', describePhoneNumberProblem(phone.reason), { reason: phone.reason });
   const timezone = requireTimeZone(request.timezone ?? ctx.config.DEFAULT_CALLEE_TIMEZONE, 'timezone');
@@ -66,11 +66,11 @@ export async function createSeries(ctx: CallRoutesContext, request: CreateSeries
   if (firstAt === null) throw new ApiError(400, 'NO_FUTURE_OCCURRENCE', 'the series has no occurrence after now (check startDate, endDate and maxOccurrences)');
   const firstEffective = placeFirstDial(windows, firstAt);
 
-  const agent = await Agent.findById(request.agentId, { active: 1, maxCallDurationSec: 1 }).lean();
+  const agent = await Agent.findOne({ _id: request.agentId, orgId }, { active: 1, maxCallDurationSec: 1 }).lean();
   if (!agent) throw new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${request.agentId} does not exist`);
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${request.agentId} is inactive`);
 
-  const seriesId = request.id ?? (idempotencyKey === undefined ? randomSeriesId() : idempotentSeriesId(idempotencyKey));
+  const seriesId = request.id ?? (idempotencyKey === undefined ? randomSeriesId() : idempotentSeriesId(orgId, idempotencyKey));
   const metadata = request.metadata ?? {};
   const hash = requestHash({ ...request, phoneNumber: phone.e164, rule, metadata });
   const input: RecurrenceWorkflowInput = {
@@ -79,6 +79,7 @@ export async function createSeries(ctx: CallRoutesContext, request: CreateSeries
     callTaskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
     prewarmLeadMs: ctx.config.PREWARM_LEAD_SEC * 1000,
     call: {
+      orgId,
       phoneNumber: phone.e164,
       agentId: request.agentId,
       priority: request.priority,
@@ -94,6 +95,7 @@ export async function createSeries(ctx: CallRoutesContext, request: CreateSeries
   };
 
   const existing = await insertSeriesRow(seriesId, {
+    orgId,
     workflowId: seriesWorkflowId(seriesId),
     agentId: request.agentId,
     phoneNumber: phone.e164,
@@ -114,6 +116,8 @@ export async function createSeries(ctx: CallRoutesContext, request: CreateSeries
     nextOccurrenceAt: new Date(firstEffective.at),
     requestHash: hash,
   });
+  // A client-chosen id another organization holds: refused like a conflict, without showing that series.
+  if (existing && existing.orgId !== orgId) throw new ApiError(409, 'SERIES_EXISTS', `Series ${seriesId} already exists`);
   if (existing && existing.requestHash !== hash) {
     throw new ApiError(409, idempotencyKey === undefined ? 'SERIES_EXISTS' : 'IDEMPOTENCY_KEY_REUSED', `Series ${seriesId} already exists with a different definition`);
   }
@@ -142,7 +146,7 @@ export async function createSeries(ctx: CallRoutesContext, request: CreateSeries
     throw err;
   }
   ctx.logger.info({ seriesId, agentId: request.agentId, phoneNumber: phone.e164, frequency: rule.frequency }, 'series created');
-  return { replay: existing !== null, view: await loadSeries(ctx, seriesId) };
+  return { replay: existing !== null, view: await loadSeries(ctx, orgId, seriesId) };
 }
 
 async function insertSeriesRow(seriesId: string, row: Record<string, unknown>) {
@@ -157,8 +161,8 @@ async function insertSeriesRow(seriesId: string, row: Record<string, unknown>) {
 }
 
 /** The row, with the workflow's live view where it answers, else the upcoming times computed from the rule. */
-export async function loadSeries(ctx: CallRoutesContext, seriesId: string) {
-  const row = await findSeries(seriesId);
+export async function loadSeries(ctx: CallRoutesContext, orgId: string, seriesId: string) {
+  const row = await findSeries(orgId, seriesId);
   if (!row) throw new ApiError(404, 'SERIES_NOT_FOUND', `Series ${seriesId} does not exist`);
   let live: SeriesStatusView | null = null;
   if (row.status === 'active' || row.status === 'paused') {
@@ -232,8 +236,8 @@ export function toSeriesView(row: StoredSeries, live: SeriesStatusView | null, c
   };
 }
 
-export async function listSeries(config: WindowConfig, filter: { agentId?: string; status?: string; page: number; limit: number }) {
-  const query: Record<string, unknown> = {};
+export async function listSeries(config: WindowConfig, filter: { orgId: string; agentId?: string; status?: string; page: number; limit: number }) {
+  const query: Record<string, unknown> = { orgId: filter.orgId };
   if (filter.agentId) query.agentId = filter.agentId;
   if (filter.status) query.status = filter.status;
   const [rows, total] = await Promise.all([
@@ -251,8 +255,8 @@ const ACTION_UPDATES: Record<'pause' | 'resume' | 'skip' | 'cancel', UpdateDefin
 };
 
 /** Pause, resume, skip the next occurrence, or cancel: the workflow answers with its new state. */
-export async function actOnSeries(ctx: CallRoutesContext, seriesId: string, action: keyof typeof ACTION_UPDATES) {
-  const row = await findSeries(seriesId);
+export async function actOnSeries(ctx: CallRoutesContext, orgId: string, seriesId: string, action: keyof typeof ACTION_UPDATES) {
+  const row = await findSeries(orgId, seriesId);
   if (!row) throw new ApiError(404, 'SERIES_NOT_FOUND', `Series ${seriesId} does not exist`);
   const live = await requireTemporal(() =>
     runWorkflowUpdate(ctx.temporal, seriesWorkflowId(seriesId), ACTION_UPDATES[action], [], {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { createApiKey } from '../lib/api-keys';
 import { createGeneralActivities } from '../activities';
 import { createExotelActivities } from '../activities/exotel';
 import { ExotelApi } from '../activities/exotel-api';
@@ -113,12 +114,20 @@ export function benchConfig(
     TEMPORAL_EXOTEL_TASK_QUEUE: `${run.queuePrefix}-exotel`,
     TEMPORAL_GATE_TASK_QUEUE: `${run.queuePrefix}-gate`,
     LOG_LEVEL: 'silent',
+    // A benchmark sends from one key as fast as it can; the limits are not what it measures.
+    KEY_RATE_LIMIT_PER_MINUTE: '100000000',
+    KEY_RATE_LIMIT_BURST: '100000000',
+    KEY_RATE_LIMIT_PER_HOUR: '100000000',
+    ORG_DAILY_CALL_CAP: '100000000',
+    ORG_MAX_OPEN_CALLS: '100000000',
     ...extra,
   });
 }
 
 export interface RinglineInProcess {
   apiUrl: string;
+  /** An admin key of the default organization, for `Authorization: Bearer`. */
+  apiKey: string;
   stop(): Promise<void>;
 }
 
@@ -135,6 +144,7 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(apiPort, '127.0.0.1', () => resolve(s));
   });
+  const { key: apiKey } = await createApiKey({ role: 'admin', name: 'benchmark' }, config.API_KEY_PEPPER);
   const general = await Worker.create({
     connection: infra.nativeConnection,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -167,6 +177,7 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
   const running = workers.map((w) => w.run());
   return {
     apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiKey,
     stop: async () => {
       for (const w of workers) w.shutdown();
       await Promise.all(running);
@@ -177,7 +188,7 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
 
 /** Places `count` calls through the API, `concurrency` at a time; answers each call's accept time. */
 export async function placeCalls(
-  apiUrl: string,
+  { apiUrl, apiKey }: Pick<RinglineInProcess, 'apiUrl' | 'apiKey'>,
   count: number,
   concurrency: number,
   body: (i: number) => Record<string, unknown>,
@@ -192,7 +203,7 @@ export async function placeCalls(
       const t0 = performance.now();
       const res = await fetch(`${apiUrl}/api/v1/calls/outbound`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
         body: JSON.stringify(body(i)),
       });
       const answer = (await res.json()) as { callLogId?: string };

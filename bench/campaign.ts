@@ -111,7 +111,11 @@ async function run(name: string, contacts: number, deps: { infra: BenchInfra; li
       options: JSON.stringify({ throttle: { maxConcurrent: 500 }, retryPolicy: { rules: { busy: { maxRetries: 0 } } } }),
     });
     const start = Date.now();
-    const response = await fetch(`${ringline.apiUrl}/api/v1/bulk/import/process?${query}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const response = await fetch(`${ringline.apiUrl}/api/v1/bulk/import/process?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${ringline.apiKey}` },
+      body: csv,
+    });
     const created = (await response.json()) as { batchId?: string; totals?: { accepted: number } };
     if (response.status !== 202 || !created.batchId) throw new Error(`campaign not accepted: ${response.status} ${JSON.stringify(created)}`);
     const importSec = (Date.now() - start) / 1000;
@@ -119,7 +123,7 @@ async function run(name: string, contacts: number, deps: { infra: BenchInfra; li
     process.stderr.write(`  imported ${created.totals?.accepted} contacts in ${importSec.toFixed(1)} s; dispatching…\n`);
 
     for (;;) {
-      const batch = (await (await fetch(`${ringline.apiUrl}/api/v1/bulk/batches/${batchId}`)).json()) as { status: string; progress: { processed: number; dispatched: number } };
+      const batch = (await (await fetch(`${ringline.apiUrl}/api/v1/bulk/batches/${batchId}`, { headers: { authorization: `Bearer ${ringline.apiKey}` } })).json()) as { status: string; progress: { processed: number; dispatched: number } };
       if (batch.status === 'completed') break;
       process.stderr.write(`  ${batch.progress.dispatched} dispatched, ${batch.progress.processed}/${contacts} processed\r`);
       await new Promise((r) => setTimeout(r, 1_000));

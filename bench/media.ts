@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     const cpuBefore = cpuSeconds(pid);
     const started = Date.now();
     process.stderr.write(`▸ ${calls} concurrent calls\n`);
-    await placeCalls(ringline.apiUrl, calls, calls, (i) => ({
+    await placeCalls(ringline, calls, calls, (i) => ({
       phoneNumber: `+9192${String(i).padStart(5, '0')}000`,
       agentId,
       retryPolicy: { rules: { connection_lost: { maxRetries: 0 }, no_response: { maxRetries: 0 } } },

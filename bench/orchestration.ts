@@ -133,7 +133,7 @@ async function run(name: string, calls: number, deps: { infra: BenchInfra; limit
 async function measure(
   name: string,
   calls: number,
-  { infra, sim, ringline, account }: { infra: BenchInfra; sim: { baseUrl: string }; ringline: { apiUrl: string }; account: string },
+  { infra, sim, ringline, account }: { infra: BenchInfra; sim: { baseUrl: string }; ringline: { apiUrl: string; apiKey: string }; account: string },
 ): Promise<RunResult> {
   const agentId = `agent_bench_${name}`;
   await Agent.updateOne(
@@ -142,7 +142,7 @@ async function measure(
     { upsert: true },
   );
   const start = Date.now();
-  const { acceptedAt, acceptLatencyMs: acceptLatency, seconds: acceptedSec } = await placeCalls(ringline.apiUrl, calls, Number(args.concurrency), (i) => ({
+  const { acceptedAt, acceptLatencyMs: acceptLatency, seconds: acceptedSec } = await placeCalls(ringline, calls, Number(args.concurrency), (i) => ({
     phoneNumber: `+9190${String(i).padStart(5, '0')}001`,
     agentId,
     retryPolicy: { rules: { busy: { maxRetries: 0 } } },

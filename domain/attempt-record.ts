@@ -4,6 +4,7 @@ import type { Priority } from './priority';
 /** The fields of one attempt's CallLog row that the call workflow writes as the attempt moves on. */
 export interface AttemptRecord {
   callId: string;
+  orgId?: string;
   attempt: number;
   phoneNumber: string;
   agentId: string;

@@ -9,6 +9,8 @@ import type { RetryPolicyOverride } from './retry-policy';
 /** What starts a `callWorkflow` (workflow id `call-<callId>`). */
 export interface CallWorkflowInput {
   callId: string;
+  /** The organization the call belongs to; its records carry it (absent in calls started before organizations). */
+  orgId?: string;
   /** E.164. */
   phoneNumber: string;
   agentId: string;

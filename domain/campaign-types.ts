@@ -6,6 +6,8 @@ import type { RetryPolicyOverride } from './retry-policy';
 
 /** What every call of a campaign shares; the contact adds number, agent, variables and its own time. */
 export interface CampaignCallTemplate {
+  /** The campaign's organization, carried onto every call it starts (absent in campaigns started before organizations). */
+  orgId?: string;
   priority: Priority;
   exotelAccount: string;
   exotelTaskQueue: string;

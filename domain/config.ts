@@ -102,6 +102,26 @@ export const configShape = {
     .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'must be IP addresses or CIDR ranges, comma-separated' })))
     .default([]),
 
+  /** Keyed hash of API keys at rest: a stolen key table then reveals nothing usable. */
+  API_KEY_PEPPER: secret,
+  /** Bearer token `/metrics` asks for; unset, `/metrics` answers 404 (set METRICS_ADDRESS to serve it elsewhere). */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Browser origins allowed to call the API (comma-separated, exact `scheme://host[:port]`); empty = none. */
+  CORS_ALLOWED_ORIGINS: z.string().default(''),
+  /** Host headers the API answers (comma-separated, host[:port]); the host of PUBLIC_API_URL, 127.0.0.1 and localhost always. */
+  API_ALLOWED_HOSTS: z.string().default(''),
+  /** Per API key unless the key sets its own: sustained requests per minute, the most in one minute, and per hour. */
+  KEY_RATE_LIMIT_PER_MINUTE: positiveInt.default(100),
+  KEY_RATE_LIMIT_BURST: positiveInt.default(120),
+  KEY_RATE_LIMIT_PER_HOUR: positiveInt.default(1_000),
+  /** Spend guard: calls an organization may place per UTC day (single, scheduled, series and campaign contacts). */
+  ORG_DAILY_CALL_CAP: positiveInt.default(50_000),
+  /** An organization's share of the calls not yet finished (waiting for a line, scheduled, ringing). */
+  ORG_MAX_OPEN_CALLS: positiveInt.default(20_000),
+  /** Dashboard login sessions last this long; their cookie is Secure unless switched off for plain-http local use. */
+  SESSION_TTL_SEC: positiveInt.default(8 * 3600),
+  SESSION_COOKIE_SECURE: booleanFlag.default(true),
+
   DEFAULT_COUNTRY: z.string().length(2).default('IN'),
 
   /** Calls start only inside this daily window of the callee's time zone (TRAI: 09:00–21:00). No request overrides it. */
@@ -146,7 +166,7 @@ export const configSchema = z.object(configShape);
 export type Config = z.infer<typeof configSchema>;
 export type ConfigKey = keyof typeof configShape;
 
-const SECRET_KEYS = ['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET'] as const satisfies readonly ConfigKey[];
+const SECRET_KEYS = ['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET', 'API_KEY_PEPPER'] as const satisfies readonly ConfigKey[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {

@@ -6,32 +6,42 @@ import { MIN_SECRET_CHARS } from '../domain/config';
 export type HmacSecrets = {
   WEBHOOK_SECRET: string;
   MEDIA_TOKEN_SECRET: string;
+  API_KEY_PEPPER: string;
 };
 
 /**
- * Fresh random values for the secrets that have no default (WEBHOOK_SECRET, MEDIA_TOKEN_SECRET): for
+ * Fresh random values for the secrets that have no default (WEBHOOK_SECRET, MEDIA_TOKEN_SECRET,
+ * API_KEY_PEPPER): for
  * test harnesses and benches that build a config, and for the local stack's first start.
  */
 export function generateSecrets(): HmacSecrets {
-  return { WEBHOOK_SECRET: randomBytes(32).toString('hex'), MEDIA_TOKEN_SECRET: randomBytes(32).toString('hex') };
+  const random = () => randomBytes(32).toString('hex');
+  return { WEBHOOK_SECRET: random(), MEDIA_TOKEN_SECRET: random(), API_KEY_PEPPER: random() };
 }
 
 const isSecret = (value: unknown): value is string => typeof value === 'string' && value.length >= MIN_SECRET_CHARS;
 
 /**
- * One set of secrets per checkout for a local stack: read from `file` (JSON) when it holds both, else
- * generated and written there, readable by the owner only. Signed URLs of calls still in flight keep
- * verifying across restarts because the values persist with the rest of the local state.
+ * One set of secrets per checkout for a local stack: each value read from `file` (JSON) when it is
+ * usable, the missing ones generated, and the file rewritten (owner-readable only) when anything was
+ * added. Signed URLs and keys made before a restart keep verifying after it, and a secret added in a
+ * later version does not replace the ones already in use.
  */
 export function loadOrCreateSecrets(file: string): HmacSecrets {
+  let stored: Partial<Record<keyof HmacSecrets, unknown>> = {};
   if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<keyof HmacSecrets, unknown>>;
-    if (isSecret(stored.WEBHOOK_SECRET) && isSecret(stored.MEDIA_TOKEN_SECRET)) {
-      return { WEBHOOK_SECRET: stored.WEBHOOK_SECRET, MEDIA_TOKEN_SECRET: stored.MEDIA_TOKEN_SECRET };
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
+    } catch {
+      // An unreadable file is replaced whole.
     }
   }
-  const secrets = generateSecrets();
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  const fresh = generateSecrets();
+  const names = Object.keys(fresh) as (keyof HmacSecrets)[];
+  const secrets = Object.fromEntries(names.map((name) => [name, isSecret(stored[name]) ? stored[name] : fresh[name]])) as HmacSecrets;
+  if (names.some((name) => stored[name] !== secrets[name])) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  }
   return secrets;
 }

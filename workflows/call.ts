@@ -171,6 +171,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
   const record = (attempt: AttemptState, fields: Partial<AttemptRecord>) =>
     records.recordAttempt({
       callId: input.callId,
+      orgId: input.orgId,
       attempt: attempt.number,
       phoneNumber: input.phoneNumber,
       agentId: input.agentId,

@@ -379,6 +379,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       exotelAccount: template.exotelAccount,
       exotelTaskQueue: template.exotelTaskQueue,
       campaignId,
+      ...(template.orgId && { orgId: template.orgId }),
       metadata: contact.variables,
       ...(scheduled && contact.scheduledFor && { scheduledFor: contact.scheduledFor }),
       ...(template.retryPolicy && { retryPolicy: template.retryPolicy }),

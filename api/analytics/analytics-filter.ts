@@ -1,8 +1,9 @@
 import type { AnalyticsQuery } from '../../domain/api-schemas/analytics';
 
-/** What every report is narrowed by: agent and campaign. */
-export function scopeMatch(filter: Pick<AnalyticsQuery, 'agentId' | 'campaignId'>): Record<string, unknown> {
+/** What every report is narrowed by: the caller's organization, then agent and campaign. */
+export function scopeMatch(filter: Pick<AnalyticsQuery, 'orgId' | 'agentId' | 'campaignId'>): Record<string, unknown> {
   return {
+    orgId: filter.orgId,
     ...(filter.agentId !== undefined && { agentId: filter.agentId }),
     ...(filter.campaignId !== undefined && { campaignId: filter.campaignId }),
   };

@@ -38,7 +38,7 @@ export async function loadSchedulingReport(filter: AnalyticsQuery) {
   let prewarmHits = 0;
 
   const schedules = ScheduledCall.find(
-    { ...(filter.agentId !== undefined && { agentId: filter.agentId }), effectiveAt: { $gte: filter.from, $lt: filter.to } },
+    { orgId: filter.orgId, ...(filter.agentId !== undefined && { agentId: filter.agentId }), effectiveAt: { $gte: filter.from, $lt: filter.to } },
     { _id: 0, callLogId: 1, status: 1, effectiveAt: 1, prewarmedAt: 1 },
   )
     .lean<ScheduleRow>()

@@ -53,6 +53,7 @@
     refreshes: 0,
     timer: null,
     running: null,
+    csrfToken: null,
   };
 
   // ---- formatting -----------------------------------------------------------------------------
@@ -103,9 +104,14 @@
 
   // ---- API ------------------------------------------------------------------------------------
 
-  async function api(path, options) {
-    const response = await fetch(path, { headers: { accept: 'application/json' }, ...options });
+  async function api(path, options = {}) {
+    const headers = { accept: 'application/json' };
+    // The session cookie alone would let any page drive these: state changes carry the session's CSRF token.
+    if (options.method && options.method !== 'GET' && state.csrfToken) headers['x-csrf-token'] = state.csrfToken;
+    if (options.body) headers['content-type'] = 'application/json';
+    const response = await fetch(path, { ...options, headers, credentials: 'same-origin' });
     const body = await response.json().catch(() => null);
+    if (response.status === 401 && path !== '/dashboard/login') showLogin();
     if (!response.ok) {
       const message = body && body.error && body.error.message ? body.error.message : response.statusText;
       const error = new Error(`${path.split('?')[0]}: ${response.status} ${message}`);
@@ -480,7 +486,49 @@
     });
   }
 
+  // ---- login ----------------------------------------------------------------------------------
+
+  function showLogin(message) {
+    clearTimeout(state.timer);
+    byTestId('main').hidden = true;
+    byTestId('login-form').hidden = false;
+    const error = byTestId('login-error');
+    error.hidden = !message;
+    error.textContent = message || '';
+    document.body.dataset.state = 'login';
+  }
+
+  /** Resolves once a session exists: the one this browser has, or one opened with a key typed in. */
+  async function ensureSession() {
+    const current = await api('/dashboard/session').catch(() => ({ loggedIn: false }));
+    if (current.loggedIn) {
+      state.csrfToken = current.csrfToken;
+      return;
+    }
+    showLogin();
+    const form = byTestId('login-form');
+    await new Promise((resolve) => {
+      form.addEventListener('submit', async function onSubmit(event) {
+        event.preventDefault();
+        const input = byTestId('login-key');
+        try {
+          const session = await api('/dashboard/login', { method: 'POST', body: JSON.stringify({ key: input.value.trim() }) });
+          state.csrfToken = session.csrfToken;
+          input.value = '';
+          form.removeEventListener('submit', onSubmit);
+          resolve();
+        } catch (error) {
+          showLogin(error.status === 401 ? 'That key is unknown, revoked or expired.' : error.message);
+        }
+      });
+    });
+    form.hidden = true;
+  }
+
   async function start() {
+    await ensureSession();
+    byTestId('main').hidden = false;
+    document.body.dataset.state = 'loading';
     try {
       state.config = await api('/dashboard/config.json');
     } catch (error) {

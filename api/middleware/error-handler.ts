@@ -11,6 +11,7 @@ export function notFoundHandler(): RequestHandler {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof ApiError) {
+      res.locals.errorCode = err.code;
       res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details ?? null } });
       return;
     }

@@ -1,12 +1,13 @@
 import { Router } from 'express';
+import { allow, principalOf } from '../access/route-access';
 import { Agent } from '../../db/models/agent';
 import { agentIdParamsSchema, createAgentSchema, listAgentsQuerySchema, updateAgentSchema } from '../../domain/api-schemas/agents';
 import { ApiError } from '../api-error';
 import { randomAgentId } from '../identifiers';
 
-type StoredAgent = { _id: string; __v?: number } & Record<string, unknown>;
+type StoredAgent = { _id: string; __v?: number; orgId?: string } & Record<string, unknown>;
 
-function toAgentResponse({ _id, __v: _version, ...fields }: StoredAgent) {
+function toAgentResponse({ _id, __v: _version, orgId: _orgId, ...fields }: StoredAgent) {
   return { id: _id, ...fields };
 }
 
@@ -16,10 +17,10 @@ const notFound = (agentId: string) => new ApiError(404, 'AGENT_NOT_FOUND', `Agen
 export function agentsRouter(): Router {
   const router = Router();
 
-  router.post('/agents', async (req, res) => {
+  router.post('/agents', allow('agents.write'), async (req, res) => {
     const { id, ...fields } = createAgentSchema.parse(req.body);
     try {
-      const created = await Agent.create({ _id: id ?? randomAgentId(), ...fields });
+      const created = await Agent.create({ _id: id ?? randomAgentId(), ...fields, orgId: principalOf(res).orgId });
       res.status(201).json(toAgentResponse(created.toObject() as StoredAgent));
     } catch (err) {
       if ((err as { code?: number }).code === 11000) throw new ApiError(409, 'AGENT_ALREADY_EXISTS', `Agent ${id} already exists`);
@@ -27,9 +28,9 @@ export function agentsRouter(): Router {
     }
   });
 
-  router.get('/agents', async (req, res) => {
+  router.get('/agents', allow('agents.read'), async (req, res) => {
     const { page, limit, active } = listAgentsQuerySchema.parse(req.query);
-    const filter = active === undefined ? {} : { active };
+    const filter = { orgId: principalOf(res).orgId, ...(active !== undefined && { active }) };
     const [agents, total] = await Promise.all([
       Agent.find(filter).sort({ createdAt: -1, _id: 1 }).skip((page - 1) * limit).limit(limit).lean<StoredAgent[]>(),
       Agent.countDocuments(filter),
@@ -37,24 +38,24 @@ export function agentsRouter(): Router {
     res.json({ data: agents.map(toAgentResponse), page, limit, total });
   });
 
-  router.get('/agents/:agentId', async (req, res) => {
+  router.get('/agents/:agentId', allow('agents.read'), async (req, res) => {
     const { agentId } = agentIdParamsSchema.parse(req.params);
-    const agent = await Agent.findById(agentId).lean<StoredAgent>();
+    const agent = await Agent.findOne({ _id: agentId, orgId: principalOf(res).orgId }).lean<StoredAgent>();
     if (!agent) throw notFound(agentId);
     res.json(toAgentResponse(agent));
   });
 
-  router.patch('/agents/:agentId', async (req, res) => {
+  router.patch('/agents/:agentId', allow('agents.write'), async (req, res) => {
     const { agentId } = agentIdParamsSchema.parse(req.params);
     const update = updateAgentSchema.parse(req.body);
-    const agent = await Agent.findByIdAndUpdate(agentId, { $set: update }, { returnDocument: 'after', runValidators: true }).lean<StoredAgent>();
+    const agent = await Agent.findOneAndUpdate({ _id: agentId, orgId: principalOf(res).orgId }, { $set: update }, { returnDocument: 'after', runValidators: true }).lean<StoredAgent>();
     if (!agent) throw notFound(agentId);
     res.json(toAgentResponse(agent));
   });
 
-  router.delete('/agents/:agentId', async (req, res) => {
+  router.delete('/agents/:agentId', allow('agents.write'), async (req, res) => {
     const { agentId } = agentIdParamsSchema.parse(req.params);
-    const agent = await Agent.findByIdAndUpdate(agentId, { $set: { active: false } }, { returnDocument: 'after' }).lean<StoredAgent>();
+    const agent = await Agent.findOneAndUpdate({ _id: agentId, orgId: principalOf(res).orgId }, { $set: { active: false } }, { returnDocument: 'after' }).lean<StoredAgent>();
     if (!agent) throw notFound(agentId);
     res.json(toAgentResponse(agent));
   });

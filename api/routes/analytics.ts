@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { allow, principalOf } from '../access/route-access';
 import { analyticsQuerySchema, trendsQuerySchema, type AnalyticsQuery } from '../../domain/api-schemas/analytics';
 import { costPricesOf } from '../../domain/analytics/cost';
 import { describeFilter } from '../analytics/analytics-filter';
@@ -20,9 +21,9 @@ export function analyticsRouter(ctx: CallRoutesContext): Router {
   const router = Router();
   const prices = costPricesOf(ctx.config);
 
-  router.get('/analytics/dashboard', async (req, res) => {
+  router.get('/analytics/dashboard', allow('analytics.read'), async (req, res) => {
     const now = new Date();
-    const filter = analyticsQuerySchema(now).parse(req.query);
+    const filter = { ...analyticsQuerySchema(now).parse(req.query), orgId: principalOf(res).orgId };
     res.json({ filter: describeFilter(filter), ...(await loadDashboard(filter, prices, now)) });
   });
 
@@ -35,14 +36,14 @@ export function analyticsRouter(ctx: CallRoutesContext): Router {
     cost: (filter) => estimateCostFor(filter, prices),
   };
   for (const [name, load] of Object.entries(reports)) {
-    router.get(`/analytics/${name}`, async (req, res) => {
-      const filter = analyticsQuerySchema(new Date()).parse(req.query);
+    router.get(`/analytics/${name}`, allow('analytics.read'), async (req, res) => {
+      const filter = { ...analyticsQuerySchema(new Date()).parse(req.query), orgId: principalOf(res).orgId };
       res.json({ filter: describeFilter(filter), ...(await load(filter)) });
     });
   }
 
-  router.get('/analytics/trends', async (req, res) => {
-    const query = trendsQuerySchema(new Date()).parse(req.query);
+  router.get('/analytics/trends', allow('analytics.read'), async (req, res) => {
+    const query = { ...trendsQuerySchema(new Date()).parse(req.query), orgId: principalOf(res).orgId };
     res.json({ filter: describeFilter(query), ...(await loadTrendsReport(query)) });
   });
 

@@ -1,10 +1,11 @@
 import { Router, type Request } from 'express';
-import { Agent } from '../../db/models/agent';
+import { allow, principalOf } from '../access/route-access';
 import { importTemplateQuerySchema, parseImportOptionsSchema, validateImportOptionsSchema } from '../../domain/api-schemas/bulk-import';
 import { CONTACT_COLUMNS, contactRules, type ContactDraft, type RowError } from '../../domain/contact-row';
 import { readContactsCsv, type CsvHeader } from '../bulk/contacts-csv-reader';
 import { receiveCsvUpload } from '../bulk/csv-upload';
 import type { CallRoutesContext } from '../call-context';
+import { agentIsUsableIn } from '../campaign-settings';
 
 /** Enough to fix a file by; a file with more problems is better fixed column by column than read error by error. */
 const MAX_ERRORS_SHOWN = 500;
@@ -38,17 +39,17 @@ interface ImportSummary {
 export function bulkImportRouter(ctx: CallRoutesContext): Router {
   const router = Router();
 
-  router.post('/bulk/import/validate', async (req, res) => {
-    const { summary } = await checkUpload(ctx, req, 'validate', (raw) => ({ ...validateImportOptionsSchema.parse(raw), previewRows: 0 }));
+  router.post('/bulk/import/validate', allow('campaigns.write'), async (req, res) => {
+    const { summary } = await checkUpload(ctx, principalOf(res).orgId, req, 'validate', (raw) => ({ ...validateImportOptionsSchema.parse(raw), previewRows: 0 }));
     res.json(summary);
   });
 
-  router.post('/bulk/import/parse', async (req, res) => {
-    const { summary, preview } = await checkUpload(ctx, req, 'parse', (raw) => parseImportOptionsSchema.parse(raw));
+  router.post('/bulk/import/parse', allow('campaigns.write'), async (req, res) => {
+    const { summary, preview } = await checkUpload(ctx, principalOf(res).orgId, req, 'parse', (raw) => parseImportOptionsSchema.parse(raw));
     res.json({ ...summary, preview });
   });
 
-  router.get('/bulk/template', (req, res) => {
+  router.get('/bulk/template', allow('campaigns.read'), (req, res) => {
     const { format } = importTemplateQuerySchema.parse(req.query);
     if (format === 'json') {
       res.json({
@@ -76,6 +77,7 @@ export function bulkImportRouter(ctx: CallRoutesContext): Router {
 
 async function checkUpload(
   ctx: CallRoutesContext,
+  orgId: string,
   req: Request,
   action: 'validate' | 'parse',
   parseOptions: (raw: unknown) => { agentId?: string; previewRows: number },
@@ -108,7 +110,7 @@ async function checkUpload(
       maxRows: ctx.config.BULK_MAX_ROWS,
       maxBytes: ctx.config.BULK_MAX_UPLOAD_BYTES,
       defaultAgentId: options.agentId ?? null,
-      agentExists: async (id) => (await Agent.exists({ _id: id, active: true })) !== null,
+      agentExists: agentIsUsableIn(orgId),
       onHeader: (header) => {
         seen.header = header;
         summary.columns = header.columns;

@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { scopeOf } from '../../domain/access-control';
+import { allow, principalOf } from '../access/route-access';
 import { CallLog } from '../../db/models/call-log';
 import { callLogIdParamsSchema, callStatsQuerySchema, cancelCallSchema, outboundCallSchema } from '../../domain/api-schemas/calls';
 import { ApiError } from '../api-error';
@@ -12,28 +14,28 @@ import { placeOutboundCall } from '../outbound-calls';
 export function callsRouter(ctx: CallRoutesContext): Router {
   const router = Router();
 
-  router.post('/calls/outbound', async (req, res) => {
+  router.post('/calls/outbound', allow('calls.place'), async (req, res) => {
     const request = outboundCallSchema.parse(req.body);
-    const { idempotentReplay, ...call } = await placeOutboundCall(ctx, request, idempotencyKeyOf(req));
+    const { idempotentReplay, ...call } = await placeOutboundCall(ctx, principalOf(res).orgId, request, idempotencyKeyOf(req));
     res.status(202).json(idempotentReplay ? { ...call, idempotentReplay } : call);
   });
 
   // Declared before /calls/:callLogId, which would otherwise take "outbound" for an id.
-  router.get('/calls/outbound/stats', async (req, res) => {
+  router.get('/calls/outbound/stats', allow('analytics.read'), async (req, res) => {
     const { from, to, agentId } = callStatsQuerySchema.parse(req.query);
-    const filter = { agentId, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
+    const filter = { orgId: principalOf(res).orgId, agentId, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
     res.json(await loadCallStats(ctx, filter, ctx.timeouts.queryMs));
   });
 
-  router.get('/calls/:callLogId', async (req, res) => {
+  router.get('/calls/:callLogId', allow('calls.read'), async (req, res) => {
     const { callLogId } = callLogIdParamsSchema.parse(req.params);
-    res.json(await loadCallView(ctx.temporal, callLogId, ctx.timeouts.queryMs));
+    res.json(await loadCallView(ctx.temporal, scopeOf(principalOf(res)), callLogId, ctx.timeouts.queryMs));
   });
 
-  router.post('/calls/:callLogId/cancel', async (req, res) => {
+  router.post('/calls/:callLogId/cancel', allow('calls.cancel'), async (req, res) => {
     const { callLogId } = callLogIdParamsSchema.parse(req.params);
     const { reason } = cancelCallSchema.parse(req.body ?? {});
-    const row = await CallLog.findById(callLogId, { callId: 1 }).lean();
+    const row = await CallLog.findOne({ _id: callLogId, ...scopeOf(principalOf(res)) }, { callId: 1 }).lean();
     if (!row) throw new ApiError(404, 'CALL_NOT_FOUND', `Call ${callLogId} does not exist`);
     await requestCallCancel(ctx, row.callId, reason);
     res.status(202).json({ callLogId: row.callId, cancelRequested: true });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { allow, principalOf } from '../access/route-access';
 import {
   batchActionParamsSchema,
   batchIdParamsSchema,
@@ -14,7 +15,7 @@ import { receiveCsvUpload } from '../bulk/csv-upload';
 import type { CallRoutesContext } from '../call-context';
 import { actOnCampaign } from '../campaign-actions';
 import { campaignStats, listCampaignContacts, listCampaigns } from '../campaign-lists';
-import { agentIsUsable, campaignRequestOf } from '../campaign-settings';
+import { agentIsUsableIn, campaignRequestOf } from '../campaign-settings';
 import { campaignCallIds, createCampaign, loadCampaign } from '../campaigns';
 import { idempotencyKeyOf } from '../middleware/idempotency-key';
 import { ApiError } from '../api-error';
@@ -27,15 +28,16 @@ export function campaignsRouter(ctx: CallRoutesContext): Router {
   const router = Router();
   const rules = contactRules(ctx.config);
 
-  router.post('/calls/outbound/bulk', async (req, res) => {
+  router.post('/calls/outbound/bulk', allow('campaigns.write'), async (req, res) => {
     const body = bulkCallsSchema.parse(req.body);
     if (body.calls.length > ctx.config.BULK_MAX_ROWS) {
       throw new ApiError(413, 'TOO_MANY_ROWS', `A bulk request takes at most ${ctx.config.BULK_MAX_ROWS} calls`, { maxRows: ctx.config.BULK_MAX_ROWS });
     }
     const { calls, ...settings } = body;
-    const request = await campaignRequestOf(ctx.config, settings, 'json');
-    const contacts = checkBulkCalls(calls, { rules, defaultAgentId: request.agentId, agentExists: agentIsUsable });
-    const { view, replay } = await createCampaign(ctx, request, contacts, idempotencyKeyOf(req));
+    const { orgId } = principalOf(res);
+    const request = await campaignRequestOf(ctx.config, orgId, settings, 'json');
+    const contacts = checkBulkCalls(calls, { rules, defaultAgentId: request.agentId, agentExists: agentIsUsableIn(orgId) });
+    const { view, replay } = await createCampaign(ctx, orgId, request, contacts, idempotencyKeyOf(req));
     res.status(replay ? 200 : 202).json({
       ...view,
       totals: { requested: calls.length, accepted: view.progress.total, rejected: view.rowErrorCount },
@@ -45,14 +47,15 @@ export function campaignsRouter(ctx: CallRoutesContext): Router {
     });
   });
 
-  router.post('/bulk/import/process', async (req, res) => {
+  router.post('/bulk/import/process', allow('campaigns.write'), async (req, res) => {
+    const { orgId } = principalOf(res);
     const upload = await receiveCsvUpload(req, { maxBytes: ctx.config.BULK_MAX_UPLOAD_BYTES });
     const form = Object.keys(upload.fields).length > 0 ? upload.fields : (req.query as Record<string, string>);
     let settings;
     let request;
     try {
       settings = processFormSchema.parse(form);
-      request = await campaignRequestOf(ctx.config, settings, 'csv');
+      request = await campaignRequestOf(ctx.config, orgId, settings, 'csv');
     } catch (err) {
       // Refused before reading the file: the rest of the upload is discarded so the answer reaches the client.
       upload.file.resume();
@@ -63,9 +66,9 @@ export function campaignsRouter(ctx: CallRoutesContext): Router {
       maxRows: ctx.config.BULK_MAX_ROWS,
       maxBytes: ctx.config.BULK_MAX_UPLOAD_BYTES,
       defaultAgentId: request.agentId,
-      agentExists: agentIsUsable,
+      agentExists: agentIsUsableIn(orgId),
     });
-    const { view, replay } = await createCampaign(ctx, { ...request, name: settings.name ?? (upload.filename || request.name) }, contacts, idempotencyKeyOf(req));
+    const { view, replay } = await createCampaign(ctx, orgId, { ...request, name: settings.name ?? (upload.filename || request.name) }, contacts, idempotencyKeyOf(req));
     res.status(replay ? 200 : 202).json({
       ...view,
       totals: { rows: view.progress.total + view.rowErrorCount, accepted: view.progress.total, rejected: view.rowErrorCount },
@@ -74,27 +77,27 @@ export function campaignsRouter(ctx: CallRoutesContext): Router {
     });
   });
 
-  router.get('/bulk/batches', async (req, res) => {
-    res.json(await listCampaigns(listBatchesQuerySchema.parse(req.query)));
+  router.get('/bulk/batches', allow('campaigns.read'), async (req, res) => {
+    res.json(await listCampaigns({ ...listBatchesQuerySchema.parse(req.query), orgId: principalOf(res).orgId }));
   });
 
-  router.get('/bulk/stats', async (_req, res) => {
-    res.json(await campaignStats());
+  router.get('/bulk/stats', allow('campaigns.read'), async (_req, res) => {
+    res.json(await campaignStats(principalOf(res).orgId));
   });
 
-  router.get('/bulk/batches/:batchId', async (req, res) => {
+  router.get('/bulk/batches/:batchId', allow('campaigns.read'), async (req, res) => {
     const { batchId } = batchIdParamsSchema.parse(req.params);
-    res.json(await loadCampaign(ctx, batchId));
+    res.json(await loadCampaign(ctx, principalOf(res).orgId, batchId));
   });
 
-  router.get('/bulk/batches/:batchId/contacts', async (req, res) => {
+  router.get('/bulk/batches/:batchId/contacts', allow('campaigns.read'), async (req, res) => {
     const { batchId } = batchIdParamsSchema.parse(req.params);
-    res.json(await listCampaignContacts(batchId, listContactsQuerySchema.parse(req.query)));
+    res.json(await listCampaignContacts(principalOf(res).orgId, batchId, listContactsQuerySchema.parse(req.query)));
   });
 
-  router.post('/bulk/batches/:batchId/:action', async (req, res) => {
+  router.post('/bulk/batches/:batchId/:action', allow('campaigns.write'), async (req, res) => {
     const { batchId, action } = batchActionParamsSchema.parse(req.params);
-    res.json(await actOnCampaign(ctx, batchId, action));
+    res.json(await actOnCampaign(ctx, principalOf(res).orgId, batchId, action));
   });
 
   return router;

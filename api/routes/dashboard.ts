@@ -1,5 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Router, type Response } from 'express';
+import { DashboardSession } from '../../db/models/dashboard-session';
+import { dashboardLoginSchema } from '../../domain/api-schemas/access';
+import type { Principal } from '../../domain/access-control';
+import { findUsableKey } from '../../lib/api-keys';
+import { SESSION_COOKIE, hashSessionToken } from '../access/authenticate';
+import { allow, principalOf, unauthenticated } from '../access/route-access';
 import type { CallRoutesContext } from '../call-context';
 
 /**
@@ -57,21 +64,64 @@ export function dashboardRouter(ctx: Pick<CallRoutesContext, 'config'>): Router 
     namespace: ctx.config.TEMPORAL_NAMESPACE,
   };
 
+  // The page and its assets hold no data: they are public, and the page asks for a login.
   // Express matches /dashboard/ here too (non-strict routing); the page uses absolute asset paths.
-  router.get('/dashboard', async (_req, res) => {
+  router.get('/dashboard', allow('public'), async (_req, res) => {
     await sendAsset(res, path.join(ASSET_DIR, 'index.html'), 'text/html; charset=utf-8');
   });
 
-  router.get('/dashboard/config.json', (_req, res) => {
+  router.get('/dashboard/config.json', allow('analytics.read'), (_req, res) => {
     setSecurityHeaders(res);
     res.json(pageConfig);
   });
 
   for (const [route, asset] of Object.entries(ASSETS)) {
-    router.get(route, async (_req, res) => {
+    router.get(route, allow('public'), async (_req, res) => {
       await sendAsset(res, asset.file, asset.type);
     });
   }
+
+  const cookie = (value: string, maxAgeSec: number) =>
+    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSec}${ctx.config.SESSION_COOKIE_SECURE ? '; Secure' : ''}`;
+
+  /** A key becomes an HttpOnly session cookie; the answer's CSRF token goes on every state-changing request. */
+  router.post('/dashboard/login', allow('session'), async (req, res) => {
+    setSecurityHeaders(res);
+    res.set('Cache-Control', 'no-store');
+    const { key } = dashboardLoginSchema.parse(req.body);
+    const row = await findUsableKey(key, ctx.config.API_KEY_PEPPER);
+    if (!row) throw unauthenticated(res, 'The API key is unknown, revoked or expired');
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + ctx.config.SESSION_TTL_SEC * 1000);
+    await DashboardSession.create({ _id: hashSessionToken(token), keyId: row._id, csrfToken, expiresAt });
+    res.locals.principal = { keyId: row._id, orgId: row.orgId, role: row.role, agentIds: row.agentIds ?? [], via: 'session' } satisfies Principal;
+    res.set('Set-Cookie', cookie(token, ctx.config.SESSION_TTL_SEC));
+    res.json({ loggedIn: true, role: row.role, orgId: row.orgId, csrfToken, expiresAt: expiresAt.toISOString() });
+  });
+
+  /**
+   * The page reloads: it reads its CSRF token again from its own session (same origin only: CORS stays
+   * closed). No session is a plain answer, not a 401, since asking is how the page learns to show its login.
+   */
+  router.get('/dashboard/session', allow('session'), async (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const sessionId = res.locals.sessionId as string | undefined;
+    const session = sessionId ? await DashboardSession.findById(sessionId).lean() : null;
+    if (!session) {
+      res.json({ loggedIn: false });
+      return;
+    }
+    const principal = principalOf(res);
+    res.json({ loggedIn: true, role: principal.role, orgId: principal.orgId, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() });
+  });
+
+  router.post('/dashboard/logout', allow('session'), async (_req, res) => {
+    const sessionId = res.locals.sessionId as string | undefined;
+    if (sessionId) await DashboardSession.deleteOne({ _id: sessionId });
+    res.set('Set-Cookie', cookie('', 0));
+    res.status(204).end();
+  });
 
   return router;
 }

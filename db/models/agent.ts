@@ -1,8 +1,11 @@
+import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /** The AI agent a call speaks as: what it says, how it listens, and how long it may talk. */
 const agentSchema = new Schema(
   {
+    /** The organization that owns the record; every API query is scoped by it (docs/security.md). */
+    orgId: { type: String, required: true, default: DEFAULT_ORG_ID },
     _id: { type: String, required: true },
     name: { type: String, required: true },
     description: { type: String, default: '' },
@@ -29,6 +32,7 @@ const agentSchema = new Schema(
 
 agentSchema.index({ name: 1 });
 agentSchema.index({ active: 1, createdAt: -1 });
+agentSchema.index({ orgId: 1, createdAt: -1 });
 
 export type AgentRecord = InferSchemaType<typeof agentSchema>;
 export const Agent = model('Agent', agentSchema);

@@ -1,3 +1,4 @@
+import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { CALL_STATUSES } from '../../domain/call-status';
 import { PRIORITIES } from '../../domain/priority';
@@ -57,6 +58,8 @@ const voicemailDetectionSchema = new Schema(
 
 const callLogSchema = new Schema(
   {
+    /** The organization that owns the record; every API query is scoped by it (docs/security.md). */
+    orgId: { type: String, required: true, default: DEFAULT_ORG_ID },
     _id: { type: String, required: true },
     callId: { type: String, required: true },
     attempt: { type: Number, required: true, min: 1 },
@@ -104,6 +107,7 @@ callLogSchema.index({ agentId: 1, createdAt: -1 });
 callLogSchema.index({ campaignId: 1, status: 1 });
 callLogSchema.index({ retryOf: 1 });
 callLogSchema.index({ phoneLast4: 1, createdAt: -1 });
+callLogSchema.index({ orgId: 1, createdAt: -1 });
 
 export type CallLogRecord = InferSchemaType<typeof callLogSchema>;
 export const CallLog = model('CallLog', callLogSchema);

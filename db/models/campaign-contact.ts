@@ -1,3 +1,4 @@
+import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { PRIORITIES } from '../../domain/priority';
 
@@ -12,6 +13,8 @@ export const CAMPAIGN_CONTACT_STATUSES = ['pending', 'dispatched', 'completed', 
  */
 const campaignContactSchema = new Schema(
   {
+    /** The organization that owns the record; every API query is scoped by it (docs/security.md). */
+    orgId: { type: String, required: true, default: DEFAULT_ORG_ID },
     _id: { type: String, required: true },
     campaignId: { type: String, required: true },
     seq: { type: Number, required: true, min: 0 },

@@ -1,3 +1,4 @@
+import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { CAMPAIGN_STATUSES } from '../../domain/campaign-types';
 import { PRIORITIES } from '../../domain/priority';
@@ -19,6 +20,8 @@ const rowErrorSchema = new Schema(
 
 const campaignSchema = new Schema(
   {
+    /** The organization that owns the record; every API query is scoped by it (docs/security.md). */
+    orgId: { type: String, required: true, default: DEFAULT_ORG_ID },
     _id: { type: String, required: true },
     name: { type: String, required: true },
     /** The default agent, for contacts that name none. */
@@ -57,6 +60,7 @@ const campaignSchema = new Schema(
 
 campaignSchema.index({ status: 1, createdAt: -1 });
 campaignSchema.index({ agentId: 1, createdAt: -1 });
+campaignSchema.index({ orgId: 1, createdAt: -1 });
 
 export type CampaignRecord = InferSchemaType<typeof campaignSchema>;
 export const Campaign = model('Campaign', campaignSchema);

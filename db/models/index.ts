@@ -1,9 +1,13 @@
 export { Agent } from './agent';
+export { ApiKey } from './api-key';
+export { AuditEntry } from './audit-entry';
 export { CallLog } from './call-log';
 export { Campaign } from './campaign';
 export { CampaignContact } from './campaign-contact';
+export { DashboardSession } from './dashboard-session';
 export { DndLookup } from './dnd-lookup';
 export { MediaTokenNonce } from './media-token-nonce';
 export { RecurrenceSeries } from './recurrence-series';
 export { RetryAttempt } from './retry-attempt';
 export { ScheduledCall } from './scheduled-call';
+export { UsageCounter } from './usage-counter';

@@ -1,3 +1,4 @@
+import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { PRIORITIES } from '../../domain/priority';
 import { businessHoursSchema } from './business-hours';
@@ -5,6 +6,8 @@ import { businessHoursSchema } from './business-hours';
 /** A repeating call (daily, weekly or monthly) driven by one recurrence workflow. */
 const recurrenceSeriesSchema = new Schema(
   {
+    /** The organization that owns the record; every API query is scoped by it (docs/security.md). */
+    orgId: { type: String, required: true, default: DEFAULT_ORG_ID },
     _id: { type: String, required: true },
     workflowId: { type: String, required: true },
     agentId: { type: String, required: true },
@@ -45,6 +48,7 @@ const recurrenceSeriesSchema = new Schema(
 
 recurrenceSeriesSchema.index({ status: 1, nextOccurrenceAt: 1 });
 recurrenceSeriesSchema.index({ agentId: 1, createdAt: -1 });
+recurrenceSeriesSchema.index({ orgId: 1, createdAt: -1 });
 
 export type RecurrenceSeriesRecord = InferSchemaType<typeof recurrenceSeriesSchema>;
 export const RecurrenceSeries = model('RecurrenceSeries', recurrenceSeriesSchema);

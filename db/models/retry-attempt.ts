@@ -1,8 +1,11 @@
+import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /** One row per retry the workflow scheduled: when, why and what became of it. */
 const retryAttemptSchema = new Schema(
   {
+    /** The organization that owns the record; every API query is scoped by it (docs/security.md). */
+    orgId: { type: String, required: true, default: DEFAULT_ORG_ID },
     originalCallLogId: { type: String, required: true },
     attemptNumber: { type: Number, required: true, min: 2 },
     callLogId: { type: String, required: true },

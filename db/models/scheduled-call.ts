@@ -1,3 +1,4 @@
+import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { PRIORITIES } from '../../domain/priority';
 import { businessHoursSchema } from './business-hours';
@@ -5,6 +6,8 @@ import { businessHoursSchema } from './business-hours';
 /** A call booked for later. Its workflow sleeps until `effectiveAt`; this record follows it. */
 const scheduledCallSchema = new Schema(
   {
+    /** The organization that owns the record; every API query is scoped by it (docs/security.md). */
+    orgId: { type: String, required: true, default: DEFAULT_ORG_ID },
     _id: { type: String, required: true },
     callLogId: { type: String, required: true },
     workflowId: { type: String, required: true },
@@ -38,6 +41,7 @@ scheduledCallSchema.index({ callLogId: 1 }, { unique: true });
 scheduledCallSchema.index({ status: 1, effectiveAt: 1 });
 scheduledCallSchema.index({ agentId: 1, effectiveAt: 1 });
 scheduledCallSchema.index({ seriesId: 1, occurrence: 1 });
+scheduledCallSchema.index({ orgId: 1, effectiveAt: 1 });
 
 export type ScheduledCallRecord = InferSchemaType<typeof scheduledCallSchema>;
 export const ScheduledCall = model('ScheduledCall', scheduledCallSchema);

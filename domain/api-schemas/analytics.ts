@@ -29,7 +29,8 @@ export function analyticsQuerySchema(now: Date) {
     return { ...range, agentId: query.agentId, campaignId: query.campaignId };
   });
 }
-export type AnalyticsQuery = z.output<ReturnType<typeof analyticsQuerySchema>>;
+/** The parsed query plus the caller's organization, which every report is narrowed by. */
+export type AnalyticsQuery = z.output<ReturnType<typeof analyticsQuerySchema>> & { orgId: string };
 
 /** Trends add the bucket size, chosen from the period when absent, and refuse more than MAX_BUCKETS. */
 export function trendsQuerySchema(now: Date) {
@@ -44,4 +45,4 @@ export function trendsQuerySchema(now: Date) {
     return { ...range, agentId: query.agentId, campaignId: query.campaignId, bucket };
   });
 }
-export type TrendsQuery = z.output<ReturnType<typeof trendsQuerySchema>>;
+export type TrendsQuery = z.output<ReturnType<typeof trendsQuerySchema>> & { orgId: string };

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { Agent } from '../../db/models/agent';
 import { startApiHarness, type ApiHarness } from './api-harness';
 
@@ -33,7 +32,7 @@ const full = {
 
 describe('POST /api/v1/agents', () => {
   it('creates an agent with a generated id and the model defaults', async () => {
-    const res = await request(harness.app).post('/api/v1/agents').send(minimal);
+    const res = await harness.api.post('/api/v1/agents').send(minimal);
     expect(res.status).toBe(201);
     expect(res.body.id).toMatch(/^agent_[a-z2-7]{16}$/);
     expect(res.body).toMatchObject({ ...minimal, active: true, maxCallDurationSec: 600, voicemailDetection: true, language: 'en-IN' });
@@ -43,7 +42,7 @@ describe('POST /api/v1/agents', () => {
   });
 
   it('stores every outbound setting it is given, under the id it is given', async () => {
-    const res = await request(harness.app).post('/api/v1/agents').send(full);
+    const res = await harness.api.post('/api/v1/agents').send(full);
     expect(res.status).toBe(201);
     const { id, ...fields } = full;
     expect(res.body).toMatchObject({ id, ...fields });
@@ -51,7 +50,7 @@ describe('POST /api/v1/agents', () => {
   });
 
   it('refuses a second agent with the same id', async () => {
-    const res = await request(harness.app).post('/api/v1/agents').send(full);
+    const res = await harness.api.post('/api/v1/agents').send(full);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('AGENT_ALREADY_EXISTS');
   });
@@ -70,7 +69,7 @@ describe('POST /api/v1/agents', () => {
     ['an unknown field', { ...minimal, temperature: 0.2 }, ''],
   ])('refuses %s with a 400 naming the field', async (_case, body, field) => {
     const before = await Agent.countDocuments();
-    const res = await request(harness.app).post('/api/v1/agents').send(body);
+    const res = await harness.api.post('/api/v1/agents').send(body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
     expect((res.body.error.details as { path: string[] }[]).map((issue) => issue.path.join('.'))).toContain(field);
@@ -78,7 +77,7 @@ describe('POST /api/v1/agents', () => {
   });
 
   it('refuses a body that is not JSON', async () => {
-    const res = await request(harness.app).post('/api/v1/agents').set('content-type', 'application/json').send('{"name":');
+    const res = await harness.api.post('/api/v1/agents').set('content-type', 'application/json').send('{"name":');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('MALFORMED_BODY');
   });
@@ -87,15 +86,15 @@ describe('POST /api/v1/agents', () => {
 describe('GET /api/v1/agents', () => {
   beforeAll(async () => {
     for (let i = 0; i < 5; i += 1) {
-      await request(harness.app).post('/api/v1/agents').send({ ...minimal, id: `agent_page_${i}`, name: `Pager ${i}` }).expect(201);
+      await harness.api.post('/api/v1/agents').send({ ...minimal, id: `agent_page_${i}`, name: `Pager ${i}` }).expect(201);
     }
-    await request(harness.app).delete('/api/v1/agents/agent_page_0').expect(200);
+    await harness.api.delete('/api/v1/agents/agent_page_0').expect(200);
   });
 
   it('pages through agents, newest first, with the total', async () => {
     const total = await Agent.countDocuments();
-    const first = await request(harness.app).get('/api/v1/agents?limit=2&page=1');
-    const second = await request(harness.app).get('/api/v1/agents?limit=2&page=2');
+    const first = await harness.api.get('/api/v1/agents?limit=2&page=1');
+    const second = await harness.api.get('/api/v1/agents?limit=2&page=2');
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ page: 1, limit: 2, total });
     expect(first.body.data).toHaveLength(2);
@@ -106,15 +105,15 @@ describe('GET /api/v1/agents', () => {
   });
 
   it('filters by active', async () => {
-    const inactive = await request(harness.app).get('/api/v1/agents?active=false&limit=100');
-    const active = await request(harness.app).get('/api/v1/agents?active=true&limit=100');
+    const inactive = await harness.api.get('/api/v1/agents?active=false&limit=100');
+    const active = await harness.api.get('/api/v1/agents?active=true&limit=100');
     expect(inactive.body.data.map((agent: { id: string }) => agent.id)).toEqual(['agent_page_0']);
     expect(active.body.data.every((agent: { active: boolean }) => agent.active)).toBe(true);
     expect(active.body.total + inactive.body.total).toBe(await Agent.countDocuments());
   });
 
   it.each([['page=0'], ['limit=101'], ['limit=abc'], ['active=maybe']])('refuses %s', async (query) => {
-    const res = await request(harness.app).get(`/api/v1/agents?${query}`);
+    const res = await harness.api.get(`/api/v1/agents?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
   });
@@ -122,16 +121,16 @@ describe('GET /api/v1/agents', () => {
 
 describe('GET, PATCH and DELETE /api/v1/agents/:agentId', () => {
   it('reads one agent', async () => {
-    const res = await request(harness.app).get('/api/v1/agents/agent_full');
+    const res = await harness.api.get('/api/v1/agents/agent_full');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: 'agent_full', name: full.name, voice: full.voice });
   });
 
   it('answers 404 AGENT_NOT_FOUND for an unknown agent on every verb', async () => {
     for (const res of [
-      await request(harness.app).get('/api/v1/agents/agent_nobody'),
-      await request(harness.app).patch('/api/v1/agents/agent_nobody').send({ name: 'x' }),
-      await request(harness.app).delete('/api/v1/agents/agent_nobody'),
+      await harness.api.get('/api/v1/agents/agent_nobody'),
+      await harness.api.patch('/api/v1/agents/agent_nobody').send({ name: 'x' }),
+      await harness.api.delete('/api/v1/agents/agent_nobody'),
     ]) {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('AGENT_NOT_FOUND');
@@ -139,7 +138,7 @@ describe('GET, PATCH and DELETE /api/v1/agents/:agentId', () => {
   });
 
   it('changes only the fields a PATCH names', async () => {
-    const res = await request(harness.app).patch('/api/v1/agents/agent_full').send({ greeting: 'Namaste!', maxCallDurationSec: 900 });
+    const res = await harness.api.patch('/api/v1/agents/agent_full').send({ greeting: 'Namaste!', maxCallDurationSec: 900 });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ greeting: 'Namaste!', maxCallDurationSec: 900, voice: full.voice, prompt: full.prompt });
     expect(await Agent.findById('agent_full').lean()).toMatchObject({ greeting: 'Namaste!', maxCallDurationSec: 900, voice: full.voice });
@@ -150,23 +149,23 @@ describe('GET, PATCH and DELETE /api/v1/agents/:agentId', () => {
     ['a bad value', { maxCallDurationSec: 20_000 }],
     ['an id change', { id: 'agent_other' }],
   ])('refuses %s', async (_case, body) => {
-    const res = await request(harness.app).patch('/api/v1/agents/agent_full').send(body);
+    const res = await harness.api.patch('/api/v1/agents/agent_full').send(body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
     expect(await Agent.findById('agent_full').lean()).toMatchObject({ maxCallDurationSec: 900 });
   });
 
   it('deactivates on DELETE and keeps the record; PATCH can reactivate', async () => {
-    const deleted = await request(harness.app).delete('/api/v1/agents/agent_full');
+    const deleted = await harness.api.delete('/api/v1/agents/agent_full');
     expect(deleted.status).toBe(200);
     expect(deleted.body).toMatchObject({ id: 'agent_full', active: false });
     expect(await Agent.findById('agent_full').lean()).toMatchObject({ active: false, name: full.name });
-    const reactivated = await request(harness.app).patch('/api/v1/agents/agent_full').send({ active: true });
+    const reactivated = await harness.api.patch('/api/v1/agents/agent_full').send({ active: true });
     expect(reactivated.body.active).toBe(true);
   });
 
   it('refuses a malformed agent id in the path', async () => {
-    const res = await request(harness.app).get(`/api/v1/agents/${'x'.repeat(65)}`);
+    const res = await harness.api.get(`/api/v1/agents/${'x'.repeat(65)}`);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
   });

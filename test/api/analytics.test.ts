@@ -13,6 +13,8 @@ import { RetryAttempt } from '../../db/models/retry-attempt';
 import { ScheduledCall } from '../../db/models/scheduled-call';
 import type { CallStatus } from '../../domain/call-status';
 import { parseConfig } from '../../domain/config';
+import { authenticate } from '../../api/access/authenticate';
+import { createApiKey } from '../../lib/api-keys';
 import { generateSecrets } from '../../lib/generated-secrets';
 import { createLogger } from '../../lib/logger';
 import { testDatabaseUri, testInfra } from '../helpers/test-infra';
@@ -188,11 +190,14 @@ const config = parseConfig({
 });
 let temporal: Client;
 let app: Express;
+let adminKey: string;
+const authed = (target: Express) => request.agent(target).set('Authorization', `Bearer ${adminKey}`);
 
 beforeAll(async () => {
   await connectDatabase(testDatabaseUri('analytics'));
   const logger = createLogger('analytics-test', { level: 'silent' });
   temporal = new Client({ connection: Connection.lazy({ address: testInfra().temporalAddress }) });
+  adminKey = (await createApiKey({ role: 'admin' }, config.API_KEY_PEPPER)).key;
   const ctx: CallRoutesContext = {
     temporal,
     config,
@@ -200,7 +205,7 @@ beforeAll(async () => {
     timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
     lineGate: new LineGateSnapshot(temporal, config.EXOTEL_ACCOUNT_SID, DEFAULT_TEMPORAL_TIMEOUTS.queryMs),
   };
-  app = express().use(express.json()).use('/api/v1', analyticsRouter(ctx)).use(notFoundHandler()).use(errorHandler(logger));
+  app = express().use(express.json()).use(authenticate(config, logger)).use('/api/v1', analyticsRouter(ctx)).use(notFoundHandler()).use(errorHandler(logger));
 
   await CallLog.insertMany(seeds.map(callLogRow), { timestamps: false });
   await ScheduledCall.insertMany([
@@ -228,7 +233,7 @@ afterAll(async () => {
 });
 
 async function get(report: string, query: Record<string, string> = {}) {
-  const res = await request(app).get(`/api/v1/analytics/${report}`).query(query);
+  const res = await authed(app).get(`/api/v1/analytics/${report}`).query(query);
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -607,14 +612,14 @@ describe('bad queries', () => {
     ['too many buckets', 'trends', { from: '2026-01-01T00:00:00Z', to: '2026-11-01T00:00:00Z', bucket: 'hour' }, 'bucket'],
     ['from after to, on trends', 'trends', { from: '2026-11-05T00:00:00Z', to: '2026-11-02T00:00:00Z' }, 'from'],
   ])('refuses %s with 400', async (_name, report, query, path) => {
-    const res = await request(app).get(`/api/v1/analytics/${report}`).query(query);
+    const res = await authed(app).get(`/api/v1/analytics/${report}`).query(query);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
     expect(res.body.error.details[0].path).toEqual([path]);
   });
 
   it('answers 404 for an unknown report', async () => {
-    const res = await request(app).get('/api/v1/analytics/everything');
+    const res = await authed(app).get('/api/v1/analytics/everything');
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
   });

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
+import request from 'supertest';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../api/app';
 import type { TemporalTimeouts } from '../../api/temporal-calls';
@@ -11,6 +12,7 @@ import { parseConfig, type Config } from '../../domain/config';
 import { generateSecrets } from '../../lib/generated-secrets';
 import type { CallWorkflowInput } from '../../domain/call-workflow-types';
 import type { LineGateStatus } from '../../domain/line-gate-types';
+import { createApiKey, type NewApiKey } from '../../lib/api-keys';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { callWorkflowId, lineGateWorkflowId } from '../../workflows/messages';
@@ -25,6 +27,12 @@ import { testDatabaseUri, testInfra } from '../helpers/test-infra';
  */
 export interface ApiHarness {
   app: Express;
+  /** An admin key of the default organization, and `app` behind it: what most tests call the API as. */
+  adminKey: string;
+  api: ReturnType<typeof request.agent>;
+  /** `app` (or another app) called with `key` (default: the admin key). */
+  authed(app?: Express, key?: string): ReturnType<typeof request.agent>;
+  createKey(request: NewApiKey): Promise<string>;
   client: Client;
   config: Config;
   makeApp(options?: { config?: Record<string, string>; client?: Client; logDestination?: DestinationStream; timeouts?: Partial<TemporalTimeouts> }): Express;
@@ -63,6 +71,10 @@ export async function startApiHarness(
     EXOTEL_ACCOUNT_SID: `acct-${unique}`,
     LEGAL_CALLING_WINDOW_START: '00:00',
     LEGAL_CALLING_WINDOW_END: '24:00',
+    // Tests call fast and often with one key; the limits themselves are tested with keys of their own limits.
+    KEY_RATE_LIMIT_PER_MINUTE: '1000000',
+    KEY_RATE_LIMIT_BURST: '1000000',
+    KEY_RATE_LIMIT_PER_HOUR: '1000000',
     ...configOverrides,
   };
   const config = parseConfig(baseEnv);
@@ -81,9 +93,17 @@ export async function startApiHarness(
     });
 
   const handle = (callId: string) => client.workflow.getHandle(callWorkflowId(callId));
+  const createKey = async (keyRequest: NewApiKey) => (await createApiKey(keyRequest, config.API_KEY_PEPPER)).key;
+  const adminKey = await createKey({ role: 'admin', name: 'test admin' });
+  const app = makeApp();
+  const authed = (target: Express = app, key = adminKey) => request.agent(target).set('Authorization', `Bearer ${key}`);
 
   return {
-    app: makeApp(),
+    app,
+    adminKey,
+    api: authed(),
+    authed,
+    createKey,
     client,
     config,
     makeApp,

@@ -16,15 +16,20 @@ import { Agent } from '../../db/models/agent';
 import { parseConfig } from '../../domain/config';
 import { generateSecrets } from '../../lib/generated-secrets';
 import { contactRules } from '../../domain/contact-row';
+import { authenticate } from '../../api/access/authenticate';
+import { createApiKey } from '../../lib/api-keys';
 import { createLogger } from '../../lib/logger';
 import { testDatabaseUri, testInfra } from '../helpers/test-infra';
 
 let temporal: Client;
 let logLines: string[];
+let adminKey: string;
+const authed = (target: Express) => request.agent(target).set('Authorization', `Bearer ${adminKey}`);
 
 beforeAll(async () => {
   await connectDatabase(testDatabaseUri('bulk_import'));
   temporal = new Client({ connection: Connection.lazy({ address: testInfra().temporalAddress }) });
+  adminKey = (await createApiKey({ role: 'admin' }, parseConfig({}).API_KEY_PEPPER)).key;
   const agent = { prompt: 'You remind customers of payments.', greeting: 'Hello {customer_name}!' };
   await Agent.create([
     { _id: 'agent_known', name: 'Known', ...agent },
@@ -54,7 +59,7 @@ function makeApp(env: Record<string, string> = {}): Express {
     timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
     lineGate: new LineGateSnapshot(temporal, config.EXOTEL_ACCOUNT_SID, DEFAULT_TEMPORAL_TIMEOUTS.queryMs),
   };
-  return express().use('/api/v1', bulkImportRouter(ctx)).use(notFoundHandler()).use(errorHandler(logger));
+  return express().use(authenticate(config, logger)).use('/api/v1', bulkImportRouter(ctx)).use(notFoundHandler()).use(errorHandler(logger));
 }
 
 const csvLines = (...lines: string[]) => lines.join('\n') + '\n';
@@ -101,7 +106,7 @@ const errorTriples = (errors: { line: number; field: string | null; code: string
 
 describe('POST /api/v1/bulk/import/validate', () => {
   it('reports every bad row by its physical line, from a multipart upload', async () => {
-    const res = await request(makeApp())
+    const res = await authed(makeApp())
       .post('/api/v1/bulk/import/validate')
       .field('agentId', 'agent_known')
       .attach('file', Buffer.from(MIXED), 'contacts.csv');
@@ -114,7 +119,7 @@ describe('POST /api/v1/bulk/import/validate', () => {
   });
 
   it('reads a raw text/csv body the same way, with its options in the query string', async () => {
-    const res = await request(makeApp())
+    const res = await authed(makeApp())
       .post('/api/v1/bulk/import/validate')
       .query({ agentId: 'agent_known' })
       .set('Content-Type', 'text/csv')
@@ -126,18 +131,18 @@ describe('POST /api/v1/bulk/import/validate', () => {
 
   it('reports a valid file as valid', async () => {
     const csv = csvLines('phone,customer_name', '+919876543210,Asha', '+919876543211,Ravi');
-    const res = await request(makeApp()).post('/api/v1/bulk/import/validate').query({ agentId: 'agent_known' }).type('text/csv').send(csv);
+    const res = await authed(makeApp()).post('/api/v1/bulk/import/validate').query({ agentId: 'agent_known' }).type('text/csv').send(csv);
     expect(res.body).toEqual({ ...MIXED_SUMMARY, valid: true, totalRows: 2, validRows: 2, invalidRows: 0, duplicateRows: 0, columns: ['phone_number', 'customer_name'], variables: ['customer_name'], errors: [] });
   });
 
   it('checks rows without agent_id against the default agent, and asks for one when there is none', async () => {
     const csv = csvLines('phone', '+919876543210', '+919876543211');
-    const unknown = await request(makeApp()).post('/api/v1/bulk/import/validate').query({ agentId: 'agent_ghost' }).type('text/csv').send(csv);
+    const unknown = await authed(makeApp()).post('/api/v1/bulk/import/validate').query({ agentId: 'agent_ghost' }).type('text/csv').send(csv);
     expect(errorTriples(unknown.body.errors)).toEqual([
       [2, 'agent_id', 'AGENT_UNKNOWN'],
       [3, 'agent_id', 'AGENT_UNKNOWN'],
     ]);
-    const none = await request(makeApp()).post('/api/v1/bulk/import/validate').type('text/csv').send(csv);
+    const none = await authed(makeApp()).post('/api/v1/bulk/import/validate').type('text/csv').send(csv);
     expect(errorTriples(none.body.errors)).toEqual([
       [2, 'agent_id', 'AGENT_MISSING'],
       [3, 'agent_id', 'AGENT_MISSING'],
@@ -146,7 +151,7 @@ describe('POST /api/v1/bulk/import/validate', () => {
 
   it('reports a header without a phone column once, at line 1', async () => {
     const csv = csvLines('name,amount', 'Asha,100', 'Ravi,200');
-    const res = await request(makeApp()).post('/api/v1/bulk/import/validate').attach('file', Buffer.from(csv), 'contacts.csv');
+    const res = await authed(makeApp()).post('/api/v1/bulk/import/validate').attach('file', Buffer.from(csv), 'contacts.csv');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ valid: false, totalRows: 0, validRows: 0, invalidRows: 0, columns: ['name', 'amount'], variables: [] });
     expect(errorTriples(res.body.errors)).toEqual([[1, 'phone_number', 'HEADER_MISSING_PHONE']]);
@@ -154,7 +159,7 @@ describe('POST /api/v1/bulk/import/validate', () => {
 
   it('reports more variable columns than allowed, and names it cannot use, at line 1', async () => {
     const csv = csvLines('phone,a,b,c,d,2nd', '+919876543210,1,2,3,4,5');
-    const res = await request(makeApp()).post('/api/v1/bulk/import/validate').type('text/csv').query({ agentId: 'agent_known' }).send(csv);
+    const res = await authed(makeApp()).post('/api/v1/bulk/import/validate').type('text/csv').query({ agentId: 'agent_known' }).send(csv);
     expect(errorTriples(res.body.errors)).toEqual([
       [1, '2nd', 'COLUMN_NAME_INVALID'],
       [1, null, 'TOO_MANY_VARIABLES'],
@@ -164,14 +169,14 @@ describe('POST /api/v1/bulk/import/validate', () => {
   it('shows at most 500 errors and says so', async () => {
     const rows = Array.from({ length: 260 }, (_, i) => `bad${i},x`);
     const app = makeApp({ BULK_MAX_ROWS: '1000', BULK_MAX_UPLOAD_BYTES: '100000' });
-    const res = await request(app).post('/api/v1/bulk/import/validate').type('text/csv').send(csvLines('phone,priority', ...rows));
+    const res = await authed(app).post('/api/v1/bulk/import/validate').type('text/csv').send(csvLines('phone,priority', ...rows));
     expect(res.body).toMatchObject({ totalRows: 260, invalidRows: 260, errorsTruncated: true });
     expect(res.body.errors).toHaveLength(500);
   });
 
   it('refuses more rows than BULK_MAX_ROWS with 413', async () => {
     const rows = Array.from({ length: 4 }, (_, i) => `+91987654321${i}`);
-    const res = await request(makeApp({ BULK_MAX_ROWS: '3' }))
+    const res = await authed(makeApp({ BULK_MAX_ROWS: '3' }))
       .post('/api/v1/bulk/import/validate')
       .field('agentId', 'agent_known')
       .attach('file', Buffer.from(csvLines('phone', ...rows)), 'contacts.csv');
@@ -182,19 +187,19 @@ describe('POST /api/v1/bulk/import/validate', () => {
   it('refuses an upload larger than BULK_MAX_UPLOAD_BYTES with 413, multipart or raw', async () => {
     const big = csvLines('phone,notes', ...Array.from({ length: 300 }, (_, i) => `+9198765${String(i).padStart(5, '0')},${'n'.repeat(30)}`));
     expect(big.length).toBeGreaterThan(8192);
-    const multipart = await request(makeApp({ BULK_MAX_ROWS: '1000' }))
+    const multipart = await authed(makeApp({ BULK_MAX_ROWS: '1000' }))
       .post('/api/v1/bulk/import/validate')
       .attach('file', Buffer.from(big), 'contacts.csv');
     expect(multipart.status).toBe(413);
     expect(multipart.body.error).toMatchObject({ code: 'UPLOAD_TOO_LARGE', details: { maxBytes: 8192 } });
-    const raw = await request(makeApp({ BULK_MAX_ROWS: '1000' })).post('/api/v1/bulk/import/validate').type('text/csv').send(big);
+    const raw = await authed(makeApp({ BULK_MAX_ROWS: '1000' })).post('/api/v1/bulk/import/validate').type('text/csv').send(big);
     expect(raw.status).toBe(413);
     expect(raw.body.error.code).toBe('UPLOAD_TOO_LARGE');
   });
 
   it('refuses malformed CSV with the line of the broken row', async () => {
     const csv = csvLines('phone,name', '+919876543210,Asha', '+919876543211,"Ravi', '+919876543212,Mira');
-    const res = await request(makeApp()).post('/api/v1/bulk/import/validate').attach('file', Buffer.from(csv), 'contacts.csv');
+    const res = await authed(makeApp()).post('/api/v1/bulk/import/validate').attach('file', Buffer.from(csv), 'contacts.csv');
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'CSV_MALFORMED', details: { line: 3, reason: 'CSV_QUOTE_NOT_CLOSED' } });
     expect(res.body.error.message).toContain('line 3');
@@ -204,13 +209,13 @@ describe('POST /api/v1/bulk/import/validate', () => {
     ['an empty file', ''],
     ['a header only', 'phone,name\n'],
   ])('refuses %s with 400 CSV_EMPTY', async (_name, csv) => {
-    const res = await request(makeApp()).post('/api/v1/bulk/import/validate').attach('file', Buffer.from(csv), 'contacts.csv');
+    const res = await authed(makeApp()).post('/api/v1/bulk/import/validate').attach('file', Buffer.from(csv), 'contacts.csv');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('CSV_EMPTY');
   });
 
   it('refuses a body that is neither multipart nor CSV with 415', async () => {
-    const res = await request(makeApp()).post('/api/v1/bulk/import/validate').send({ phone: '+919876543210' });
+    const res = await authed(makeApp()).post('/api/v1/bulk/import/validate').send({ phone: '+919876543210' });
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -218,20 +223,20 @@ describe('POST /api/v1/bulk/import/validate', () => {
   it('refuses a form without a file, a field after the file, and a second file', async () => {
     const app = makeApp();
     const csv = Buffer.from(csvLines('phone', '+919876543210'));
-    const noFile = await request(app).post('/api/v1/bulk/import/validate').field('agentId', 'agent_known');
+    const noFile = await authed(app).post('/api/v1/bulk/import/validate').field('agentId', 'agent_known');
     expect(noFile.status).toBe(400);
     expect(noFile.body.error.code).toBe('FILE_MISSING');
-    const late = await request(app).post('/api/v1/bulk/import/validate').attach('file', csv, 'contacts.csv').field('agentId', 'agent_known');
+    const late = await authed(app).post('/api/v1/bulk/import/validate').attach('file', csv, 'contacts.csv').field('agentId', 'agent_known');
     expect(late.status).toBe(400);
     expect(late.body.error.code).toBe('FIELD_AFTER_FILE');
-    const two = await request(app).post('/api/v1/bulk/import/validate').attach('file', csv, 'a.csv').attach('other', csv, 'b.csv');
+    const two = await authed(app).post('/api/v1/bulk/import/validate').attach('file', csv, 'a.csv').attach('other', csv, 'b.csv');
     expect(two.status).toBe(400);
     expect(two.body.error.code).toBe('TOO_MANY_FILES');
   });
 
   it('refuses a form cut off before its closing boundary with 400 MALFORMED_MULTIPART', async () => {
     const cutOff = '--XYZ\r\nContent-Disposition: form-data; name="file"; filename="contacts.csv"\r\n\r\nphone\n+919876543210\n';
-    const res = await request(makeApp()).post('/api/v1/bulk/import/validate').set('Content-Type', 'multipart/form-data; boundary=XYZ').send(cutOff);
+    const res = await authed(makeApp()).post('/api/v1/bulk/import/validate').set('Content-Type', 'multipart/form-data; boundary=XYZ').send(cutOff);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('MALFORMED_MULTIPART');
   });
@@ -239,10 +244,10 @@ describe('POST /api/v1/bulk/import/validate', () => {
   it('refuses unknown or malformed options with 400', async () => {
     const app = makeApp();
     const csv = Buffer.from(csvLines('phone', '+919876543210'));
-    const unknown = await request(app).post('/api/v1/bulk/import/validate').field('agent', 'agent_known').attach('file', csv, 'contacts.csv');
+    const unknown = await authed(app).post('/api/v1/bulk/import/validate').field('agent', 'agent_known').attach('file', csv, 'contacts.csv');
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.code).toBe('VALIDATION_ERROR');
-    const badId = await request(app).post('/api/v1/bulk/import/validate').query({ agentId: 'no spaces please' }).type('text/csv').send(csv);
+    const badId = await authed(app).post('/api/v1/bulk/import/validate').query({ agentId: 'no spaces please' }).type('text/csv').send(csv);
     expect(badId.status).toBe(400);
     expect(badId.body.error.code).toBe('VALIDATION_ERROR');
   });
@@ -250,7 +255,7 @@ describe('POST /api/v1/bulk/import/validate', () => {
 
 describe('POST /api/v1/bulk/import/parse', () => {
   it('previews the first valid contacts with E.164 numbers, and logs no number in full', async () => {
-    const res = await request(makeApp())
+    const res = await authed(makeApp())
       .post('/api/v1/bulk/import/parse')
       .field('agentId', 'agent_known')
       .field('previewRows', '5')
@@ -287,10 +292,10 @@ describe('POST /api/v1/bulk/import/parse', () => {
     const rows = Array.from({ length: 30 }, (_, i) => `+9198765432${String(i).padStart(2, '0')}`);
     const csv = Buffer.from(csvLines('phone', ...rows));
     const app = makeApp();
-    const byDefault = await request(app).post('/api/v1/bulk/import/parse').field('agentId', 'agent_known').attach('file', csv, 'contacts.csv');
+    const byDefault = await authed(app).post('/api/v1/bulk/import/parse').field('agentId', 'agent_known').attach('file', csv, 'contacts.csv');
     expect(byDefault.body).toMatchObject({ valid: true, totalRows: 30 });
     expect(byDefault.body.preview).toHaveLength(20);
-    const tooMany = await request(app).post('/api/v1/bulk/import/parse').query({ agentId: 'agent_known', previewRows: '101' }).type('text/csv').send(csv);
+    const tooMany = await authed(app).post('/api/v1/bulk/import/parse').query({ agentId: 'agent_known', previewRows: '101' }).type('text/csv').send(csv);
     expect(tooMany.status).toBe(400);
   });
 });
@@ -298,7 +303,7 @@ describe('POST /api/v1/bulk/import/parse', () => {
 describe('GET /api/v1/bulk/template', () => {
   it('downloads a CSV template that validates once its agent exists', async () => {
     const app = makeApp();
-    const res = await request(app).get('/api/v1/bulk/template');
+    const res = await authed(app).get('/api/v1/bulk/template');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toBe('attachment; filename=ringline-contacts-template.csv');
@@ -306,12 +311,12 @@ describe('GET /api/v1/bulk/template', () => {
     expect(lines[0]).toBe('phone_number,agent_id,scheduled_time,timezone,priority,customer_name,amount_due');
     expect(lines).toHaveLength(3);
 
-    const check = await request(app).post('/api/v1/bulk/import/validate').query({ agentId: 'agent_known' }).type('text/csv').send(res.text);
+    const check = await authed(app).post('/api/v1/bulk/import/validate').query({ agentId: 'agent_known' }).type('text/csv').send(res.text);
     expect(check.body).toMatchObject({ valid: true, totalRows: 2, variables: ['customer_name', 'amount_due'] });
   });
 
   it('describes the columns as JSON', async () => {
-    const res = await request(makeApp()).get('/api/v1/bulk/template').query({ format: 'json' });
+    const res = await authed(makeApp()).get('/api/v1/bulk/template').query({ format: 'json' });
     expect(res.status).toBe(200);
     expect(res.body.columns.map((column: { name: string }) => column.name)).toEqual(['phone_number', 'agent_id', 'scheduled_time', 'timezone', 'priority']);
     expect(res.body.columns[0]).toMatchObject({ required: true, aliases: expect.arrayContaining(['phone', 'mobile']), description: expect.any(String) });

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { startCallStack, type CallStack } from '../helpers/call-stack';
 
 /**
@@ -25,14 +24,14 @@ afterAll(async () => {
 /** Waits for the workflow to end, then reads the call back through the API. */
 async function finishedCall(accepted: { callLogId: string; workflowId: string }): Promise<Record<string, unknown>> {
   await stack.env.client.workflow.getHandle(accepted.workflowId).result();
-  const res = await request(stack.apiUrl).get(`/api/v1/calls/${accepted.callLogId}`);
+  const res = await stack.api().get(`/api/v1/calls/${accepted.callLogId}`);
   expect(res.status).toBe(200);
   return res.body as Record<string, unknown>;
 }
 
 describe('the call API driving the real call workflow', () => {
   it('places an answered call that ends completed, with the Exotel call on record', async () => {
-    const accepted = await request(stack.apiUrl)
+    const accepted = await stack.api()
       .post('/api/v1/calls/outbound')
       .set('Idempotency-Key', `e2e-answered-${process.pid}-${Date.now()}`)
       .send({ phoneNumber: number('000'), agentId: stack.agentId, ringTimeoutSec: 5, metadata: { ticket: 'T-1' } });
@@ -44,13 +43,13 @@ describe('the call API driving the real call workflow', () => {
     expect(attempt).toMatchObject({ attempt: 1, status: 'completed', failureReason: null });
     expect(attempt.exotelCallSid).toEqual(expect.stringMatching(/^[0-9a-f]{32}$/));
 
-    const stats = await request(stack.apiUrl).get(`/api/v1/calls/outbound/stats?agentId=${stack.agentId}`);
+    const stats = await stack.api().get(`/api/v1/calls/outbound/stats?agentId=${stack.agentId}`);
     expect(stats.body.outcomes.completed).toBeGreaterThanOrEqual(1);
     expect(stats.body.lineGate).toBe('running');
   });
 
   it('retries a busy number under the request\'s retry policy and shows each attempt', async () => {
-    const accepted = await request(stack.apiUrl)
+    const accepted = await stack.api()
       .post('/api/v1/calls/outbound')
       .send({ phoneNumber: number('001'), agentId: stack.agentId, ringTimeoutSec: 5, retryPolicy: { jitter: 0, rules: { busy: { maxRetries: 1, initialDelayMs: 200 } } } });
     expect(accepted.status).toBe(202);
@@ -66,16 +65,16 @@ describe('the call API driving the real call workflow', () => {
   });
 
   it('cancels a call through the API', async () => {
-    const accepted = await request(stack.apiUrl)
+    const accepted = await stack.api()
       .post('/api/v1/calls/outbound')
       .send({ phoneNumber: number('000'), agentId: stack.agentId, scheduledFor: new Date(Date.now() + 3_600_000).toISOString() });
     expect(accepted.body.status).toBe('scheduled');
-    const cancel = await request(stack.apiUrl).post(`/api/v1/calls/${accepted.body.callLogId}/cancel`).send({ reason: 'not needed' });
+    const cancel = await stack.api().post(`/api/v1/calls/${accepted.body.callLogId}/cancel`).send({ reason: 'not needed' });
     expect(cancel.status).toBe(202);
     const call = await finishedCall(accepted.body);
     expect(call.status).toBe('cancelled');
     expect(call.attempts).toEqual([expect.objectContaining({ attempt: 1, status: 'cancelled' })]);
-    const again = await request(stack.apiUrl).post(`/api/v1/calls/${accepted.body.callLogId}/cancel`).send({});
+    const again = await stack.api().post(`/api/v1/calls/${accepted.body.callLogId}/cancel`).send({});
     expect(again.status).toBe(409);
   });
 });

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { CallLog } from '../../db/models/call-log';
 import type { CallStatus } from '../../domain/call-status';
 import { gateStatus, startApiHarness, unreachableTemporalClient, type ApiHarness } from './api-harness';
@@ -50,7 +49,7 @@ afterAll(async () => {
 
 describe('GET /api/v1/calls/outbound/stats', () => {
   it('reports idle lines from the configuration while the line gate has not started', async () => {
-    const res = await request(harness.app).get('/api/v1/calls/outbound/stats');
+    const res = await harness.api.get('/api/v1/calls/outbound/stats');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       lineGate: 'not_started',
@@ -60,42 +59,42 @@ describe('GET /api/v1/calls/outbound/stats', () => {
   });
 
   it('counts outcomes and failure reasons of every attempt', async () => {
-    const res = await request(harness.app).get('/api/v1/calls/outbound/stats');
+    const res = await harness.api.get('/api/v1/calls/outbound/stats');
     expect(res.body.attemptsTotal).toBe(9);
     expect(res.body.outcomes).toEqual({ completed: 2, failed: 4, voicemail: 1, in_progress: 1, cancelled: 1 });
     expect(res.body.failureReasons).toEqual({ busy: 2, no_answer: 1, voicemail: 1, busy_max_retries: 1, cancelled: 1 });
   });
 
   it('filters by agent and by period', async () => {
-    const byAgent = await request(harness.app).get('/api/v1/calls/outbound/stats?agentId=agent_b');
+    const byAgent = await harness.api.get('/api/v1/calls/outbound/stats?agentId=agent_b');
     expect(byAgent.body.outcomes).toEqual({ failed: 2, in_progress: 1, cancelled: 1 });
     expect(byAgent.body.failureReasons).toEqual({ busy: 1, busy_max_retries: 1, cancelled: 1 });
 
-    const period = await request(harness.app)
+    const period = await harness.api
       .get('/api/v1/calls/outbound/stats')
       .query({ from: '2026-11-02T00:00:00Z', to: '2026-11-04T23:59:59Z' });
     expect(period.body.outcomes).toEqual({ completed: 1, failed: 3, voicemail: 1 });
     expect(period.body.failureReasons).toEqual({ busy: 2, no_answer: 1, voicemail: 1 });
 
-    const both = await request(harness.app)
+    const both = await harness.api
       .get('/api/v1/calls/outbound/stats')
       .query({ agentId: 'agent_a', from: '2026-11-03T00:00:00+05:30' });
     expect(both.body.outcomes).toEqual({ failed: 1, voicemail: 1 });
   });
 
   it('reports how greetings went out: cache hits and hits on prewarmed audio, over the same filter', async () => {
-    const all = await request(harness.app).get('/api/v1/calls/outbound/stats');
+    const all = await harness.api.get('/api/v1/calls/outbound/stats');
     expect(all.body.greetingCache).toEqual({ greetingsPlayed: 4, cacheHits: 3, prewarmedHits: 2, hitRate: 0.75, prewarmedHitRate: 0.5 });
 
-    const byAgent = await request(harness.app).get('/api/v1/calls/outbound/stats?agentId=agent_b');
+    const byAgent = await harness.api.get('/api/v1/calls/outbound/stats?agentId=agent_b');
     expect(byAgent.body.greetingCache).toEqual({ greetingsPlayed: 1, cacheHits: 1, prewarmedHits: 1, hitRate: 1, prewarmedHitRate: 1 });
 
-    const period = await request(harness.app)
+    const period = await harness.api
       .get('/api/v1/calls/outbound/stats')
       .query({ from: '2026-11-02T00:00:00Z', to: '2026-11-04T23:59:59Z' });
     expect(period.body.greetingCache).toEqual({ greetingsPlayed: 2, cacheHits: 1, prewarmedHits: 0, hitRate: 0.5, prewarmedHitRate: 0 });
 
-    const none = await request(harness.app).get('/api/v1/calls/outbound/stats?agentId=agent_c');
+    const none = await harness.api.get('/api/v1/calls/outbound/stats?agentId=agent_c');
     expect(none.body.greetingCache).toEqual({ greetingsPlayed: 0, cacheHits: 0, prewarmedHits: 0, hitRate: 0, prewarmedHitRate: 0 });
   });
 
@@ -114,7 +113,7 @@ describe('GET /api/v1/calls/outbound/stats', () => {
       }),
     );
     try {
-      const res = await request(harness.app).get('/api/v1/calls/outbound/stats');
+      const res = await harness.api.get('/api/v1/calls/outbound/stats');
       expect(res.body).toMatchObject({
         lineGate: 'running',
         lines: { limit: 4, active: 3, waiting: { high: 2, medium: 5, low: 1 }, waitingTotal: 8, utilization: 0.75 },
@@ -127,7 +126,7 @@ describe('GET /api/v1/calls/outbound/stats', () => {
 
   it('still answers with the database figures when Temporal does not answer', async () => {
     const app = harness.makeApp({ client: await unreachableTemporalClient(), timeouts: { queryMs: 300 } });
-    const res = await request(app).get('/api/v1/calls/outbound/stats');
+    const res = await harness.authed(app).get('/api/v1/calls/outbound/stats');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ lineGate: 'unavailable', lines: { limit: 8, active: 0 }, attemptsTotal: 9 });
   });
@@ -135,7 +134,7 @@ describe('GET /api/v1/calls/outbound/stats', () => {
   it.each([['from=yesterday'], ['to=2026-11-01'], ['from=2026-11-05T00:00:00Z&to=2026-11-01T00:00:00Z'], ['agentId=a/b']])(
     'refuses %s',
     async (query) => {
-      const res = await request(harness.app).get(`/api/v1/calls/outbound/stats?${query}`);
+      const res = await harness.api.get(`/api/v1/calls/outbound/stats?${query}`);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_ERROR');
     },

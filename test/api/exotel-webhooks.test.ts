@@ -179,7 +179,7 @@ describe('POST /api/v1/webhooks/exotel/call-status', () => {
 
   it('answers 503 when Temporal does not take the signal, so Exotel retries', async () => {
     const app = harness.makeApp({ client: await unreachableTemporalClient(), timeouts: { writeMs: 500 } });
-    const res = await request(app).post(callbackPath('call_any', 1)).send(terminalPayload('call_any'));
+    const res = await harness.authed(app).post(callbackPath('call_any', 1)).send(terminalPayload('call_any'));
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
   });

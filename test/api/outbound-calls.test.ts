@@ -1,6 +1,6 @@
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import request from 'supertest';
 import { idempotentCallId } from '../../api/identifiers';
+import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Agent } from '../../db/models/agent';
 import { CallLog } from '../../db/models/call-log';
 import { callWorkflowId } from '../../workflows/messages';
@@ -30,7 +30,7 @@ const body = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const post = (payload: unknown, key?: string) => {
-  const req = request(harness.app).post('/api/v1/calls/outbound');
+  const req = harness.api.post('/api/v1/calls/outbound');
   if (key !== undefined) req.set('Idempotency-Key', key);
   return req.send(payload as object);
 };
@@ -50,7 +50,7 @@ describe('POST /api/v1/calls/outbound', () => {
     expect(callLogId).toMatch(/^call_[a-z2-7]{20}$/);
     expect(res.body).toEqual({ callLogId, workflowId: `call-${callLogId}`, status: 'waiting_for_line', statusUrl: `/api/v1/calls/${callLogId}` });
 
-    const read = await request(harness.app).get(res.body.statusUrl);
+    const read = await harness.api.get(res.body.statusUrl);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({
       callLogId,
@@ -77,6 +77,7 @@ describe('POST /api/v1/calls/outbound', () => {
 
     expect((await harness.recorded(callLogId)).input).toEqual({
       callId: callLogId,
+      orgId: DEFAULT_ORG_ID,
       phoneNumber: '+919876543210',
       agentId: 'agent_reminder',
       priority: 'high',
@@ -121,7 +122,7 @@ describe('POST /api/v1/calls/outbound', () => {
       const key = newKey('repeat');
       const first = await post(body(), key);
       expect(first.status).toBe(202);
-      expect(first.body.callLogId).toBe(idempotentCallId(key));
+      expect(first.body.callLogId).toBe(idempotentCallId(DEFAULT_ORG_ID, key));
       expect(first.body).not.toHaveProperty('idempotentReplay');
       const runId = (await harness.client.workflow.getHandle(first.body.workflowId).describe()).runId;
 
@@ -167,9 +168,9 @@ describe('POST /api/v1/calls/outbound', () => {
       const key = newKey('concurrent');
       const answers = await Promise.all([post(body(), key), post(body(), key), post(body(), key)]);
       expect(answers.map((res) => res.status)).toEqual([202, 202, 202]);
-      expect(new Set(answers.map((res) => res.body.callLogId))).toEqual(new Set([idempotentCallId(key)]));
+      expect(new Set(answers.map((res) => res.body.callLogId))).toEqual(new Set([idempotentCallId(DEFAULT_ORG_ID, key)]));
       expect(answers.filter((res) => !res.body.idempotentReplay)).toHaveLength(1);
-      expect(await CallLog.countDocuments({ callId: idempotentCallId(key) })).toBe(1);
+      expect(await CallLog.countDocuments({ callId: idempotentCallId(DEFAULT_ORG_ID, key) })).toBe(1);
     });
 
     it('lets only one of two concurrent different requests with one key through', async () => {
@@ -177,9 +178,9 @@ describe('POST /api/v1/calls/outbound', () => {
       const answers = await Promise.all([post(body(), key), post(body({ phoneNumber: '+14155552671' }), key)]);
       expect(answers.map((res) => res.status).sort()).toEqual([202, 409]);
       const winner = answers.find((res) => res.status === 202);
-      const input = (await harness.recorded(idempotentCallId(key))).input;
-      expect((await CallLog.findById(idempotentCallId(key)).lean())?.phoneNumber).toBe(input.phoneNumber);
-      expect(winner?.body.callLogId).toBe(idempotentCallId(key));
+      const input = (await harness.recorded(idempotentCallId(DEFAULT_ORG_ID, key))).input;
+      expect((await CallLog.findById(idempotentCallId(DEFAULT_ORG_ID, key)).lean())?.phoneNumber).toBe(input.phoneNumber);
+      expect(winner?.body.callLogId).toBe(idempotentCallId(DEFAULT_ORG_ID, key));
     });
 
     it.each([
@@ -188,7 +189,7 @@ describe('POST /api/v1/calls/outbound', () => {
       ['with a non-ASCII character', 'clé-1'],
     ])('refuses a key %s', async (_case, key) => {
       const before = await CallLog.countDocuments();
-      const res = await request(harness.app).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
+      const res = await harness.api.post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('INVALID_IDEMPOTENCY_KEY');
       expect(await CallLog.countDocuments()).toBe(before);
@@ -223,12 +224,12 @@ describe('POST /api/v1/calls/outbound', () => {
       expect(res.body.error.code).toBe(code);
       expect(res.body.error.message).toEqual(expect.any(String));
       expect(await CallLog.countDocuments()).toBe(before);
-      expect(await CallLog.findById(idempotentCallId(key)).lean()).toBeNull();
-      expect(await harness.workflowExists(callWorkflowId(idempotentCallId(key)))).toBe(false);
+      expect(await CallLog.findById(idempotentCallId(DEFAULT_ORG_ID, key)).lean()).toBeNull();
+      expect(await harness.workflowExists(callWorkflowId(idempotentCallId(DEFAULT_ORG_ID, key)))).toBe(false);
     });
 
     it('a body that is not an object', async () => {
-      const res = await request(harness.app).post('/api/v1/calls/outbound').set('content-type', 'application/json').send('"call me"');
+      const res = await harness.api.post('/api/v1/calls/outbound').set('content-type', 'application/json').send('"call me"');
       expect(res.status).toBe(400);
     });
   });
@@ -239,18 +240,18 @@ describe('POST /api/v1/calls/outbound', () => {
       const app = harness.makeApp({ config: { EXOTEL_ACCOUNT_SID: account, MAX_WAITING_CALLS: '3' } });
       const stopGate = await harness.startLineGate(gateStatus({ waiting: { high: 1, medium: 2, low: 0 }, waitingTotal: 3 }), account);
       const key = newKey('full');
-      const res = await request(app).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
+      const res = await harness.authed(app).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
       expect(res.status).toBe(429);
       expect(res.body.error).toMatchObject({ code: 'CONCURRENT_LIMIT_REACHED', details: { waitingTotal: 3, maxWaitingCalls: 3 } });
-      expect(await CallLog.findById(idempotentCallId(key)).lean()).toBeNull();
-      expect(await harness.workflowExists(callWorkflowId(idempotentCallId(key)))).toBe(false);
+      expect(await CallLog.findById(idempotentCallId(DEFAULT_ORG_ID, key)).lean()).toBeNull();
+      expect(await harness.workflowExists(callWorkflowId(idempotentCallId(DEFAULT_ORG_ID, key)))).toBe(false);
 
-      const scheduled = await request(app).post('/api/v1/calls/outbound').send(body({ scheduledFor: new Date(Date.now() + 3_600_000).toISOString() }));
+      const scheduled = await harness.authed(app).post('/api/v1/calls/outbound').send(body({ scheduledFor: new Date(Date.now() + 3_600_000).toISOString() }));
       expect(scheduled.status).toBe(202);
 
       await stopGate();
       const roomy = await harness.startLineGate(gateStatus({ waiting: { high: 0, medium: 2, low: 0 }, waitingTotal: 2 }), account);
-      const accepted = await request(app).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
+      const accepted = await harness.authed(app).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
       expect(accepted.status).toBe(202);
       await roomy();
     });
@@ -259,34 +260,34 @@ describe('POST /api/v1/calls/outbound', () => {
     it('answers 503 when Temporal does not answer, and a retry with the key places the call', async () => {
       const key = newKey('outage');
       const down = harness.makeApp({ client: await unreachableTemporalClient(), timeouts: { writeMs: 500, queryMs: 300 } });
-      const failed = await request(down).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
+      const failed = await harness.authed(down).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
       expect(failed.status).toBe(503);
       expect(failed.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
-      expect(await harness.workflowExists(callWorkflowId(idempotentCallId(key)))).toBe(false);
-      expect(await CallLog.findById(idempotentCallId(key)).lean()).toBeNull();
+      expect(await harness.workflowExists(callWorkflowId(idempotentCallId(DEFAULT_ORG_ID, key)))).toBe(false);
+      expect(await CallLog.findById(idempotentCallId(DEFAULT_ORG_ID, key)).lean()).toBeNull();
 
       const retried = await post(body(), key);
       expect(retried.status).toBe(202);
-      expect(retried.body.callLogId).toBe(idempotentCallId(key));
-      expect((await harness.recorded(idempotentCallId(key))).input.phoneNumber).toBe('+919876543210');
-      expect(await CallLog.countDocuments({ callId: idempotentCallId(key) })).toBe(1);
+      expect(retried.body.callLogId).toBe(idempotentCallId(DEFAULT_ORG_ID, key));
+      expect((await harness.recorded(idempotentCallId(DEFAULT_ORG_ID, key))).input.phoneNumber).toBe('+919876543210');
+      expect(await CallLog.countDocuments({ callId: idempotentCallId(DEFAULT_ORG_ID, key) })).toBe(1);
     });
 
     it('removes the row it wrote when Temporal refuses the start outright', async () => {
       const key = newKey('refused');
       const misconfigured = harness.makeApp({ config: { TEMPORAL_TASK_QUEUE: '/_sys/reserved' } });
-      const res = await request(misconfigured).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
+      const res = await harness.authed(misconfigured).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
       expect(res.status).toBe(500);
       expect(res.body.error.code).toBe('INTERNAL_ERROR');
-      expect(await CallLog.findById(idempotentCallId(key)).lean()).toBeNull();
-      expect(await harness.workflowExists(callWorkflowId(idempotentCallId(key)))).toBe(false);
+      expect(await CallLog.findById(idempotentCallId(DEFAULT_ORG_ID, key)).lean()).toBeNull();
+      expect(await harness.workflowExists(callWorkflowId(idempotentCallId(DEFAULT_ORG_ID, key)))).toBe(false);
     });
   });
 });
 
 describe('GET /api/v1/calls/:callLogId', () => {
   it('answers 404 CALL_NOT_FOUND for an unknown call', async () => {
-    const res = await request(harness.app).get('/api/v1/calls/call_doesnotexist');
+    const res = await harness.api.get('/api/v1/calls/call_doesnotexist');
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('CALL_NOT_FOUND');
   });
@@ -316,7 +317,7 @@ describe('GET /api/v1/calls/:callLogId', () => {
     });
     await harness.setCallState(callId, { phase: 'in_progress', attempt: 2, callSid: `sid-${callId}-2` });
 
-    const res = await request(harness.app).get(`/api/v1/calls/${callId}`);
+    const res = await harness.api.get(`/api/v1/calls/${callId}`);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('in_progress');
     expect(res.body.live).toMatchObject({ callId, phase: 'in_progress', attempt: 2 });
@@ -327,12 +328,12 @@ describe('GET /api/v1/calls/:callLogId', () => {
     expect(res.body.transcript.map((turn: { text: string }) => turn.text)).toEqual(['Hello!', 'Hi']);
     expect(res.body.phoneNumber).toBe('+919876543210');
 
-    const byRetryId = await request(harness.app).get(`/api/v1/calls/${callId}-2`);
+    const byRetryId = await harness.api.get(`/api/v1/calls/${callId}-2`);
     expect(byRetryId.body.callLogId).toBe(callId);
 
     await harness.finishCall(callId);
     await CallLog.updateOne({ _id: `${callId}-2` }, { $set: { status: 'completed' } });
-    const finished = await request(harness.app).get(`/api/v1/calls/${callId}`);
+    const finished = await harness.api.get(`/api/v1/calls/${callId}`);
     expect(finished.body).toMatchObject({ status: 'completed', live: null });
   });
 
@@ -340,7 +341,7 @@ describe('GET /api/v1/calls/:callLogId', () => {
     const { body: accepted } = await post(body());
     const app = harness.makeApp({ client: await unreachableTemporalClient(), timeouts: { queryMs: 300 } });
     const started = Date.now();
-    const res = await request(app).get(`/api/v1/calls/${accepted.callLogId}`);
+    const res = await harness.authed(app).get(`/api/v1/calls/${accepted.callLogId}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ callLogId: accepted.callLogId, status: 'waiting_for_line', live: null });
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -350,27 +351,27 @@ describe('GET /api/v1/calls/:callLogId', () => {
 describe('POST /api/v1/calls/:callLogId/cancel', () => {
   it('signals the workflow, then answers 409 once the call has finished', async () => {
     const { body: accepted } = await post(body());
-    const res = await request(harness.app).post(`/api/v1/calls/${accepted.callLogId}/cancel`).send({ reason: 'customer asked' });
+    const res = await harness.api.post(`/api/v1/calls/${accepted.callLogId}/cancel`).send({ reason: 'customer asked' });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ callLogId: accepted.callLogId, cancelRequested: true });
     expect((await harness.recorded(accepted.callLogId)).cancel).toEqual([{ reason: 'customer asked' }]);
 
-    const bare = await request(harness.app).post(`/api/v1/calls/${accepted.callLogId}/cancel`);
+    const bare = await harness.api.post(`/api/v1/calls/${accepted.callLogId}/cancel`);
     expect(bare.status).toBe(202);
     expect((await harness.recorded(accepted.callLogId)).cancel).toEqual([{ reason: 'customer asked' }, {}]);
 
     await harness.finishCall(accepted.callLogId);
-    const late = await request(harness.app).post(`/api/v1/calls/${accepted.callLogId}/cancel`).send({});
+    const late = await harness.api.post(`/api/v1/calls/${accepted.callLogId}/cancel`).send({});
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('CALL_ALREADY_FINISHED');
   });
 
   it('answers 404 for an unknown call and 400 for a bad body', async () => {
-    const unknown = await request(harness.app).post('/api/v1/calls/call_doesnotexist/cancel').send({});
+    const unknown = await harness.api.post('/api/v1/calls/call_doesnotexist/cancel').send({});
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('CALL_NOT_FOUND');
     const { body: accepted } = await post(body());
-    const bad = await request(harness.app).post(`/api/v1/calls/${accepted.callLogId}/cancel`).send({ reason: 42 });
+    const bad = await harness.api.post(`/api/v1/calls/${accepted.callLogId}/cancel`).send({ reason: 42 });
     expect(bad.status).toBe(400);
     expect((await harness.recorded(accepted.callLogId)).cancel).toEqual([]);
   });
@@ -378,7 +379,7 @@ describe('POST /api/v1/calls/:callLogId/cancel', () => {
   it('answers 503 when Temporal does not take the signal', async () => {
     const { body: accepted } = await post(body());
     const app = harness.makeApp({ client: await unreachableTemporalClient(), timeouts: { writeMs: 500 } });
-    const res = await request(app).post(`/api/v1/calls/${accepted.callLogId}/cancel`).send({});
+    const res = await harness.authed(app).post(`/api/v1/calls/${accepted.callLogId}/cancel`).send({});
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
   });

@@ -53,12 +53,16 @@ suite('ops dashboard (/dashboard) in chromium', () => {
   const pageErrors: string[] = [];
 
   const getJson = async (route: string): Promise<any> => {
-    const response = await fetch(`${stack.apiUrl}${route}`);
+    const response = await fetch(`${stack.apiUrl}${route}`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
     if (!response.ok) throw new Error(`GET ${route} answered ${response.status}: ${await response.text()}`);
     return response.json();
   };
   const post = async (route: string, body: unknown): Promise<any> => {
-    const response = await fetch(`${stack.apiUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${stack.apiUrl}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.apiKey}` },
+      body: JSON.stringify(body),
+    });
     if (response.status !== 202) throw new Error(`POST ${route} answered ${response.status}: ${await response.text()}`);
     return response.json();
   };
@@ -109,9 +113,9 @@ suite('ops dashboard (/dashboard) in chromium', () => {
       agentId,
       calls: [numberFor('000'), numberFor('000')].map((phoneNumber) => ({ phoneNumber, scheduledFor: inAnHour })),
     });
-    const batchA = await waitForBatch(stack.apiUrl, done.batchId, (b) => b.status === 'completed', 45_000);
+    const batchA = await waitForBatch(stack, done.batchId, (b) => b.status === 'completed', 45_000);
     expect(batchA.progress).toMatchObject({ total: 6, processed: 6, successful: 2, voicemail: 1, failed: 3 });
-    await waitForBatch(stack.apiUrl, steered.batchId, (b) => b.status === 'running' && b.progress.dispatched === 2, 15_000);
+    await waitForBatch(stack, steered.batchId, (b) => b.status === 'running' && b.progress.dispatched === 2, 15_000);
 
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {
@@ -120,7 +124,18 @@ suite('ops dashboard (/dashboard) in chromium', () => {
     page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
     page.on('requestfailed', (request) => pageErrors.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
     await page.goto(`${stack.apiUrl}/dashboard`);
+    // The page shows nothing before a login; a wrong key is refused, the stack's admin key opens a session.
+    await page.waitForSelector('body[data-state="login"]');
+    expect(await page.locator('[data-testid="main"]').isHidden()).toBe(true);
+    await page.fill('[data-testid="login-key"]', `rlk_${'W'.repeat(43)}`);
+    await page.click('[data-testid="login-submit"]');
+    await page.waitForSelector('[data-testid="login-error"]:not([hidden])');
+    pageErrors.length = 0;
+    await page.fill('[data-testid="login-key"]', stack.apiKey);
+    await page.click('[data-testid="login-submit"]');
     await page.waitForSelector(rowOf(done.batchId));
+    const session = (await page.context().cookies()).find((cookie) => cookie.name === 'ringline_session');
+    expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
     await page.waitForSelector('body[data-state="ready"]');
 
     // Header tiles against the call stats and the analytics dashboard.

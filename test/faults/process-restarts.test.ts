@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
+import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import type { CallWorkflowResult } from '../../domain/call-workflow-types';
 import type { Config } from '../../domain/config';
 import { freePort } from '../../scripts/infra/free-port';
@@ -83,7 +83,7 @@ afterAll(async () => {
 it('workers killed and the dev server restarted while a call waits: it dials once, at its time', async () => {
   startWorkers(stack.config);
   const scheduledFor = new Date(Date.now() + 30_000).toISOString();
-  const res = await request(stack.apiUrl)
+  const res = await stack.api()
     .post('/api/v1/calls/outbound/schedule')
     .send({ phoneNumber: numberFor('000'), agentId: stack.agentId, scheduledFor, ringTimeoutSec: 5 });
   expect(res.status).toBe(201);
@@ -112,23 +112,23 @@ it('workers killed and the dev server restarted mid-campaign: every contact is c
     timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
     lineGate: new LineGateSnapshot(stack.env.client, stack.config.EXOTEL_ACCOUNT_SID, 1_000, 500),
   };
-  const request = await campaignRequestOf(stack.config, { priority: 'medium', respectBusinessHours: false, agentId: stack.agentId, throttle: { maxConcurrent: 3 } }, 'json');
+  const request = await campaignRequestOf(stack.config, DEFAULT_ORG_ID, { priority: 'medium', respectBusinessHours: false, agentId: stack.agentId, throttle: { maxConcurrent: 3 } }, 'json');
   async function* contacts() {
     for (let line = 1; line <= 30; line += 1) {
       yield { ok: true as const, contact: { line, phoneNumber: numberFor('000'), agentId: stack.agentId, scheduledFor: null, timezone: null, priority: null, variables: {} } };
     }
   }
   // Straight through the API's own function, so the calls can carry test timings (lost webhooks settle in seconds).
-  const { view } = await createCampaign(ctx, { ...request, timings: FAST_TIMINGS }, contacts(), undefined);
+  const { view } = await createCampaign(ctx, DEFAULT_ORG_ID, { ...request, timings: FAST_TIMINGS }, contacts(), undefined);
   const batchId = view.batchId;
-  await waitForBatch(stack.apiUrl, batchId, (b) => b.progress.dispatched >= 8, 60_000);
+  await waitForBatch(stack, batchId, (b) => b.progress.dispatched >= 8, 60_000);
 
   await killWorkers();
   await temporal.stop();
   await startTemporal();
   startWorkers(stack.config);
 
-  const done = await waitForBatch(stack.apiUrl, batchId, (b) => b.status === 'completed', 150_000);
+  const done = await waitForBatch(stack, batchId, (b) => b.status === 'completed', 150_000);
   expect(done.progress).toMatchObject({ total: 30, dispatched: 30, processed: 30 });
   expect(done.progress.successful + done.progress.failed).toBe(30);
   const dials = await batchDials(stack.sim, batchId);

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import mongoose from 'mongoose';
 import { Worker } from '@temporalio/worker';
+import request from 'supertest';
 import { createApp } from '../../api/app';
+import { createApiKey } from '../../lib/api-keys';
 import { createGeneralActivities } from '../../activities';
 import { createExotelActivities } from '../../activities/exotel';
 import { ExotelApi } from '../../activities/exotel-api';
@@ -50,6 +52,9 @@ export interface CallStack<Media = StandInMediaServer> {
   sim: ExotelSimulator;
   media: Media;
   apiUrl: string;
+  /** An admin key of the default organization, and supertest on the API with it. */
+  apiKey: string;
+  api(): ReturnType<typeof request.agent>;
   env: Awaited<ReturnType<typeof connectToTestTemporal>>;
   agentId: string;
   /** Starts a call workflow directly, with test timings; `overrides` may replace any input field. */
@@ -105,6 +110,10 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     // A whole-day legal window keeps results independent of when the suite runs; window tests set their own.
     LEGAL_CALLING_WINDOW_START: '00:00',
     LEGAL_CALLING_WINDOW_END: '24:00',
+    // Campaign and scale tests poll fast with one key; the limits are tested on keys of their own.
+    KEY_RATE_LIMIT_PER_MINUTE: '1000000',
+    KEY_RATE_LIMIT_BURST: '1000000',
+    KEY_RATE_LIMIT_PER_HOUR: '1000000',
     ...options.config,
   });
   await connectDatabase(mongoUri);
@@ -122,6 +131,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     { upsert: true },
   );
 
+  const { key: apiKey } = await createApiKey({ role: 'admin', name: 'call stack admin' }, config.API_KEY_PEPPER);
   const logger = createLogger('api', { level: 'silent' });
   const app = createApp({
     logger,
@@ -180,6 +190,8 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     sim,
     media,
     apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiKey,
+    api: () => request.agent(`http://127.0.0.1:${apiPort}`).set('Authorization', `Bearer ${apiKey}`),
     env,
     agentId,
     startCall: async (phoneNumber, overrides = {}) => {

@@ -18,11 +18,11 @@ export interface BatchView {
 }
 
 /** `intervalMs`: each look queries the campaign workflow, so a long wait looks less often. */
-export async function waitForBatch(apiUrl: string, batchId: string, done: (batch: BatchView) => boolean, timeoutMs: number, intervalMs = 200): Promise<BatchView> {
+export async function waitForBatch(api: { apiUrl: string; apiKey: string }, batchId: string, done: (batch: BatchView) => boolean, timeoutMs: number, intervalMs = 200): Promise<BatchView> {
   const deadline = Date.now() + timeoutMs;
   let last: BatchView | undefined;
   for (;;) {
-    const response = await fetch(`${apiUrl}/api/v1/bulk/batches/${batchId}`);
+    const response = await fetch(`${api.apiUrl}/api/v1/bulk/batches/${batchId}`, { headers: { authorization: `Bearer ${api.apiKey}` } });
     if (response.ok) {
       last = (await response.json()) as BatchView;
       if (done(last)) return last;

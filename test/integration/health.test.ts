@@ -7,6 +7,7 @@ import { createApp } from '../../api/app';
 import { parseConfig } from '../../domain/config';
 import { generateSecrets } from '../../lib/generated-secrets';
 import { connectDatabase, disconnectDatabase, pingDatabase } from '../../db/connection';
+import { createApiKey } from '../../lib/api-keys';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { connectTemporalClient, pingTemporal, type TemporalHandle } from '../../lib/temporal-connection';
@@ -22,6 +23,8 @@ describe('GET /health', () => {
   let database: ManagedProcess;
   let temporal: TemporalHandle;
   let app: ReturnType<typeof createApp>;
+  let adminKey: string;
+  const METRICS_TOKEN = 'health-test-metrics-token';
 
   beforeAll(async () => {
     const [port, debugPort] = [await freePort(), await freePort()];
@@ -33,7 +36,7 @@ describe('GET /health', () => {
     await connectDatabase(uri);
     temporal = await connectTemporalClient({ TEMPORAL_ADDRESS: testInfra().temporalAddress, TEMPORAL_NAMESPACE: 'default' });
     app = createApp({
-      config: parseConfig({ ...generateSecrets() }),
+      config: parseConfig({ ...generateSecrets(), METRICS_TOKEN }),
       temporal: temporal.client,
       logger: createLogger('api-test', { level: 'silent' }),
       metrics: createMetricsRegistry('api-test'),
@@ -42,6 +45,7 @@ describe('GET /health', () => {
         database: () => pingDatabase(),
       },
     });
+    adminKey = (await createApiKey({ role: 'admin' }, parseConfig({}).API_KEY_PEPPER)).key;
   });
 
   afterAll(async () => {
@@ -50,10 +54,13 @@ describe('GET /health', () => {
     await database?.stop();
   });
 
-  it('is 200 when Temporal and the database answer', async () => {
-    const res = await request(app).get('/health');
+  it('is 200 when Temporal and the database answer, with the checks for a key holder only', async () => {
+    const res = await request(app).get('/health').set('Authorization', `Bearer ${adminKey}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', checks: { temporal: 'up', database: 'up' } });
+    const outsider = await request(app).get('/health');
+    expect(outsider.status).toBe(200);
+    expect(outsider.body).toEqual({ status: 'ok' });
   });
 
   it('reports an unreachable Temporal frontend as down', async () => {
@@ -62,15 +69,9 @@ describe('GET /health', () => {
     await closed.close();
   });
 
-  it('is 503 naming the database once the database stops', async () => {
-    await database.stop();
-    const res = await request(app).get('/health');
-    expect(res.status).toBe(503);
-    expect(res.body).toMatchObject({ status: 'degraded', checks: { temporal: 'up', database: 'down' } });
-  });
-
-  it('serves Prometheus metrics', async () => {
-    const res = await request(app).get('/metrics');
+  it('serves Prometheus metrics to the metrics token only', async () => {
+    expect((await request(app).get('/metrics')).status).toBe(401);
+    const res = await request(app).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('process_cpu_user_seconds_total');
   });
@@ -79,5 +80,13 @@ describe('GET /health', () => {
     const res = await request(app).get('/nope');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No route for GET /nope', details: null } });
+  });
+
+  // Last: it stops the database. Without the database no key can be checked, so the answer has no details.
+  it('is 503 once the database stops', async () => {
+    await database.stop();
+    const res = await request(app).get('/health');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'degraded' });
   });
 });

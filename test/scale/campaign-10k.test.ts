@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { CampaignContact } from '../../db/models/campaign-contact';
 import { runHistoryLengths } from '../../bench/run-histories';
 import { campaignWorkflowId } from '../../workflows/messages';
@@ -35,7 +34,7 @@ it(`a ${CONTACTS.toLocaleString('en')}-row CSV campaign calls every contact exac
   // Suffix 001: the simulator's callee is busy at once.
   const rows = Array.from({ length: CONTACTS }, (_, i) => `+9190${String(i).padStart(5, '0')}001,Customer ${i + 1}`);
   const csv = ['phone_number,customer_name', ...rows].join('\n');
-  const created = await request(stack.apiUrl)
+  const created = await stack.api()
     .post('/api/v1/bulk/import/process')
     .field('agentId', stack.agentId)
     .field('options', JSON.stringify({ throttle: { maxConcurrent: LINES }, retryPolicy: { rules: { busy: { maxRetries: 0 } } } }))
@@ -44,7 +43,7 @@ it(`a ${CONTACTS.toLocaleString('en')}-row CSV campaign calls every contact exac
   expect(created.body.totals).toEqual({ rows: CONTACTS, accepted: CONTACTS, rejected: 0 });
   const { batchId } = created.body;
 
-  const done = await waitForBatch(stack.apiUrl, batchId, (b) => b.status === 'completed', 25 * 60_000, 5_000);
+  const done = await waitForBatch(stack, batchId, (b) => b.status === 'completed', 25 * 60_000, 5_000);
   expect(done.progress).toMatchObject({ total: CONTACTS, dispatched: CONTACTS, processed: CONTACTS, failed: CONTACTS, inProgress: 0, pending: 0 });
 
   const dials = await batchDials(stack.sim, batchId);

@@ -21,11 +21,19 @@ describe('generated secrets', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(first);
   });
 
-  it('replaces a file that lacks a usable value', () => {
+  it('replaces an unusable value and adds a missing one, keeping the usable ones', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ringline-secrets-')), 'secrets.json');
     writeFileSync(file, JSON.stringify({ WEBHOOK_SECRET: 'short', MEDIA_TOKEN_SECRET: 'x'.repeat(40) }));
     const secrets = loadOrCreateSecrets(file);
     expect(secrets.WEBHOOK_SECRET).toHaveLength(64);
-    expect(secrets.MEDIA_TOKEN_SECRET).not.toBe('x'.repeat(40));
+    expect(secrets.MEDIA_TOKEN_SECRET).toBe('x'.repeat(40));
+    expect(secrets.API_KEY_PEPPER).toHaveLength(64);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(secrets);
+  });
+
+  it('replaces a file that is not JSON', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ringline-secrets-')), 'secrets.json');
+    writeFileSync(file, '{not json');
+    expect(loadOrCreateSecrets(file).WEBHOOK_SECRET).toHaveLength(64);
   });
 });

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import request from 'supertest';
 import { RetryAttempt } from '../../db/models/retry-attempt';
 import { CallLog } from '../../db/models/call-log';
 import type { CallWorkflowResult } from '../../domain/call-workflow-types';
@@ -34,7 +33,7 @@ afterAll(async () => {
 });
 
 const result = (callId: string): Promise<CallWorkflowResult> => stack.env.client.workflow.getHandle(callWorkflowId(callId)).result();
-const place = (body: Record<string, unknown>) => request(stack.apiUrl).post('/api/v1/calls/outbound').send({ agentId: stack.agentId, ringTimeoutSec: 5, ...body });
+const place = (body: Record<string, unknown>) => stack.api().post('/api/v1/calls/outbound').send({ agentId: stack.agentId, ringTimeoutSec: 5, ...body });
 
 it('a retry that would land inside peak hours waits for their end', async () => {
   const res = await place({

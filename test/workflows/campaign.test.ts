@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { Campaign } from '../../db/models/campaign';
 import { CampaignContact } from '../../db/models/campaign-contact';
 import { campaignCallId } from '../../domain/campaign-ids';
@@ -30,7 +29,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const api = () => request(stack.apiUrl);
+const api = () => stack.api();
 
 function contacts(count: number, suffix = '000'): { phoneNumber: string; variables: Record<string, string> }[] {
   return Array.from({ length: count }, (_, i) => ({ phoneNumber: numberFor(suffix), variables: { customer_name: `Customer ${i + 1}` } }));
@@ -47,7 +46,7 @@ describe('campaignWorkflow', () => {
     expect(created.body).toMatchObject({ totals: { requested: 24, accepted: 24, rejected: 0 }, workflowId: campaignWorkflowId(batchId) });
     expect(created.body.callIds).toHaveLength(24);
 
-    const done = await waitForBatch(stack.apiUrl, batchId, (b) => b.status === 'completed', 90_000);
+    const done = await waitForBatch(stack, batchId, (b) => b.status === 'completed', 90_000);
     expect(done.progress).toMatchObject({ total: 24, dispatched: 24, processed: 24, successful: 24, failed: 0, inProgress: 0, pending: 0 });
 
     const dials = await batchDials(stack.sim, batchId);
@@ -67,7 +66,7 @@ describe('campaignWorkflow', () => {
       .post('/api/v1/calls/outbound/bulk')
       .send({ agentId: stack.agentId, calls: contacts(12), throttle: { maxConcurrent: 2 } });
     const { batchId } = created.body;
-    await waitForBatch(stack.apiUrl, batchId, (b) => b.progress.dispatched >= 4, 30_000);
+    await waitForBatch(stack, batchId, (b) => b.progress.dispatched >= 4, 30_000);
     const paused = await api().post(`/api/v1/bulk/batches/${batchId}/pause`);
     expect(paused.status).toBe(200);
     expect(paused.body.status).toBe('paused');
@@ -82,7 +81,7 @@ describe('campaignWorkflow', () => {
 
     const resumed = await api().post(`/api/v1/bulk/batches/${batchId}/resume`);
     expect(resumed.body.status).toBe('running');
-    const done = await waitForBatch(stack.apiUrl, batchId, (b) => b.status === 'completed', 60_000);
+    const done = await waitForBatch(stack, batchId, (b) => b.status === 'completed', 60_000);
     expect(done.progress).toMatchObject({ total: 12, processed: 12, successful: 12 });
     recorded.push({ name: 'campaign-pause-resume', workflowId: campaignWorkflowId(batchId) });
     recorded.push({ name: 'call-in-campaign', workflowId: callWorkflowId(campaignCallId(batchId, 0)) });
@@ -96,13 +95,13 @@ describe('campaignWorkflow', () => {
       .post('/api/v1/calls/outbound/bulk')
       .send({ agentId: stack.agentId, calls: contacts(15), throttle: { maxConcurrent: 2 } });
     const { batchId } = created.body;
-    await waitForBatch(stack.apiUrl, batchId, (b) => b.progress.dispatched >= 2, 30_000);
+    await waitForBatch(stack, batchId, (b) => b.progress.dispatched >= 2, 30_000);
     const cancelled = await api().post(`/api/v1/bulk/batches/${batchId}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelling');
     const cancelledAt = Date.now();
 
-    const done = await waitForBatch(stack.apiUrl, batchId, (b) => b.status === 'cancelled', 30_000);
+    const done = await waitForBatch(stack, batchId, (b) => b.status === 'cancelled', 30_000);
     expect(done.progress.inProgress).toBe(0);
     expect(done.progress.processed).toBe(15);
     expect(done.progress.cancelled).toBeGreaterThanOrEqual(15 - done.progress.dispatched);
@@ -127,7 +126,7 @@ describe('campaignWorkflow', () => {
       [0, 1, 2].map(() => api().post('/api/v1/calls/outbound').send({ phoneNumber: numberFor('000'), agentId: stack.agentId })),
     );
     expect(single.map((r) => r.status)).toEqual([202, 202, 202]);
-    await Promise.all([first, second].map((r) => waitForBatch(stack.apiUrl, r.body.batchId, (b) => b.status === 'completed', 90_000)));
+    await Promise.all([first, second].map((r) => waitForBatch(stack, r.body.batchId, (b) => b.status === 'completed', 90_000)));
 
     const response = await fetch(`${stack.sim.baseUrl}/sim/calls`);
     const { calls } = (await response.json()) as { calls: { customField: string | null; createdAt: string; endedAt: string | null }[] };
@@ -151,7 +150,7 @@ describe('campaignWorkflow', () => {
       [4, 'DUPLICATE_PHONE'],
       [5, 'AGENT_UNKNOWN'],
     ]);
-    await waitForBatch(stack.apiUrl, created.body.batchId, (b) => b.status === 'completed', 30_000);
+    await waitForBatch(stack, created.body.batchId, (b) => b.status === 'completed', 30_000);
   }, 60_000);
 
   it('a CSV upload becomes a campaign of its good rows, with the bad ones reported by line', async () => {
@@ -169,7 +168,7 @@ describe('campaignWorkflow', () => {
       [6, 'DUPLICATE_PHONE'],
     ]);
     const { batchId } = created.body;
-    await waitForBatch(stack.apiUrl, batchId, (batch) => batch.status === 'completed', 30_000);
+    await waitForBatch(stack, batchId, (batch) => batch.status === 'completed', 30_000);
     const listed = await api().get(`/api/v1/bulk/batches/${batchId}/contacts`);
     expect(listed.body.data.map((c: { line: number; status: string; variables: object }) => [c.line, c.status, c.variables])).toEqual([
       [2, 'completed', { customer_name: 'Asha' }],
@@ -206,7 +205,7 @@ describe('campaignWorkflow', () => {
     expect(first.status).toBe(202);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ batchId: first.body.batchId, idempotentReplay: true });
-    await waitForBatch(stack.apiUrl, first.body.batchId, (b) => b.status === 'completed', 30_000);
+    await waitForBatch(stack, first.body.batchId, (b) => b.status === 'completed', 30_000);
     expect(Object.keys(await batchDials(stack.sim, first.body.batchId))).toHaveLength(2);
   }, 60_000);
 
@@ -216,7 +215,7 @@ describe('campaignWorkflow', () => {
     expect(created.status).toBe(202);
     expect(created.body.status).toBe('scheduled');
     const { batchId } = created.body;
-    const done = await waitForBatch(stack.apiUrl, batchId, (b) => b.status === 'completed', 30_000);
+    const done = await waitForBatch(stack, batchId, (b) => b.status === 'completed', 30_000);
     expect(done.progress.successful).toBe(2);
     const calls = await simCallsOf(stack.sim, batchId);
     expect(Math.min(...calls.map((c) => c.createdAt))).toBeGreaterThanOrEqual(Date.parse(startAt));

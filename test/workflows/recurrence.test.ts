@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import request from 'supertest';
 import { RecurrenceSeries } from '../../db/models/recurrence-series';
 import { ScheduledCall } from '../../db/models/scheduled-call';
 import type { RecurrenceRule } from '../../domain/recurrence';
@@ -190,7 +189,7 @@ describe('recurrenceWorkflow', () => {
 });
 
 describe('the series API', () => {
-  const api = () => request(stack.apiUrl);
+  const api = () => stack.api();
 
   it('creates a daily series, shows its next occurrences, and pauses, resumes and cancels it', async () => {
     const created = await api()

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import request from 'supertest';
 import { CallLog } from '../../db/models/call-log';
 import { ScheduledCall } from '../../db/models/scheduled-call';
 import type { CallWorkflowResult } from '../../domain/call-workflow-types';
@@ -26,7 +25,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const api = () => request(stack.apiUrl);
+const api = () => stack.api();
 const result = (callId: string): Promise<CallWorkflowResult> => stack.env.client.workflow.getHandle(callWorkflowId(callId)).result();
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 
