@@ -115,15 +115,3 @@ export async function markKeyUsed(keyId: string, now = new Date()): Promise<void
     { $set: { lastUsedAt: now } },
   );
 }
-
-/**
- * For the local stack's first start: an admin key of the default organization when that organization
- * has no usable admin key yet. Returns the new key in plain text, or null when one exists already.
- */
-export async function ensureLocalAdminKey(pepper: string, orgId = DEFAULT_ORG_ID): Promise<string | null> {
-  const now = new Date();
-  const admins = await ApiKey.find({ orgId, role: 'admin', revokedAt: null }).lean<ApiKeyRecord[]>();
-  if (admins.some((row) => keyIsUsable(row, now))) return null;
-  const { key } = await createApiKey({ role: 'admin', orgId, name: 'local admin (created on first start)' }, pepper);
-  return key;
-}

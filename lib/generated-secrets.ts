@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MIN_SECRET_CHARS } from '../domain/config';
 
+/** Where a local stack keeps its secrets, inside its data directory. */
+export const LOCAL_SECRETS_FILE = 'local-secrets.json';
+
 export type HmacSecrets = {
   WEBHOOK_SECRET: string;
   MEDIA_TOKEN_SECRET: string;
@@ -21,6 +24,18 @@ export function generateSecrets(): HmacSecrets {
 
 const isSecret = (value: unknown): value is string => typeof value === 'string' && value.length >= MIN_SECRET_CHARS;
 
+/** The usable values a local stack's secrets file holds, without making any: none when it is missing or unreadable. */
+export function readStoredSecrets(file: string): Partial<HmacSecrets> {
+  if (!existsSync(file)) return {};
+  let stored: Partial<Record<keyof HmacSecrets, unknown>>;
+  try {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
+  } catch {
+    return {};
+  }
+  return Object.fromEntries(Object.entries(stored).filter(([, value]) => isSecret(value))) as Partial<HmacSecrets>;
+}
+
 /**
  * One set of secrets per checkout for a local stack: each value read from `file` (JSON) when it is
  * usable, the missing ones generated, and the file rewritten (owner-readable only) when anything was
@@ -28,14 +43,7 @@ const isSecret = (value: unknown): value is string => typeof value === 'string' 
  * later version does not replace the ones already in use.
  */
 export function loadOrCreateSecrets(file: string): HmacSecrets {
-  let stored: Partial<Record<keyof HmacSecrets, unknown>> = {};
-  if (existsSync(file)) {
-    try {
-      stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
-    } catch {
-      // An unreadable file is replaced whole.
-    }
-  }
+  const stored = readStoredSecrets(file);
   const fresh = generateSecrets();
   const names = Object.keys(fresh) as (keyof HmacSecrets)[];
   const secrets = Object.fromEntries(names.map((name) => [name, isSecret(stored[name]) ? stored[name] : fresh[name]])) as HmacSecrets;

@@ -5,7 +5,7 @@ import { maskPhoneNumbers } from '../domain/phone-mask';
  * calls a simulated cooperative customer and follows the call through the API, printing each phase
  * (waiting for a line, dialing, ringing, answered), each transcript turn as it is heard, and the
  * outcome. Also runnable on its own:
- * `RINGLINE_API_KEY=… node --import tsx scripts/demo-call.ts [apiUrl] [number]`.
+ * `RINGLINE_KEY=… node --import tsx scripts/demo-call.ts [apiUrl] [number]`.
  */
 const DEMO_AGENT = {
   id: 'agent_demo',
@@ -102,7 +102,7 @@ export async function placeDemoCall({ apiUrl, phoneNumber, apiKey, say, timeoutM
 
 if (require.main === module) {
   const [apiUrl = 'http://127.0.0.1:3000', phoneNumber = '+919876543000'] = process.argv.slice(2);
-  placeDemoCall({ apiUrl, phoneNumber, apiKey: process.env.RINGLINE_API_KEY, say: (line) => process.stdout.write(`${line}\n`) }).catch((err: unknown) => {
+  placeDemoCall({ apiUrl, phoneNumber, apiKey: process.env.RINGLINE_KEY, say: (line) => process.stdout.write(`${line}\n`) }).catch((err: unknown) => {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });

@@ -1,14 +1,18 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { DEFAULT_ORG_ID, ROLES, type Role } from '../domain/access-control';
 import { appendAudit } from '../api/access/audit-trail';
 import { createApiKey, listApiKeys, revokeApiKey } from '../lib/api-keys';
 import { getConfigOrExit } from '../lib/config';
+import { LOCAL_SECRETS_FILE, readStoredSecrets } from '../lib/generated-secrets';
+import { dataDirFrom } from './stack/stack-layout';
 
 /**
  * `./ringline keys create --role ROLE [--org ORG] [--name NAME] [--agent ID]… [--expires ISO]`,
  * `keys list [--org ORG]`, `keys revoke ID`. Talks to the database directly (MONGODB_URI), so the
  * first admin key can be made before any key exists; every action is written to the audit trail.
+ * API_KEY_PEPPER comes from the environment, or from the local stack's data directory.
  */
 const USAGE = `usage: ./ringline keys create --role ${ROLES.join('|')} [--org ORG] [--name NAME] [--agent AGENT_ID]... [--expires ISO_TIME]
        ./ringline keys list [--org ORG]
@@ -27,6 +31,9 @@ async function main(argv: string[]): Promise<number> {
       expires: { type: 'string' },
     },
   });
+  // Beside a local stack, its data directory holds the secrets (the pepper) its API uses.
+  const local = readStoredSecrets(path.join(dataDirFrom(process.env), LOCAL_SECRETS_FILE));
+  for (const [name, value] of Object.entries(local)) process.env[name] ||= value;
   const config = getConfigOrExit();
   const audit = (action: string, orgId: string | null, resourceId: string | null, status: number) =>
     appendAudit({ orgId, keyId: null, action, method: 'CLI', route: `keys ${command}`, resourceId, ip: 'cli', status });

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { parseConfig, ConfigError, type Config } from '../domain/config';
-import { generateSecrets, loadOrCreateSecrets } from '../lib/generated-secrets';
+import { generateSecrets, LOCAL_SECRETS_FILE, loadOrCreateSecrets } from '../lib/generated-secrets';
+import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { startFerretDb, waitForMongo } from './infra/ferretdb';
 import { chooseFerretDbStorage, describeStorage, type FerretDbStorage } from './infra/ferretdb-storage';
 import { ManagedProcess } from './infra/managed-process';
@@ -17,6 +18,7 @@ import { describeTakenPort, findTakenPorts } from './stack/port-check';
 import { localDatabaseName, portsToClaim, processEnvironment, stackLayout, type StackLayout } from './stack/stack-layout';
 import { removeStackStatus, writeStackStatus } from './stack/stack-status';
 import { Supervisor } from './stack/supervisor';
+import { localAdminKey } from './stack/local-admin-key';
 
 /**
  * The README's start command: the Temporal dev server (with UI and Ringline's search attributes), the
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
 
   const freshData = isEmptyOrMissing(layout.dataDir);
   mkdirSync(layout.dataDir, { recursive: true });
-  const secrets = loadOrCreateSecrets(path.join(layout.dataDir, 'local-secrets.json'));
+  const secrets = loadOrCreateSecrets(path.join(layout.dataDir, LOCAL_SECRETS_FILE));
   const env = processEnvironment(process.env, layout, secrets);
 
   let shuttingDown = false;
@@ -209,8 +211,27 @@ async function main(): Promise<void> {
     await temporal.close();
   }
 
+  let admin: Awaited<ReturnType<typeof localAdminKey>>;
+  try {
+    await connectDatabase(layout.database.uri);
+    admin = await localAdminKey(layout.dataDir, env.API_KEY_PEPPER!);
+  } catch (err) {
+    say(`could not make the local admin key: ${(err as Error).message}`, 'error');
+    await shutdown('the admin key could not be made', 1);
+    return;
+  } finally {
+    await disconnectDatabase();
+  }
+
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const line of readyLines(layout, databaseNote)) say(line);
+  if (admin.created) {
+    say(`admin API key of the default organization (shown once; kept for the demo in ${admin.file}):`);
+    say(`  ${admin.key}`);
+    say('  use it as: curl -H "Authorization: Bearer $(cat ' + admin.file + ')" …   (more keys: ./ringline keys create --role …)');
+  } else {
+    say(`  Admin key     ${admin.file} (Authorization: Bearer …)`);
+  }
   say('press Ctrl-C to stop everything');
 
   const exotelSimulator = layout.simulators.find((sim) => sim.name === 'exotel');
@@ -219,7 +240,7 @@ async function main(): Promise<void> {
     say('demo call skipped: EXOTEL_BASE_URL points at a real Exotel account');
     return;
   }
-  await placeDemoCall({ apiUrl: layout.api.url, phoneNumber: DEMO_NUMBER, say: (line) => say(line) }).catch((err: Error) =>
+  await placeDemoCall({ apiUrl: layout.api.url, phoneNumber: DEMO_NUMBER, apiKey: admin.key, say: (line) => say(line) }).catch((err: Error) =>
     say(`demo call failed: ${err.message}`, 'error'),
   );
 }

@@ -126,6 +126,8 @@ export function processEnvironment(env: Env, layout: StackLayout, secrets: Reado
     MEDIA_PORT: String(layout.media.port),
     PUBLIC_MEDIA_WS_URL: layout.media.wsUrl,
     MEDIA_CONTROL_URL: layout.media.controlUrl,
+    // The local API speaks plain http, where a browser drops a Secure cookie: the dashboard login needs this.
+    SESSION_COOKIE_SECURE: env.SESSION_COOKIE_SECURE ?? 'false',
   };
   for (const sim of layout.simulators) {
     derived[`${sim.name.toUpperCase()}_SIM_PORT`] = String(sim.port);

@@ -5,17 +5,18 @@ import mongoose from 'mongoose';
 import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import { ApiKey } from '../../db/models/api-key';
 import { AuditEntry } from '../../db/models/audit-entry';
-import { parseConfig } from '../../domain/config';
-import { ensureLocalAdminKey, findUsableKey, hashApiKey } from '../../lib/api-keys';
+import { findUsableKey, hashApiKey } from '../../lib/api-keys';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { testDatabaseUri } from '../helpers/test-infra';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '../..');
 const uri = testDatabaseUri('keys_cli');
-const pepper = parseConfig({}).API_KEY_PEPPER;
+const secrets = generateSecrets();
+const pepper = secrets.API_KEY_PEPPER;
 
 function keys(...args: string[]) {
-  return run('node', ['--import', 'tsx', 'scripts/keys.ts', ...args], { cwd: ROOT, env: { ...process.env, MONGODB_URI: uri, LOG_LEVEL: 'silent' } });
+  return run('node', ['--import', 'tsx', 'scripts/keys.ts', ...args], { cwd: ROOT, env: { ...process.env, ...secrets, MONGODB_URI: uri, LOG_LEVEL: 'silent' } });
 }
 
 beforeAll(async () => {
@@ -55,18 +56,5 @@ describe('./ringline keys', () => {
     await expect(keys('create', '--role', 'root')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--role must be one of') });
     await expect(keys('rotate')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage:') });
     await expect(keys('revoke', 'key_ffffffffffffffff')).rejects.toMatchObject({ code: 1 });
-  });
-});
-
-describe('ensureLocalAdminKey', () => {
-  it('creates an admin key of the default organization once, and again only when none is usable', async () => {
-    const first = await ensureLocalAdminKey(pepper);
-    expect(first).toMatch(/^rlk_/);
-    expect((await findUsableKey(first!, pepper))?.role).toBe('admin');
-    expect(await ensureLocalAdminKey(pepper)).toBeNull();
-    await ApiKey.updateMany({ orgId: 'org_default' }, { $set: { revokedAt: new Date() } });
-    const second = await ensureLocalAdminKey(pepper);
-    expect(second).toMatch(/^rlk_/);
-    expect(second).not.toBe(first);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,17 +93,20 @@ describe('./ringline start, as a new user runs it', () => {
 
   const pidOf = (name: string) => status(env).processes.find((p) => p.name === name)?.pid ?? undefined;
 
+  /** The admin key the start command made on first start and keeps for the demo. */
+  const authorization = () => ({ authorization: `Bearer ${readFileSync(path.join(dataDir, 'admin-key'), 'utf8').trim()}` });
+
   async function placeCall(phoneNumber: string): Promise<string> {
     const accepted = await json(`${api}/api/v1/calls/outbound`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...authorization() },
       body: JSON.stringify({ phoneNumber, agentId: 'agent_demo' }),
     });
     expect(accepted.status).toBe(202);
     return String(accepted.body.callLogId);
   }
 
-  const callStatus = async (callLogId: string) => (await json(`${api}/api/v1/calls/${callLogId}`)).body;
+  const callStatus = async (callLogId: string) => (await json(`${api}/api/v1/calls/${callLogId}`, { headers: authorization() })).body;
 
   const waitForCallEnd = (callLogId: string) =>
     waitUntil('the call to end', async () => ['completed', 'failed', 'voicemail', 'cancelled'].includes(String((await callStatus(callLogId)).status)), {
@@ -146,6 +149,10 @@ describe('./ringline start, as a new user runs it', () => {
     expect(turns.length).toBeGreaterThanOrEqual(2);
     expect(turns[0]).toMatch(/^ {2}bot +Hello! This is Asha/);
     expect(run.nonJsonLines).toEqual([]);
+    // The admin key is shown once, on the first start, and it is the one kept for the demo.
+    const key = readFileSync(path.join(dataDir, 'admin-key'), 'utf8').trim();
+    expect(said).toContain(`  ${key}`);
+    expect((await fetch(`${api}/api/v1/calls/outbound`, { method: 'POST' })).status).toBe(401);
     // Status polling stays out of the info-level output.
     expect(run.records.filter((r) => r.process === 'api' && r.msg === 'request' && r.method === 'GET' && Number(r.status) < 400)).toEqual([]);
   });
