@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     secret: config.MEDIA_TOKEN_SECRET,
     nonces: databaseTokenNonces(),
     registry,
+    metricsToken: config.METRICS_TOKEN,
     health: { database: () => pingDatabase(), temporal: () => pingTemporal(temporal.connection) },
     logger,
     records: databaseCallRecords,

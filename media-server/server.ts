@@ -4,6 +4,7 @@ import express, { type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { carriesMetricsToken } from '../lib/metrics-token';
 import {
   CONTROL_MAX_SKEW_MS,
   CONTROL_NONCE_HEADER,
@@ -23,6 +24,8 @@ export interface MediaServerDeps extends SessionDeps {
   /** Where used media-token nonces are recorded, shared by every instance (the database). */
   nonces: TokenNonces;
   registry: Registry;
+  /** METRICS_TOKEN: `/metrics` and `/stats` answer it alone, and nobody without it. */
+  metricsToken?: string;
   health: { database: () => Promise<boolean>; temporal: () => Promise<boolean> };
 }
 
@@ -79,10 +82,18 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
       sessions: sessions.size,
     });
   });
-  app.get('/stats', (_req, res) => {
+  // Operational figures answer the metrics token only (lib/metrics-token.ts), as the API's /metrics does.
+  const metricsOnly: express.RequestHandler = (req, res, next) => {
+    if (!deps.metricsToken) return void res.status(404).json({ error: { code: 'NOT_FOUND', message: `No route for GET ${req.path}` } });
+    if (carriesMetricsToken(req.get('authorization'), deps.metricsToken)) return next();
+    res.set('WWW-Authenticate', 'Bearer realm="ringline-metrics"');
+    res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'The metrics token is missing or wrong' } });
+  };
+  app.get('/stats', metricsOnly, (_req, res) => {
     res.json({ sessions: sessions.size, greetingCache: { entries: deps.cache.size, lookups: deps.cache.lookups } });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsOnly, async (_req, res) => {
+    res.set('Cache-Control', 'no-store');
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
   // The signature covers the exact bytes sent, so signed bodies are read as text and parsed after the check.

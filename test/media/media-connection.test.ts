@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { CallLog } from '../../db/models/call-log';
 import { attemptCallLogId } from '../../domain/call-ids';
-import { startMediaHarness, type MediaHarness } from './media-harness';
+import { METRICS_TOKEN, startMediaHarness, type MediaHarness } from './media-harness';
 import type { FakeStt } from './fake-providers';
 
 let h: MediaHarness;
@@ -32,6 +32,17 @@ async function upgradeStatus(url: string): Promise<number> {
     socket.once('error', (err) => reject(err));
   });
 }
+
+describe("the media server's operational routes", () => {
+  it.each(['/metrics', '/stats'])('%s answers the metrics token only', async (path) => {
+    const none = await fetch(`${h.baseUrl}${path}`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await fetch(`${h.baseUrl}${path}`, { headers: { authorization: 'Bearer not-the-token' } })).status).toBe(401);
+    const scraped = await fetch(`${h.baseUrl}${path}`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scraped.status).toBe(200);
+  });
+});
 
 describe('the media WebSocket refuses calls without a valid token', () => {
   it.each<[string, (call: { callId: string; attempt: number }) => string]>([
@@ -199,7 +210,7 @@ describe('health and metrics', () => {
     const health = await fetch(`${h.baseUrl}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', sessions: expect.any(Number) });
-    const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${h.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toContain('ringline_media_sessions_active');
     expect(metrics).toContain('ringline_media_greeting_cache_hit_ratio');
     expect(metrics).toContain('ringline_media_connections_refused_total');

@@ -52,6 +52,7 @@ export interface TestCall {
 }
 
 export const SECRET = generateSecrets().MEDIA_TOKEN_SECRET;
+export const METRICS_TOKEN = generateSecrets().WEBHOOK_SECRET;
 
 export async function startMediaHarness(label: string, options: MediaHarnessOptions = {}) {
   const env = await connectToTestTemporal();
@@ -77,6 +78,7 @@ export async function startMediaHarness(label: string, options: MediaHarnessOpti
     secret: SECRET,
     nonces: databaseTokenNonces(),
     registry,
+    metricsToken: METRICS_TOKEN,
     health: { database: async () => true, temporal: async () => true },
     logger,
     records: databaseCallRecords,
