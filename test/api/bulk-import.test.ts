@@ -24,12 +24,14 @@ import { testDatabaseUri, testInfra } from '../helpers/test-infra';
 let temporal: Client;
 let logLines: string[];
 let adminKey: string;
+/** One set for every app here: the admin key is hashed with its pepper. */
+const secrets = generateSecrets();
 const authed = (target: Express) => request.agent(target).set('Authorization', `Bearer ${adminKey}`);
 
 beforeAll(async () => {
   await connectDatabase(testDatabaseUri('bulk_import'));
   temporal = new Client({ connection: Connection.lazy({ address: testInfra().temporalAddress }) });
-  adminKey = (await createApiKey({ role: 'admin' }, parseConfig({}).API_KEY_PEPPER)).key;
+  adminKey = (await createApiKey({ role: 'admin' }, secrets.API_KEY_PEPPER)).key;
   const agent = { prompt: 'You remind customers of payments.', greeting: 'Hello {customer_name}!' };
   await Agent.create([
     { _id: 'agent_known', name: 'Known', ...agent },
@@ -50,7 +52,7 @@ afterAll(async () => {
 
 /** The bulk routes alone, as app.ts mounts them, on a configuration of the test's choosing. */
 function makeApp(env: Record<string, string> = {}): Express {
-  const config = parseConfig({ ...generateSecrets(), BULK_MAX_ROWS: '50', BULK_MAX_UPLOAD_BYTES: '8192', BULK_MAX_VARIABLES: '3', BULK_MAX_VARIABLE_CHARS: '40', ...env });
+  const config = parseConfig({ ...secrets, BULK_MAX_ROWS: '50', BULK_MAX_UPLOAD_BYTES: '8192', BULK_MAX_VARIABLES: '3', BULK_MAX_VARIABLE_CHARS: '40', ...env });
   const logger = createLogger('bulk-import-test', { level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
   const ctx: CallRoutesContext = {
     temporal,
@@ -347,7 +349,7 @@ describe('100,000 rows', () => {
     // A full collection before each reading, so that the figures are what is retained, not garbage not yet collected.
     setFlagsFromString('--expose-gc');
     const collectGarbage = runInNewContext('gc') as () => void;
-    const config = parseConfig({ ...generateSecrets(), BULK_MAX_ROWS: '100000', BULK_MAX_UPLOAD_BYTES: String(200 * 1024 * 1024), BULK_MAX_VARIABLE_CHARS: '200' });
+    const config = parseConfig({ ...secrets, BULK_MAX_ROWS: '100000', BULK_MAX_UPLOAD_BYTES: String(200 * 1024 * 1024), BULK_MAX_VARIABLE_CHARS: '200' });
     const source = Readable.from(contactsCsv(100_000));
     let agentLookups = 0;
 

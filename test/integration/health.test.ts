@@ -35,8 +35,9 @@ describe('GET /health', () => {
     await waitForMongo(uri);
     await connectDatabase(uri);
     temporal = await connectTemporalClient({ TEMPORAL_ADDRESS: testInfra().temporalAddress, TEMPORAL_NAMESPACE: 'default' });
+    const config = parseConfig({ ...generateSecrets(), METRICS_TOKEN });
     app = createApp({
-      config: parseConfig({ ...generateSecrets(), METRICS_TOKEN }),
+      config,
       temporal: temporal.client,
       logger: createLogger('api-test', { level: 'silent' }),
       metrics: createMetricsRegistry('api-test'),
@@ -45,7 +46,7 @@ describe('GET /health', () => {
         database: () => pingDatabase(),
       },
     });
-    adminKey = (await createApiKey({ role: 'admin' }, parseConfig({}).API_KEY_PEPPER)).key;
+    adminKey = (await createApiKey({ role: 'admin' }, config.API_KEY_PEPPER)).key;
   });
 
   afterAll(async () => {
