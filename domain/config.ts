@@ -114,7 +114,7 @@ export const configShape = {
   KEY_RATE_LIMIT_PER_MINUTE: positiveInt.default(100),
   KEY_RATE_LIMIT_BURST: positiveInt.default(120),
   KEY_RATE_LIMIT_PER_HOUR: positiveInt.default(1_000),
-  /** Spend guard: calls an organization may place per UTC day (single, scheduled, series and campaign contacts). */
+  /** Spend guard: calls an organization may place per UTC day (single, scheduled and campaign contacts; not yet series occurrences). */
   ORG_DAILY_CALL_CAP: positiveInt.default(50_000),
   /** An organization's share of the calls not yet finished (waiting for a line, scheduled, ringing). */
   ORG_MAX_OPEN_CALLS: positiveInt.default(20_000),
