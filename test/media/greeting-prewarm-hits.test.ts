@@ -4,7 +4,7 @@ import { GreetingCache } from '../../media-server/greeting-cache';
 import { createMediaMetrics } from '../../media-server/metrics';
 import { createLogger } from '../../lib/logger';
 import { FakeTts } from './fake-providers';
-import { startMediaHarness, type MediaHarness } from './media-harness';
+import { METRICS_TOKEN, startMediaHarness, type MediaHarness } from './media-harness';
 
 const agent: AgentProfile = {
   id: 'agent_prewarm_unit',
@@ -80,7 +80,7 @@ describe('a prewarmed greeting on a call', () => {
   });
 
   async function mediaStats(): Promise<{ greetingCache: { entries: number; lookups: Record<string, { hits: number; misses: number; prewarmedHits: number }> } }> {
-    return (await fetch(`${h.baseUrl}/stats`)).json() as never;
+    return (await fetch(`${h.baseUrl}/stats`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).json() as never;
   }
 
   async function playGreeting(call: Awaited<ReturnType<MediaHarness['createCall']>>) {
