@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { createLogger } from '../../lib/logger';
@@ -79,4 +80,20 @@ export function rawRequest(method: string, url: string, options: { body?: string
     });
     req.end(body);
   });
+}
+
+/**
+ * Runs `work` and reports the longest event-loop stall meanwhile. The simulator and the client share
+ * the test's process: when a loaded machine stalls that loop, a token is read late without the
+ * simulator having been slow, so timing bounds allow the stall seen and nothing more.
+ */
+export async function withLoopStall<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  try {
+    const result = await work();
+    return { result, stallMs: loopDelay.max / 1e6 };
+  } finally {
+    loopDelay.disable();
+  }
 }

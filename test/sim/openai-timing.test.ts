@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { OpenAiSimulator } from '../../sim/openai/simulator';
-import { MODEL, collect, conversation, sdkClient, simStats, sleep, startOpenAiSimulator, streamedText } from './openai-helpers';
+import { MODEL, collect, conversation, sdkClient, simStats, sleep, startOpenAiSimulator, streamedText, withLoopStall } from './openai-helpers';
 
 describe('OpenAI simulator: the model clock, through the openai SDK', () => {
   let simulator: OpenAiSimulator;
@@ -17,18 +17,20 @@ describe('OpenAI simulator: the model clock, through the openai SDK', () => {
 
     const arrivals: { at: number; chunk: ChatCompletionChunk }[] = [];
     const startedAt = Date.now();
-    const stream = await openai.chat.completions.create({ model: MODEL, messages: conversation('I would like to talk about my bill from last month.'), stream: true });
-    await collect(stream, (chunk) => arrivals.push({ at: Date.now(), chunk }));
+    const { stallMs } = await withLoopStall(async () => {
+      const stream = await openai.chat.completions.create({ model: MODEL, messages: conversation('I would like to talk about my bill from last month.'), stream: true });
+      await collect(stream, (chunk) => arrivals.push({ at: Date.now(), chunk }));
+    });
 
     const contentArrivals = arrivals.filter(({ chunk }) => (chunk.choices[0]?.delta.content ?? '') !== '');
     const ttft = contentArrivals[0].at - startedAt;
     expect(ttft).toBeGreaterThanOrEqual(280);
-    expect(ttft).toBeLessThan(420);
+    expect(ttft).toBeLessThan(420 + stallMs);
     // 80 tokens per second: 12.5 ms apart on average.
     const tokens = contentArrivals.length;
     const generationMs = contentArrivals[tokens - 1].at - contentArrivals[0].at;
-    expect(generationMs).toBeGreaterThanOrEqual(((tokens - 1) * 1000) / 80 - 15);
-    expect(generationMs).toBeLessThan(((tokens - 1) * 1000) / 80 + 100);
+    expect(generationMs).toBeGreaterThanOrEqual(((tokens - 1) * 1000) / 80 - 15 - stallMs);
+    expect(generationMs).toBeLessThan(((tokens - 1) * 1000) / 80 + 100 + stallMs);
   });
 
   it('stops generating at once when the client aborts, and counts the abort', async () => {
@@ -65,11 +67,11 @@ describe('OpenAI simulator: the model clock, through the openai SDK', () => {
     const openai = sdkClient(simulator);
     await openai.chat.completions.create({ model: MODEL, messages: conversation('Hi.'), max_completion_tokens: 1 });
     const startedAt = Date.now();
-    const whole = await openai.chat.completions.create({ model: MODEL, messages: conversation('I would like to talk about my bill from last month.') });
+    const { result: whole, stallMs } = await withLoopStall(() => openai.chat.completions.create({ model: MODEL, messages: conversation('I would like to talk about my bill from last month.') }));
     const elapsed = Date.now() - startedAt;
     const tokens = whole.usage?.completion_tokens ?? 0;
     expect(tokens).toBeGreaterThan(5);
     expect(elapsed).toBeGreaterThanOrEqual(100 + ((tokens - 1) * 1000) / 50 - 15);
-    expect(elapsed).toBeLessThan(100 + ((tokens - 1) * 1000) / 50 + 150);
+    expect(elapsed).toBeLessThan(100 + ((tokens - 1) * 1000) / 50 + 150 + stallMs);
   });
 });
