@@ -100,7 +100,9 @@ it('workers killed and the dev server restarted while a call waits: it dials onc
   const dials = await dialTimes(stack.sim, res.body.callLogId);
   expect(dials).toHaveLength(1);
   expect(dials[0] - Date.parse(scheduledFor)).toBeGreaterThanOrEqual(0);
-  expect(dials[0] - Date.parse(scheduledFor)).toBeLessThan(1_000);
+  // What a restart could break is the timer itself: restarted from zero it would dial ~30 s late, lost it would
+  // never dial. Seconds of slack cover a timer task and a dial activity on a loaded 2-core machine.
+  expect(dials[0] - Date.parse(scheduledFor)).toBeLessThan(3_000);
 }, 120_000);
 
 it('workers killed and the dev server restarted mid-campaign: every contact is called exactly once', async () => {
