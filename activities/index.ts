@@ -5,12 +5,13 @@ import { createCampaignRecordActivities } from './campaign-records';
 import { createGreetingPrewarmActivities } from './greeting-prewarm';
 import { createLineGateActivities } from './line-gate';
 import { createMediaControlActivities } from './media-control';
+import { createOrgCallLimitActivities } from './org-call-limits';
 import { createRecordActivities } from './records';
 import { createScheduleRecordActivities } from './schedule-records';
 import { createWorkflowLookupActivities } from './workflow-lookup';
 import { createWorkflowSignalActivities } from './workflow-signals';
 
-/** Activities of the general `ringline` queue: database writes, the line gate and the signals calls send, media control and prewarming. */
+/** Activities of the general `ringline` queue: database writes, the line gate and the signals calls send, media control, prewarming and the organizations' call guards. */
 export function createGeneralActivities(client: Client, config: Config) {
   return {
     ...createRecordActivities(),
@@ -24,6 +25,7 @@ export function createGeneralActivities(client: Client, config: Config) {
     ...createScheduleRecordActivities(),
     ...createGreetingPrewarmActivities(config.MEDIA_CONTROL_URL, config.MEDIA_TOKEN_SECRET),
     ...createWorkflowLookupActivities(client),
+    ...createOrgCallLimitActivities(config),
     ...createCampaignRecordActivities(),
     ...createCampaignCallActivities(client),
     ...createWorkflowSignalActivities(client),

@@ -15,7 +15,7 @@ import type { Priority } from '../domain/priority';
 import type { RetryPolicyOverride } from '../domain/retry-policy';
 import { campaignStatusQuery, campaignWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
-import { reserveOrgCalls } from './org-limits';
+import { reserveOrgCallsOrRefuse } from './org-limits';
 import type { CallRoutesContext } from './call-context';
 import { idempotentCampaignId, randomCampaignId } from './identifiers';
 import { isTemporalUnavailable, temporalUnavailable, withDeadline } from './temporal-calls';
@@ -124,7 +124,7 @@ export async function createCampaign(
   }
 
   try {
-    await reserveOrgCalls(ctx.config, orgId, total);
+    await reserveOrgCallsOrRefuse(ctx.config, orgId, total);
   } catch (err) {
     await discardImport(campaignId);
     throw err;

@@ -15,7 +15,7 @@ import type { Priority } from '../domain/priority';
 import type { Logger } from '../lib/logger';
 import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
-import { reserveOrgCalls } from './org-limits';
+import { reserveOrgCallsOrRefuse } from './org-limits';
 import { callStatusSearchAttribute, initialCallSearchAttributes } from './call-search-attributes';
 import { callWindowSettings, placeFirstDial, resolveDateTime, type WindowConfig } from './call-windows';
 import { canonicalJson, idempotentCallId, randomCallId, requestHash } from './identifiers';
@@ -138,7 +138,7 @@ export async function placeOutboundCall(
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${call.agentId} is inactive`);
   const waitsFirst = call.scheduledFor !== undefined || placed.moved;
   if (!waitsFirst) await ensureRoomInLineQueue(ctx);
-  await reserveOrgCalls(ctx.config, orgId, 1);
+  await reserveOrgCallsOrRefuse(ctx.config, orgId, 1);
 
   const status: CallStatus = waitsFirst ? 'scheduled' : 'waiting_for_line';
   const prior = await insertFirstAttemptRow(callId, {

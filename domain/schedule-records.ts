@@ -50,7 +50,9 @@ export interface SeriesSkipRecord {
   reason: SkipReason;
 }
 
-export type SkipReason = 'skipped_by_request' | 'previous_still_running' | 'paused' | 'no_callable_time';
+/** The organization's call guards refused a series occurrence (its daily cap, its share of open calls). */
+export type OccurrenceRefusal = 'org_daily_call_cap' | 'org_queue_share_exceeded';
+export type SkipReason = 'skipped_by_request' | 'previous_still_running' | 'paused' | 'no_callable_time' | OccurrenceRefusal;
 
 /** Maps a finished call onto its schedule row. */
 export function scheduleStatusOf(callStatus: string): ScheduleStatus {

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { GreetingPrewarmActivities } from '../activities/greeting-prewarm';
+import type { OrgCallLimitActivities } from '../activities/org-call-limits';
 import type { ScheduleRecordActivities } from '../activities/schedule-records';
 import type { WorkflowLookupActivities } from '../activities/workflow-lookup';
 import { AGENT_ID_KEY, CALL_STATUS_KEY, NEXT_ATTEMPT_AT_KEY, PHONE_LAST4_KEY, SERIES_ID_KEY } from '../domain/call-search-attributes';
@@ -47,6 +48,7 @@ import { DATABASE_WRITE_OPTIONS, GREETING_PREWARM_OPTIONS } from './activity-opt
  */
 
 const records = proxyLocalActivities<ScheduleRecordActivities>(DATABASE_WRITE_OPTIONS);
+const orgLimits = proxyLocalActivities<OrgCallLimitActivities>(DATABASE_WRITE_OPTIONS);
 const lookup = proxyActivities<WorkflowLookupActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -245,6 +247,13 @@ export async function recurrenceWorkflow(input: RecurrenceWorkflowInput): Promis
     const previous = progress.lastCallId;
     if (previous && (await lookup.isWorkflowRunning(callWorkflowId(previous)))) {
       await skip(index, 'previous_still_running');
+      progress.nextIndex += 1;
+      continue;
+    }
+
+    const refusal = await orgLimits.reserveOccurrenceCall(input.call.orgId);
+    if (refusal) {
+      await skip(index, refusal);
       progress.nextIndex += 1;
       continue;
     }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { UsageCounter } from '../../db/models/usage-counter';
+import { UsageCounter, upsertRacing } from '../../db/models/usage-counter';
 import type { Principal } from '../../domain/access-control';
 import type { Config } from '../../domain/config';
 import { ApiError } from '../api-error';
@@ -21,30 +21,6 @@ export function keyWindows(limits: { perMinute: number; burst: number; perHour: 
     { name: '2m', seconds: 120, limit: 2 * limits.perMinute },
     { name: '1h', seconds: 3600, limit: limits.perHour },
   ];
-}
-
-/** Two first writers of one counter race on the upsert; the loser's duplicate-key error means the row exists now. */
-async function upsertRacing<T>(bump: () => Promise<T>): Promise<T> {
-  try {
-    return await bump();
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
-    return bump();
-  }
-}
-
-/** Counts units in the window that holds `now` (the organizations' daily call caps). */
-export async function countInWindow(id: string, seconds: number, now: number, by = 1): Promise<{ count: number; endsAt: number }> {
-  const start = Math.floor(now / 1000 / seconds) * seconds;
-  const endsAt = (start + seconds) * 1000;
-  const row = await upsertRacing(() =>
-    UsageCounter.findOneAndUpdate(
-      { _id: `${id}:${start}` },
-      { $inc: { count: by }, $setOnInsert: { windowEndsAt: new Date(endsAt) } },
-      { upsert: true, returnDocument: 'after' },
-    ).lean(),
-  );
-  return { count: row?.count ?? by, endsAt };
 }
 
 /**

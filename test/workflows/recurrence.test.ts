@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { RecurrenceSeries } from '../../db/models/recurrence-series';
+import { countInWindow } from '../../db/models/usage-counter';
 import { ScheduledCall } from '../../db/models/scheduled-call';
 import type { RecurrenceRule } from '../../domain/recurrence';
 import type { SeriesStatus } from '../../domain/schedule-records';
@@ -61,7 +62,7 @@ async function rowExists(scheduledCallId: string): Promise<void> {
   }
 }
 
-async function startSeries(rule: RecurrenceRule, phoneNumber: string): Promise<{ seriesId: string; handle: ReturnType<CallStack['env']['client']['workflow']['getHandle']> }> {
+async function startSeries(rule: RecurrenceRule, phoneNumber: string, orgId?: string): Promise<{ seriesId: string; handle: ReturnType<CallStack['env']['client']['workflow']['getHandle']> }> {
   const seriesId = uniqueName('ser');
   await RecurrenceSeries.create({
     _id: seriesId,
@@ -79,6 +80,7 @@ async function startSeries(rule: RecurrenceRule, phoneNumber: string): Promise<{
     rule,
     callTaskQueue: stack.config.TEMPORAL_TASK_QUEUE,
     call: {
+      ...(orgId ? { orgId } : {}),
       phoneNumber,
       agentId: stack.agentId,
       priority: 'medium',
@@ -185,6 +187,21 @@ describe('recurrenceWorkflow', () => {
       [3, 'previous_still_running'],
     ]);
     expect(row?.occurrencesStarted).toBe(1);
+  });
+
+  it("counts its occurrences against the organization's daily cap: one past the cap is skipped, not dialed", async () => {
+    const orgId = uniqueName('org');
+    await countInWindow(`calls:${orgId}`, 86_400, Date.now(), stack.config.ORG_DAILY_CALL_CAP);
+    const { seriesId, handle } = await startSeries(compressedRule(1_000, 1_500, { maxOccurrences: 2 }), numberFor('000'), orgId);
+    expect(await handle.result()).toBe('completed');
+    const row = await RecurrenceSeries.findById(seriesId).lean();
+    expect(row?.skipped.map((s) => [s.occurrence, s.reason])).toEqual([
+      [1, 'org_daily_call_cap'],
+      [2, 'org_daily_call_cap'],
+    ]);
+    expect(row?.occurrencesStarted).toBe(0);
+    for (const n of [0, 1]) expect(await dialTimes(stack.sim, occurrenceCallId(seriesId, n))).toEqual([]);
+    expect(await ScheduledCall.findById(occurrenceCallId(seriesId, 0)).lean()).toMatchObject({ finalStatus: 'skipped', finalFailureReason: 'org_daily_call_cap' });
   });
 });
 

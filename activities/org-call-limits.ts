@@ -1,0 +1,23 @@
+import { DEFAULT_ORG_ID } from '../domain/access-control';
+import type { OccurrenceRefusal } from '../domain/schedule-records';
+import { reserveOrgCalls, type OrgCallLimits } from '../lib/org-call-limits';
+
+const REFUSAL_OF_CODE = {
+  ORG_DAILY_CALL_CAP: 'org_daily_call_cap',
+  ORG_QUEUE_SHARE_EXCEEDED: 'org_queue_share_exceeded',
+} as const satisfies Record<string, OccurrenceRefusal>;
+
+/**
+ * The organization's call guards for the calls no API request places: a series' occurrences. Counted
+ * at the occurrence's time, as the API counts a call when it is placed.
+ */
+export function createOrgCallLimitActivities(limits: OrgCallLimits) {
+  return {
+    async reserveOccurrenceCall(orgId: string | undefined): Promise<OccurrenceRefusal | null> {
+      const refusal = await reserveOrgCalls(limits, orgId ?? DEFAULT_ORG_ID, 1);
+      return refusal ? REFUSAL_OF_CODE[refusal.code] : null;
+    },
+  };
+}
+
+export type OrgCallLimitActivities = ReturnType<typeof createOrgCallLimitActivities>;
