@@ -2,9 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
-  getExternalWorkflowHandle,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -43,17 +41,12 @@ import { callSearchAttributes } from '../domain/call-search-attributes';
 import { scheduleStatusOf } from '../domain/schedule-records';
 import {
   callStatusQuery,
-  campaignCallFinishedSignal,
-  campaignWorkflowId,
   cancelSignal,
-  dialReportSignal,
   exotelStatusSignal,
   lineDelayedSignal,
-  lineGateWorkflowId,
   lineGrantedSignal,
   mediaEndedSignal,
   mediaStartedSignal,
-  releaseLineSignal,
   rescheduleUpdate,
   retryNowSignal,
 } from './messages';
@@ -68,26 +61,11 @@ import { DATABASE_WRITE_OPTIONS, GREETING_PREWARM_OPTIONS } from './activity-opt
 
 const DEFAULT_RING_TIMEOUT_SEC = 30;
 
-/**
- * Calling windows, schedule records, DND checks and greeting prewarming came after calls were already
- * running: executions started before them replay without these steps.
- */
-export const SCHEDULING_PATCH = 'calling-windows-and-schedules';
-/** Campaign calls report their end to their campaign; calls started before campaigns existed do not. */
-export const CAMPAIGN_PATCH = 'campaign-call-reports';
-/**
- * The line request and the signals to the gate and the campaign go out from local activities, and the
- * call's outcome rides on its last attempt's record: a call that ends on its first attempt takes four
- * workflow tasks instead of seven, and one database write fewer.
- */
-export const LOCAL_SIGNALS_PATCH = 'signals-from-local-activities';
-
 const records = proxyLocalActivities<RecordActivities>(DATABASE_WRITE_OPTIONS);
 const LINE_REQUEST_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 } as const;
-const gate = proxyActivities<LineGateActivities>(LINE_REQUEST_OPTIONS);
 const localGate = proxyLocalActivities<LineGateActivities>(LINE_REQUEST_OPTIONS);
 /** A signal that cannot be delivered is logged: the gate's lease and the campaign's audit cover it. */
 const signals = proxyLocalActivities<WorkflowSignalActivities>({
@@ -137,15 +115,12 @@ interface AttemptState {
 }
 
 export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkflowResult> {
-  const scheduling = patched(SCHEDULING_PATCH);
-  const localSignals = patched(LOCAL_SIGNALS_PATCH);
-  const windows = scheduling ? input.callingWindow : undefined;
+  const windows = input.callingWindow;
   const timings: CallTimings = { ...DEFAULT_CALL_TIMINGS, ...input.timings };
   const exotel = exotelActivities(input.exotelTaskQueue ?? 'ringline-exotel');
   const policy = resolveRetryPolicy(input.retryPolicy);
   const ringTimeoutSec = input.ringTimeoutSec ?? DEFAULT_RING_TIMEOUT_SEC;
   const workflowId = workflowInfo().workflowId;
-  const gateHandle = getExternalWorkflowHandle(lineGateWorkflowId(input.exotelAccount));
 
   let phase: CallStatus = 'waiting_for_line';
   let waitReason: WaitReason | null = null;
@@ -291,7 +266,6 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
         }
         const requested = Date.parse(at);
         if (!Number.isFinite(requested)) throw refusal('INVALID_RESCHEDULE_TIME', 'at must be an ISO date-time');
-        if (!scheduling) return;
         if (requested < Date.now()) throw refusal('RESCHEDULE_IN_PAST', 'at must not be in the past');
         const placed = placeInWindows(requested, phase === 'retry_scheduled');
         if (!placed.ok) throw refusal('NO_CALLABLE_TIME', placed.message);
@@ -332,7 +306,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     waitReason = null;
     setPhase(status, current()?.number ?? 0);
     if (!outcomeRecorded) await records.recordCallOutcome({ callId: input.callId, status, failureReason: reason, attempts: attempts.length });
-    if (scheduling && input.scheduledCallId) {
+    if (input.scheduledCallId) {
       await scheduleRecords.recordScheduleStatus({
         scheduledCallId: input.scheduledCallId,
         status: scheduleStatusOf(status),
@@ -340,8 +314,8 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
         finalFailureReason: reason,
       });
     }
-    if (input.campaignId && isTerminalStatus(status) && patched(CAMPAIGN_PATCH)) {
-      await reportToCampaign(input.campaignId, { callId: input.callId, status, failureReason: reason, attempts: attempts.length }, localSignals);
+    if (input.campaignId && isTerminalStatus(status)) {
+      await reportToCampaign(input.campaignId, { callId: input.callId, status, failureReason: reason, attempts: attempts.length });
     }
     return { callId: input.callId, status, failureReason: reason, attempts: attempts.length };
   };
@@ -368,10 +342,10 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       return finish('cancelled', 'cancelled');
     }
   }
-  if (scheduling && input.scheduledCallId) {
+  if (input.scheduledCallId) {
     await scheduleRecords.recordScheduleStatus({ scheduledCallId: input.scheduledCallId, status: 'processing' });
   }
-  if (scheduling && input.dndCheck) {
+  if (input.dndCheck) {
     const blocked = await dndBlocked();
     if (blocked) {
       attempts.push(newAttempt(1));
@@ -398,18 +372,11 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
       requestedAt: nowIso(),
       leaseMs: (ringTimeoutSec + input.maxCallDurationSec) * 1000 + timings.ringGraceMs + timings.callGraceMs,
     };
-    if (localSignals) {
-      // The queued record and the line request do not depend on each other: together, the line is
-      // asked for one database write sooner, which is what a scheduled call's punctuality waits on.
-      lineGranted = false;
-      lineRequested = true;
-      await Promise.all([record(attempt, { timings: { queuedAt: nowIso() } }), localGate.requestLine(input.exotelAccount, lineRequest)]);
-    } else {
-      await record(attempt, { timings: { queuedAt: nowIso() } });
-      lineGranted = false;
-      lineRequested = true;
-      await gate.requestLine(input.exotelAccount, lineRequest);
-    }
+    // The queued record and the line request do not depend on each other: together, the line is
+    // asked for one database write sooner, which is what a scheduled call's punctuality waits on.
+    lineGranted = false;
+    lineRequested = true;
+    await Promise.all([record(attempt, { timings: { queuedAt: nowIso() } }), localGate.requestLine(input.exotelAccount, lineRequest)]);
     await condition(() => lineGranted || cancelRequested);
     waitReason = null;
     if (!lineGranted) {
@@ -428,18 +395,17 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     }
     attempt.outcome = outcome;
     lastOutcome = outcome;
-    // Decided before the record only where the record carries the call's end (executions without the patch decide after it).
-    const decidedFirst = localSignals ? nextStep(outcome) : undefined;
+    // Decided before the record, so that the last attempt's record carries the call's end.
+    const step = nextStep(outcome);
     await record(attempt, {
       status: outcome.status,
       failureReason: outcome.failureReason,
       outboundStatus: attempt.exotelStatus,
       recordingUrl: attempt.recordingUrl,
       timings: { endedAt: attempt.endTime ? toIso(attempt.endTime) : nowIso(), durationSec: attempt.durationSec },
-      ...(decidedFirst?.end && { final: { ...decidedFirst.end, attempts: attempts.length } }),
+      ...(step.end && { final: { ...step.end, attempts: attempts.length } }),
     });
-    const step = decidedFirst ?? nextStep(outcome);
-    if (step.end) return finish(step.end.status, step.end.failureReason, decidedFirst !== undefined);
+    if (step.end) return finish(step.end.status, step.end.failureReason, true);
 
     const { reason, decision } = step.retry;
     retriesByReason[reason] = decision.retryNumber;
@@ -481,7 +447,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
    * Before a scheduled first dial the greeting is warmed once, `prewarmLeadMs` ahead.
    */
   async function waitForDialTime(forRetry: boolean): Promise<void> {
-    let prewarmed = forRetry || !scheduling || !input.prewarmLeadMs;
+    let prewarmed = forRetry || !input.prewarmLeadMs;
     while (!cancelRequested && !retryNowRequested && nextAttemptAt !== null && nextAttemptAt > Date.now()) {
       const target: number = nextAttemptAt;
       const prewarmAt = prewarmed ? target : target - (input.prewarmLeadMs ?? 0);
@@ -500,7 +466,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
 
   async function rescheduled(forRetry: boolean): Promise<void> {
     setPhase(phase, Math.max(1, current()?.number ?? 1));
-    if (!scheduling || nextAttemptAt === null) return;
+    if (nextAttemptAt === null) return;
     const effectiveAt = new Date(nextAttemptAt).toISOString();
     if (forRetry) {
       const last = current();
@@ -559,8 +525,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     dialOkUnreported = false;
     const release = dialOk ? { workflowId, dialOk } : { workflowId };
     try {
-      if (localSignals) await signals.releaseLineOfGate(input.exotelAccount, release);
-      else await gateHandle.signal(releaseLineSignal, release);
+      await signals.releaseLineOfGate(input.exotelAccount, release);
     } catch (err) {
       log.warn('could not release the line; the gate reclaims it when the lease ends', { error: String(err) });
     }
@@ -568,8 +533,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
 
   async function reportDial(ok: boolean): Promise<void> {
     try {
-      if (localSignals) await signals.reportDialToGate(input.exotelAccount, { workflowId, ok });
-      else await gateHandle.signal(dialReportSignal, { workflowId, ok });
+      await signals.reportDialToGate(input.exotelAccount, { workflowId, ok });
     } catch (err) {
       log.warn('could not report the dial result to the line gate', { error: String(err) });
     }
@@ -743,10 +707,9 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
 }
 
 /** A campaign that has already ended (cancelled and drained, or terminated) no longer needs to hear it. */
-async function reportToCampaign(campaignId: string, report: CampaignCallFinished, fromLocalActivity: boolean): Promise<void> {
+async function reportToCampaign(campaignId: string, report: CampaignCallFinished): Promise<void> {
   try {
-    if (fromLocalActivity) await signals.reportCallToCampaign(campaignId, report);
-    else await getExternalWorkflowHandle(campaignWorkflowId(campaignId)).signal(campaignCallFinishedSignal, report);
+    await signals.reportCallToCampaign(campaignId, report);
   } catch (err) {
     log.warn('could not report the call to its campaign', { campaignId, error: String(err) });
   }
