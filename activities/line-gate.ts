@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { CircuitBreakerSettings, LineGateInput, LineRequest } from '../domain/line-gate-types';
+import { lineGateWorkflow } from '../workflows/line-gate';
 import { lineGateWorkflowId, requestLineSignal } from '../workflows/messages';
 
 /**
@@ -18,7 +19,7 @@ export function createLineGateActivities(
     /** The current line limit rides along with every request, so a config change reaches the gate. */
     async requestLine(account: string, request: Omit<LineRequest, 'limit'>): Promise<void> {
       const input: LineGateInput = { account, breaker };
-      await client.workflow.signalWithStart('lineGateWorkflow', {
+      await client.workflow.signalWithStart(lineGateWorkflow, {
         workflowId: lineGateWorkflowId(account),
         taskQueue,
         args: [input],

@@ -7,6 +7,7 @@ import { createExotelSimulator } from '../sim/exotel/simulator';
 import { benchConfig, placeCalls, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
 import { callWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
 import { runHistoryLengths } from './run-histories';
+import { historyCost, meanCost, type HistoryCost } from './history-cost';
 import { EXOTEL_LIMIT_PER_MINUTE, limitedRunSummary, maxInWindow, percentile, printFigure, rate, round, steadyRate } from './figures';
 import { runFloor, type FloorResult } from './floor/floor-run';
 
@@ -52,6 +53,8 @@ interface RunResult {
   gatePermitsPerSec: number;
   /** The line gate's history events per call, over all its runs: what one call costs the one workflow every call passes. */
   gateEventsPerCall: number;
+  /** Mean over the sampled calls' own histories (the gate's share is gateEventsPerCall). */
+  callCost: HistoryCost;
   rateLimited: number;
   wallSec: number;
 }
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     if (!args['skip-floor']) {
       process.stderr.write(`\n▸ Temporal floor: ${args.calls} minimal dial-and-webhook workflows\n`);
       floor = await runFloor(infra, Number(args.calls), Number(args.concurrency));
-      for (const [figure, value] of Object.entries(floor)) printFigure(`orchestration.floor.${figure}`, value);
+      for (const [figure, value] of Object.entries(floor)) if (typeof value === 'number') printFigure(`orchestration.floor.${figure}`, value);
     }
     results.push(await run('unlimited', Number(args.calls), { ...deps, limitPerMinute: 0 }));
     if (!args['skip-limited']) {
@@ -89,6 +92,14 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`Ringline's dial rate is ${(unlimited.dialsPerSec / floor.dialsPerSec).toFixed(2)}× the floor's on this machine\n`);
     }
+    process.stdout.write('\nper call           workflow tasks  history events  activities  local activities  database writes\n');
+    const costRows: [string, HistoryCost][] = results.map((r) => [r.name, r.callCost]);
+    if (floor) costRows.push(['temporal floor', floor.cost]);
+    for (const [name, c] of costRows) {
+      process.stdout.write(
+        `${name.padEnd(17)} ${c.workflowTasks.toFixed(1).padStart(15)} ${c.events.toFixed(1).padStart(15)} ${c.activities.toFixed(1).padStart(11)} ${c.localActivities.toFixed(1).padStart(17)} ${c.databaseWrites.toFixed(1).padStart(16)}\n`,
+      );
+    }
     const summary = {
       initiationsPerSec: round(unlimited.dialsPerSec),
       acceptedPerSec: round(unlimited.acceptedPerSec),
@@ -97,7 +108,17 @@ async function main(): Promise<void> {
       webhookToStateP99Ms: round(unlimited.webhookToStateP99Ms),
       gatePermitsPerSec: round(unlimited.gatePermitsPerSec),
       gateEventsPerCall: round(unlimited.gateEventsPerCall),
-      ...(floor && { floorDialsPerSec: round(floor.dialsPerSec), ratioToFloor: round(unlimited.dialsPerSec / floor.dialsPerSec, 3) }),
+      workflowTasksPerCall: round(unlimited.callCost.workflowTasks),
+      eventsPerCall: round(unlimited.callCost.events),
+      activitiesPerCall: round(unlimited.callCost.activities),
+      localActivitiesPerCall: round(unlimited.callCost.localActivities),
+      databaseWritesPerCall: round(unlimited.callCost.databaseWrites),
+      ...(floor && {
+        floorPerSec: round(floor.dialsPerSec),
+        ratioToFloor: round(unlimited.dialsPerSec / floor.dialsPerSec, 3),
+        floorWorkflowTasks: floor.cost.workflowTasks,
+        floorEvents: floor.cost.events,
+      }),
       ...(limited && { limitedDialsPerMin: round(limited.dialsPerSec * 60), ...limitedRunSummary(limited.dialTimes, limited.rateLimited, EXOTEL_LIMIT_PER_MINUTE) }),
     };
     process.stdout.write(`SUMMARY ${JSON.stringify(summary)}\n`);
@@ -168,7 +189,7 @@ async function measure(
     })
     .filter((v): v is number => v !== undefined);
 
-  const { webhookToState, stages } = await sampleHistories(infra.client, sim.baseUrl, simCalls.slice(0, 200));
+  const { webhookToState, stages, costs } = await sampleHistories(infra.client, sim.baseUrl, simCalls.slice(0, 200));
   for (const [stage, values] of Object.entries(stages)) {
     printFigure(`orchestration.${name}.stage.${stage}.p50Ms`, percentile(values, 50));
     printFigure(`orchestration.${name}.stage.${stage}.p99Ms`, percentile(values, 99));
@@ -197,6 +218,7 @@ async function measure(
     webhookToStateP99Ms: percentile(webhookToState, 99),
     gatePermitsPerSec,
     gateEventsPerCall: gateEvents / calls,
+    callCost: meanCost(costs),
     rateLimited: stats.rateLimited,
     wallSec,
   };
@@ -213,8 +235,9 @@ async function sampleHistories(
   client: Client,
   simUrl: string,
   calls: { sid: string; customField: string | null }[],
-): Promise<{ webhookToState: number[]; stages: Record<string, number[]> }> {
+): Promise<{ webhookToState: number[]; stages: Record<string, number[]>; costs: HistoryCost[] }> {
   const webhookToState: number[] = [];
+  const costs: HistoryCost[] = [];
   const stages: Record<string, number[]> = { startToLineRequested: [], lineAcquired: [], lineToDialScheduled: [], dialQueued: [], dialRun: [] };
   const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
     t ? Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : NaN;
@@ -224,6 +247,7 @@ async function sampleHistories(
     const detail = (await (await fetch(`${simUrl}/sim/calls/${call.sid}`)).json()) as { callbacks: { event: string; at: string; outcome: string }[] };
     const history = await client.workflow.getHandle(callWorkflowId(callId)).fetchHistory();
     const events = history.events ?? [];
+    costs.push(historyCost(events));
     const startedAt = ms(events[0]?.eventTime);
     const scheduled = (name: string) => events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
     const following = (event: (typeof events)[number] | undefined, kind: 'activityTaskStartedEventAttributes' | 'activityTaskCompletedEventAttributes') =>
@@ -246,7 +270,7 @@ async function sampleHistories(
     const acted = events.slice(signaled + 1).find((e) => e.workflowTaskCompletedEventAttributes);
     if (sent && signaled >= 0 && acted) webhookToState.push(ms(acted.eventTime) - Date.parse(sent.at));
   }
-  return { webhookToState, stages };
+  return { webhookToState, stages, costs };
 }
 
 main().catch((err: unknown) => {

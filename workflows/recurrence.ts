@@ -39,6 +39,7 @@ import {
   skipNextOccurrenceUpdate,
 } from './messages';
 import { DATABASE_WRITE_OPTIONS, GREETING_PREWARM_OPTIONS } from './activity-options';
+import { callWorkflow } from './call/call-workflow';
 
 /**
  * One repeating call (`series-<seriesId>`): computes each occurrence from its rule in the series'
@@ -311,7 +312,7 @@ export async function recurrenceWorkflow(input: RecurrenceWorkflowInput): Promis
   async function startOccurrence(index: number, callId: string): Promise<void> {
     const callInput: CallWorkflowInput = { ...input.call, callId, seriesId, scheduledCallId: callId };
     try {
-      await startChild('callWorkflow', {
+      await startChild(callWorkflow, {
         workflowId: callWorkflowId(callId),
         taskQueue: input.callTaskQueue,
         args: [callInput],

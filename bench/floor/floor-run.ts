@@ -1,7 +1,9 @@
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import type { BenchInfra } from '../bench-infra';
 import { percentile, rate } from '../figures';
+import { historyCost, type HistoryCost } from '../history-cost';
 import { createFloorActivities } from './floor-activities';
+import { floorCallWorkflow } from './floor-workflow';
 
 export interface FloorResult {
   calls: number;
@@ -11,6 +13,8 @@ export interface FloorResult {
   startToDoneP50Ms: number;
   startToDoneP99Ms: number;
   signalErrors: number;
+  /** Read from the first floor workflow's history. */
+  cost: HistoryCost;
 }
 
 /**
@@ -47,7 +51,7 @@ export async function runFloor(infra: BenchInfra, calls: number, concurrency: nu
       while (next < calls) {
         const i = next++;
         const t0 = Date.now();
-        const handle = await infra.client.workflow.start('floorCallWorkflow', { taskQueue, workflowId: `floor-${process.pid}-${i}`, args: [dialQueue] });
+        const handle = await infra.client.workflow.start(floorCallWorkflow, { taskQueue, workflowId: `floor-${process.pid}-${i}`, args: [dialQueue] });
         startedAt.push(Date.now());
         finishing.push(
           handle.result().then(() => {
@@ -64,6 +68,7 @@ export async function runFloor(infra: BenchInfra, calls: number, concurrency: nu
     dials.shutdown();
     await Promise.all(running);
   }
+  const firstHistory = await infra.client.workflow.getHandle(`floor-${process.pid}-0`).fetchHistory();
   return {
     calls,
     startsPerSec: rate(startedAt.sort((a, b) => a - b)),
@@ -72,5 +77,6 @@ export async function runFloor(infra: BenchInfra, calls: number, concurrency: nu
     startToDoneP50Ms: percentile(startToDone, 50),
     startToDoneP99Ms: percentile(startToDone, 99),
     signalErrors,
+    cost: historyCost(firstHistory.events ?? []),
   };
 }

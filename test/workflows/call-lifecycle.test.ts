@@ -1,13 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { CallLog } from '../../db/models/call-log';
 import { RetryAttempt } from '../../db/models/retry-attempt';
 import type { CallWorkflowResult, CallWorkflowStatus } from '../../domain/call-workflow-types';
 import { callStatusQuery, callWorkflowId, cancelSignal, exotelStatusSignal, lineGateStatusQuery, lineGateWorkflowId, rescheduleUpdate, retryNowSignal } from '../../workflows/messages';
 import { waitUntil } from '../../scripts/infra/wait-until';
+import { saveRecordedHistories, type RecordedWorkflow } from '../helpers/recorded-histories';
 import { FAST_TIMINGS, programScenarios, setFaults, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
 
 /**
@@ -18,12 +16,12 @@ let stack: CallStack;
 let numberSeq = 0;
 
 /**
- * `RINGLINE_RECORD_HISTORIES=1` saves the histories of these tests' calls as replay fixtures
- * (test/fixtures/histories), which test/workflows/replay.test.ts replays against today's code.
+ * `RINGLINE_RECORD_HISTORIES=1` saves the histories of these tests' calls, and of the line gate they
+ * all passed, as replay fixtures (test/workflows/replay.test.ts).
  */
-const recorded: { name: string; callId: string }[] = [];
+const recorded: RecordedWorkflow[] = [];
 function recordHistory(name: string, callId: string): void {
-  recorded.push({ name, callId });
+  recorded.push({ name: `call-${name}`, workflowId: callWorkflowId(callId) });
 }
 
 /** A fresh number per test (the simulator keys scenarios by number); the suffix picks a built-in scenario. */
@@ -70,13 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (process.env.RINGLINE_RECORD_HISTORIES) {
-    for (const { name, callId } of recorded) {
-      const history = await handle(callId).fetchHistory();
-      const file = path.join(__dirname, '../fixtures/histories', `call-${name}.json`);
-      writeFileSync(file, `${historyToJSON(history)}\n`);
-    }
-  }
+  if (stack) await saveRecordedHistories(stack.env.client, [...recorded, { name: 'line-gate', workflowId: lineGateWorkflowId(stack.config.EXOTEL_ACCOUNT_SID) }]);
   await stack?.stop();
 });
 
@@ -88,6 +80,7 @@ afterEach(async () => {
 describe('callWorkflow', () => {
   it('answer → completed, with the attempt recorded', async () => {
     const callId = await stack.startCall(number());
+    recordHistory('answered', callId);
     expect(await result(callId)).toEqual({ callId, status: 'completed', failureReason: null, attempts: 1 });
     expect(await dials(callId)).toEqual([1]);
     const log = await CallLog.findById(callId).lean();
