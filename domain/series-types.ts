@@ -1,9 +1,10 @@
+import type { CallSettings } from './call-start';
 import type { CallWorkflowInput } from './call-workflow-types';
 import type { RecurrenceRule } from './recurrence';
 import type { SeriesStatus, SkipReason } from './schedule-records';
 
 /** Every occurrence's call: the parts of a call workflow's input that the series fixes once. */
-export type SeriesCallTemplate = Omit<CallWorkflowInput, 'callId' | 'scheduledFor' | 'seriesId' | 'scheduledCallId'>;
+export type SeriesCallTemplate = CallSettings & Pick<CallWorkflowInput, 'phoneNumber' | 'agentId' | 'maxCallDurationSec' | 'metadata'>;
 
 /** What a `recurrenceWorkflow` (`series-<seriesId>`) carries; `state` only across continue-as-new. */
 export interface RecurrenceWorkflowInput {
