@@ -46,9 +46,6 @@ export interface SeriesStatusView {
   recentSkips: { occurrence: number; at: string; reason: SkipReason }[];
 }
 
-/** Why a series update was refused: the API turns it into 409. */
-export const SERIES_REFUSALS = ['SERIES_FINISHED', 'NOTHING_TO_SKIP'] as const;
-
 /** Id of occurrence `n` (0-based) of a series: its call id, call log id and schedule id. */
 export function occurrenceCallId(seriesId: string, occurrence: number): string {
   return `${seriesId}-${occurrence + 1}`;
