@@ -1,10 +1,10 @@
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { campaignCallSearchAttributes } from '../domain/campaign-call-start';
-import type { CampaignCallStart } from '../domain/campaign-call-start';
+import { initialCallSearchAttributes, type CallStart } from '../domain/call-start';
 import type { CampaignCallFinished } from '../domain/campaign-types';
 import type { CallWorkflowResult } from '../domain/call-workflow-types';
 import { isTerminalStatus } from '../domain/call-status';
+import { callWorkflow } from '../workflows/call/call-workflow';
 import { callWorkflowId } from '../workflows/messages';
 
 /** Starts in flight at once: enough to hide each start's round trip, few enough not to flood the server. */
@@ -15,15 +15,15 @@ const STARTS_AT_ONCE = 20;
  * back (terminated from the UI, or failed), which would otherwise hold a campaign slot for ever.
  */
 export function createCampaignCallActivities(client: Client) {
-  const startCall = async (taskQueue: string, call: CampaignCallStart): Promise<void> => {
+  const startCall = async (taskQueue: string, call: CallStart): Promise<void> => {
     try {
-      await client.workflow.start('callWorkflow', {
+      await client.workflow.start(callWorkflow, {
         workflowId: callWorkflowId(call.input.callId),
         taskQueue,
         args: [call.input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: campaignCallSearchAttributes(call),
+        typedSearchAttributes: initialCallSearchAttributes(call.input, call.status),
       });
     } catch (err) {
       // Started already (by an earlier try of this batch, or before a reset): the contact's fixed
@@ -38,7 +38,7 @@ export function createCampaignCallActivities(client: Client) {
      * the parent's history one by one, and at thousands of contacts that single campaign workflow
      * was what everything queued behind.
      */
-    async startCampaignCalls(request: { taskQueue: string; calls: CampaignCallStart[] }): Promise<void> {
+    async startCampaignCalls(request: { taskQueue: string; calls: CallStart[] }): Promise<void> {
       for (let i = 0; i < request.calls.length; i += STARTS_AT_ONCE) {
         heartbeat(i);
         await Promise.all(request.calls.slice(i, i + STARTS_AT_ONCE).map((call) => startCall(request.taskQueue, call)));

@@ -1,5 +1,5 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { attemptCustomField } from '../domain/call-ids';
+import { attemptKey } from '../domain/attempt-address';
 import type { Config } from '../domain/config';
 import type { CallDetails, DialRequest, DialResult } from '../domain/dial-result';
 import { isDndEntryFresh, type DndCheckResult } from '../domain/dnd';
@@ -36,8 +36,8 @@ export function connectParameters(request: DialRequest, config: ExotelConfig, no
     CallType: 'trans',
     TimeLimit: String(Math.min(request.maxCallDurationSec, 14_400)),
     TimeOut: String(request.ringTimeoutSec),
-    CustomField: attemptCustomField(request.callId, request.attempt),
-    StatusCallback: statusCallbackUrl(config.PUBLIC_API_URL, config.WEBHOOK_SECRET, request.callId, request.attempt, callbackExpiresAt),
+    CustomField: attemptKey(request.callId, request.attempt),
+    StatusCallback: statusCallbackUrl(config.PUBLIC_API_URL, config.WEBHOOK_SECRET, request, callbackExpiresAt),
     'StatusCallbackEvents[0]': 'answered',
     'StatusCallbackEvents[1]': 'terminal',
     StatusCallbackContentType: 'application/json',

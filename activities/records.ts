@@ -1,4 +1,4 @@
-import { attemptCallLogId } from '../domain/call-ids';
+import { attemptCallLogId } from '../domain/attempt-address';
 import type { AttemptRecord, CallOutcomeRecord, RetryRecord, RetryStatusUpdate } from '../domain/attempt-record';
 import { lastFourDigits } from '../domain/phone-mask';
 import { CallLog } from '../db/models/call-log';
@@ -33,7 +33,7 @@ export function createRecordActivities() {
             ...(record.orgId && { orgId: record.orgId }),
             callId: record.callId,
             attempt: record.attempt,
-            retryOf: record.attempt > 1 ? record.callId : null,
+            retryOf: record.attempt > 1 ? attemptCallLogId(record.callId, 1) : null,
             ...(!outcomeHere && { retryCount: record.attempt - 1 }),
             phoneNumber: record.phoneNumber,
             phoneLast4: lastFourDigits(record.phoneNumber),

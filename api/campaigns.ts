@@ -13,6 +13,7 @@ import type { ContactDraft, RowError } from '../domain/contact-row';
 import { lastFourDigits } from '../domain/phone-mask';
 import type { Priority } from '../domain/priority';
 import type { RetryPolicyOverride } from '../domain/retry-policy';
+import { campaignWorkflow } from '../workflows/campaign';
 import { campaignStatusQuery, campaignWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
 import { reserveOrgCallsOrRefuse } from './org-limits';
@@ -155,7 +156,7 @@ export async function createCampaign(
   };
   try {
     await withDeadline(ctx.temporal, ctx.timeouts.writeMs, () =>
-      ctx.temporal.workflow.start('campaignWorkflow', {
+      ctx.temporal.workflow.start(campaignWorkflow, {
         workflowId: campaignWorkflowId(campaignId),
         taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
         args: [input],

@@ -7,16 +7,17 @@ import type { OutboundCallRequest } from '../domain/api-schemas/calls';
 import type { BusinessHoursRequest } from '../domain/api-schemas/schedules';
 import type { CallWindowSettings } from '../domain/call-windows';
 import { isTerminalStatus, type CallStatus } from '../domain/call-status';
-import type { CallWorkflowInput } from '../domain/call-workflow-types';
+import { CALL_STATUS_KEY } from '../domain/call-search-attributes';
+import { callWorkflowInput, initialCallSearchAttributes, type InitialCallStatus } from '../domain/call-start';
 import type { Config } from '../domain/config';
 import { lastFourDigits } from '../domain/phone-mask';
 import { describePhoneNumberProblem, normalizePhoneNumber } from '../domain/phone-number';
 import type { Priority } from '../domain/priority';
 import type { Logger } from '../lib/logger';
+import { callWorkflow } from '../workflows/call/call-workflow';
 import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
 import { reserveOrgCallsOrRefuse } from './org-limits';
-import { callStatusSearchAttribute, initialCallSearchAttributes } from './call-search-attributes';
 import { callWindowSettings, placeFirstDial, resolveDateTime, type WindowConfig } from './call-windows';
 import { canonicalJson, idempotentCallId, randomCallId, requestHash } from './identifiers';
 import type { LineGateSnapshot } from './line-gate-snapshot';
@@ -85,8 +86,6 @@ interface NormalizedCall {
   callingWindow: CallWindowSettings;
 }
 
-const CALL_WORKFLOW_TYPE = 'callWorkflow';
-
 /**
  * Accepts one outbound call: the attempt-1 CallLog row is written first (so the call can be read the
  * moment it is accepted), then its workflow is started. With an Idempotency-Key the call id derives
@@ -140,7 +139,7 @@ export async function placeOutboundCall(
   if (!waitsFirst) await ensureRoomInLineQueue(ctx);
   await reserveOrgCallsOrRefuse(ctx.config, orgId, 1);
 
-  const status: CallStatus = waitsFirst ? 'scheduled' : 'waiting_for_line';
+  const status: InitialCallStatus = waitsFirst ? 'scheduled' : 'waiting_for_line';
   const prior = await insertFirstAttemptRow(callId, {
     orgId,
     callId,
@@ -169,33 +168,38 @@ export async function placeOutboundCall(
   }
   if (schedule) await insertScheduleRow(orgId, callId, call, placed.at, request.respectBusinessHours ?? false);
 
-  const input: CallWorkflowInput = {
-    callId,
-    orgId,
-    phoneNumber: call.phoneNumber,
-    agentId: call.agentId,
-    priority: call.priority,
-    maxCallDurationSec: agent.maxCallDurationSec,
-    exotelAccount: ctx.config.EXOTEL_ACCOUNT_SID,
-    exotelTaskQueue: ctx.config.TEMPORAL_EXOTEL_TASK_QUEUE,
-    ...(call.scheduledFor && { scheduledFor: call.scheduledFor }),
-    ...(call.retryPolicy && { retryPolicy: call.retryPolicy }),
-    metadata: call.metadata,
-    ...(call.ringTimeoutSec !== undefined && { ringTimeoutSec: call.ringTimeoutSec }),
-    callingWindow,
-    dndCheck: ctx.config.DND_CHECK_ENABLED,
-    ...(schedule && { scheduledCallId: callId, prewarmLeadMs: ctx.config.PREWARM_LEAD_SEC * 1000 }),
-  };
+  const input = callWorkflowInput(
+    {
+      orgId,
+      priority: call.priority,
+      exotelAccount: ctx.config.EXOTEL_ACCOUNT_SID,
+      exotelTaskQueue: ctx.config.TEMPORAL_EXOTEL_TASK_QUEUE,
+      retryPolicy: call.retryPolicy,
+      ringTimeoutSec: call.ringTimeoutSec,
+      callingWindow,
+      dndCheck: ctx.config.DND_CHECK_ENABLED,
+      prewarmLeadMs: schedule ? ctx.config.PREWARM_LEAD_SEC * 1000 : undefined,
+    },
+    {
+      callId,
+      phoneNumber: call.phoneNumber,
+      agentId: call.agentId,
+      maxCallDurationSec: agent.maxCallDurationSec,
+      metadata: call.metadata,
+      scheduledFor: call.scheduledFor,
+      scheduledCallId: schedule ? callId : undefined,
+    },
+  );
   try {
     await withDeadline(ctx.temporal, ctx.timeouts.writeMs, () =>
-      ctx.temporal.workflow.start(CALL_WORKFLOW_TYPE, {
+      ctx.temporal.workflow.start(callWorkflow, {
         workflowId,
         taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { requestHash: hash },
-        typedSearchAttributes: initialCallSearchAttributes({ status, agentId: call.agentId, phoneNumber: call.phoneNumber }),
+        typedSearchAttributes: initialCallSearchAttributes(input, status),
       }),
     );
   } catch (err) {
@@ -277,7 +281,7 @@ function keyReused(): ApiError {
 async function replay(callId: string, existing: WorkflowExecutionDescription, hash: string): Promise<AcceptedCall> {
   if (existing.memo?.requestHash !== hash) throw keyReused();
   const latest = await CallLog.findOne({ callId }, { status: 1 }).sort({ attempt: -1 }).lean();
-  const status = (latest?.status ?? callStatusSearchAttribute(existing.typedSearchAttributes) ?? 'waiting_for_line') as CallStatus;
+  const status = (latest?.status ?? existing.typedSearchAttributes.get(CALL_STATUS_KEY) ?? 'waiting_for_line') as CallStatus;
   return { ...accepted(callId, status), idempotentReplay: true };
 }
 

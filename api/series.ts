@@ -19,6 +19,7 @@ import {
   seriesWorkflowId,
   skipNextOccurrenceUpdate,
 } from '../workflows/messages';
+import { recurrenceWorkflow } from '../workflows/recurrence';
 import { ApiError } from './api-error';
 import type { CallRoutesContext } from './call-context';
 import { callWindowSettings, placeFirstDial, requireTimeZone, type WindowConfig } from './call-windows';
@@ -124,7 +125,7 @@ export async function createSeries(ctx: CallRoutesContext, orgId: string, reques
 
   try {
     await withDeadline(ctx.temporal, ctx.timeouts.writeMs, () =>
-      ctx.temporal.workflow.start('recurrenceWorkflow', {
+      ctx.temporal.workflow.start(recurrenceWorkflow, {
         workflowId: seriesWorkflowId(seriesId),
         taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
         args: [input],

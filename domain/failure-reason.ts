@@ -26,8 +26,3 @@ export type RecordedFailureReason = FailureReason | ExhaustedFailureReason;
 export function exhausted(reason: FailureReason): ExhaustedFailureReason {
   return `${reason}_max_retries`;
 }
-
-export function isRecordedFailureReason(value: string): value is RecordedFailureReason {
-  const base = value.endsWith('_max_retries') ? value.slice(0, -'_max_retries'.length) : value;
-  return (FAILURE_REASONS as readonly string[]).includes(base);
-}

@@ -1,9 +1,10 @@
+import type { CallSettings } from './call-start';
 import type { CallWorkflowInput } from './call-workflow-types';
 import type { RecurrenceRule } from './recurrence';
 import type { SeriesStatus, SkipReason } from './schedule-records';
 
 /** Every occurrence's call: the parts of a call workflow's input that the series fixes once. */
-export type SeriesCallTemplate = Omit<CallWorkflowInput, 'callId' | 'scheduledFor' | 'seriesId' | 'scheduledCallId'>;
+export type SeriesCallTemplate = CallSettings & Pick<CallWorkflowInput, 'phoneNumber' | 'agentId' | 'maxCallDurationSec' | 'metadata'>;
 
 /** What a `recurrenceWorkflow` (`series-<seriesId>`) carries; `state` only across continue-as-new. */
 export interface RecurrenceWorkflowInput {
@@ -44,9 +45,6 @@ export interface SeriesStatusView {
   lastCallId: string | null;
   recentSkips: { occurrence: number; at: string; reason: SkipReason }[];
 }
-
-/** Why a series update was refused: the API turns it into 409. */
-export const SERIES_REFUSALS = ['SERIES_FINISHED', 'NOTHING_TO_SKIP'] as const;
 
 /** Id of occurrence `n` (0-based) of a series: its call id, call log id and schedule id. */
 export function occurrenceCallId(seriesId: string, occurrence: number): string {

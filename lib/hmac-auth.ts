@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mediaStreamPath, setAttemptQuery, type AttemptAddress } from '../domain/attempt-address';
 import { CALL_SID_SHAPE } from '../domain/call-sid';
 
 /**
@@ -72,7 +73,7 @@ export function mediaStreamUrl(
   secret: string,
   grant: { callId: string; attempt: number; expiresAt: number; callSid?: string },
 ): string {
-  const url = new URL(`/ws/exotel/voice/${encodeURIComponent(grant.callId)}/${grant.attempt}`, publicMediaWsUrl);
+  const url = new URL(mediaStreamPath(grant), publicMediaWsUrl);
   url.searchParams.set('token', createMediaToken(secret, { ...grant, nonce: newNonce() }));
   return url.toString();
 }
@@ -102,12 +103,11 @@ export function verifyStatusCallback(
   return { ok: true };
 }
 
-export function statusCallbackUrl(publicApiUrl: string, secret: string, callId: string, attempt: number, expiresAt: number): string {
+export function statusCallbackUrl(publicApiUrl: string, secret: string, address: AttemptAddress, expiresAt: number): string {
   const url = new URL('/api/v1/webhooks/exotel/call-status', publicApiUrl);
-  url.searchParams.set('call', callId);
-  url.searchParams.set('attempt', String(attempt));
+  setAttemptQuery(url.searchParams, address);
   url.searchParams.set('exp', String(expiresAt));
-  url.searchParams.set('sig', signStatusCallback(secret, callId, attempt, expiresAt));
+  url.searchParams.set('sig', signStatusCallback(secret, address.callId, address.attempt, expiresAt));
   return url.toString();
 }
 

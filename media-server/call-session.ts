@@ -1,6 +1,6 @@
 import WebSocket, { type RawData } from 'ws';
 import type { MediaOutcome } from '../domain/call-outcome';
-import { attemptCallLogId } from '../domain/call-ids';
+import { attemptCallLogId } from '../domain/attempt-address';
 import type { BargeInThresholds } from '../domain/conversation/barge-in-rule';
 import type { EndReason } from '../domain/conversation/call-ending';
 import type { Logger } from '../lib/logger';

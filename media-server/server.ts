@@ -4,6 +4,7 @@ import express, { type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { attemptKey, parseMediaStreamPath } from '../domain/attempt-address';
 import { carriesMetricsToken } from '../lib/metrics-token';
 import {
   CONTROL_MAX_SKEW_MS,
@@ -41,7 +42,6 @@ export interface MediaServer {
   close(options?: { drainMs?: number; goodbyeMs?: number }): Promise<void>;
 }
 
-const MEDIA_PATH = /^\/ws\/exotel\/voice\/([^/]+)\/(\d+)$/;
 
 const controlRequest = z.object({
   callId: z.string().min(1),
@@ -101,7 +101,7 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
   app.post('/control/end', signedBody, (req, res) => {
     const body = verifiedJson(req, res, controlRequest);
     if (!body) return;
-    const session = sessions.get(sessionKey(body.callId, body.attempt));
+    const session = sessions.get(attemptKey(body.callId, body.attempt));
     if (!session) {
       res.status(404).json({ error: { code: 'SESSION_NOT_FOUND', message: 'no live media session for this attempt here' } });
       return;
@@ -189,25 +189,22 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
    */
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://media');
-    const match = MEDIA_PATH.exec(url.pathname);
-    if (!match || draining) {
+    const path = parseMediaStreamPath(url.pathname);
+    if (draining || (!path.ok && path.reason === 'not_media_path')) {
       rejectUpgrade(socket, draining ? 503 : 404, draining ? 'draining' : 'not_found', {});
       return;
     }
-    let callId: string;
-    try {
-      callId = decodeURIComponent(match[1]);
-    } catch {
+    if (!path.ok) {
       rejectUpgrade(socket, 401, 'malformed', {});
       return;
     }
-    const attempt = Number(match[2]);
+    const { callId, attempt } = path.address;
     const check = verifyMediaToken(deps.secret, callId, attempt, url.searchParams.get('token') ?? '');
     if (!check.ok) {
       rejectUpgrade(socket, 401, check.reason, { callId, attempt });
       return;
     }
-    if (sessions.has(sessionKey(callId, attempt))) {
+    if (sessions.has(attemptKey(callId, attempt))) {
       rejectUpgrade(socket, 409, 'duplicate', { callId, attempt });
       return;
     }
@@ -216,7 +213,7 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
         if (socket.destroyed) return;
         if (!first) rejectUpgrade(socket, 401, 'token_reused', { callId, attempt });
         else if (draining) rejectUpgrade(socket, 503, 'draining', { callId, attempt });
-        else if (sessions.has(sessionKey(callId, attempt))) rejectUpgrade(socket, 409, 'duplicate', { callId, attempt });
+        else if (sessions.has(attemptKey(callId, attempt))) rejectUpgrade(socket, 409, 'duplicate', { callId, attempt });
         else wss.handleUpgrade(req, socket, head, (ws) => accept(ws, url, check.claims));
       },
       (err: unknown) => {
@@ -228,7 +225,7 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
 
   function accept(ws: WebSocket, url: URL, claims: MediaTokenClaims): void {
     const { callId, attempt } = claims;
-    const key = sessionKey(callId, attempt);
+    const key = attemptKey(callId, attempt);
     const rate = Number(url.searchParams.get('sample-rate'));
     const requestedRate = (SAMPLE_RATES as readonly number[]).includes(rate) ? (rate as SampleRate) : undefined;
     const session = new CallSession(deps, ws, callId, attempt, requestedRate, claims.callSid);
@@ -277,10 +274,6 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
       await closed;
     },
   };
-}
-
-function sessionKey(callId: string, attempt: number): string {
-  return `${callId}/${attempt}`;
 }
 
 async function within(work: Promise<unknown>, ms: number): Promise<boolean> {

@@ -24,7 +24,7 @@ import type {
   CampaignStatusView,
   CampaignWorkflowInput,
 } from '../domain/campaign-types';
-import { campaignCallSearchAttributes, type CampaignCallStart } from '../domain/campaign-call-start';
+import { callWorkflowInput, initialCallSearchAttributes, type CallStart } from '../domain/call-start';
 import {
   callWorkflowId,
   campaignCallFinishedSignal,
@@ -34,6 +34,7 @@ import {
   pauseCampaignUpdate,
   resumeCampaignUpdate,
 } from './messages';
+import { callWorkflow } from './call/call-workflow';
 
 /**
  * A list of contacts called as one durable campaign (`campaign-<campaignId>`). Contacts are read from
@@ -307,7 +308,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       if (state.throttle.delayBetweenCallsMs > 0) break;
     }
     page = page.slice(batch.length);
-    const starts = batch.map(prepareCall).filter((start): start is CampaignCallStart => start !== null);
+    const starts = batch.map(prepareCall).filter((start): start is CallStart => start !== null);
     if (!startsByActivity) await Promise.all(starts.map(startAsChild));
     else if (starts.length > 0) await records.startCampaignCalls({ taskQueue: input.callTaskQueue, calls: starts });
     state.nextSeq += batch.length;
@@ -358,7 +359,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   }
 
   /** Counts the contact as dispatched; null when it cannot be called (its agent is gone) and is settled at once. */
-  function prepareCall(contact: CampaignContactToCall): CampaignCallStart | null {
+  function prepareCall(contact: CampaignContactToCall): CallStart | null {
     state.counts = { ...state.counts, dispatched: state.counts.dispatched + 1 };
     pendingDispatched.push({ seq: contact.seq, callId: contact.callId });
     noteChange();
@@ -369,40 +370,30 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     }
     const scheduled = contact.scheduledFor !== null && Date.parse(contact.scheduledFor) > Date.now();
     (scheduled ? waiting : inFlight).add(contact.callId);
-    const { template } = input;
-    const callInput: CampaignCallStart['input'] = {
+    const callInput = callWorkflowInput(input.template, {
       callId: contact.callId,
       phoneNumber: contact.phoneNumber,
       agentId: contact.agentId,
-      priority: contact.priority ?? template.priority,
+      priority: contact.priority ?? undefined,
       maxCallDurationSec: contact.maxCallDurationSec,
-      exotelAccount: template.exotelAccount,
-      exotelTaskQueue: template.exotelTaskQueue,
       campaignId,
-      ...(template.orgId && { orgId: template.orgId }),
       metadata: contact.variables,
-      ...(scheduled && contact.scheduledFor && { scheduledFor: contact.scheduledFor }),
-      ...(template.retryPolicy && { retryPolicy: template.retryPolicy }),
-      ...(template.callingWindow && {
-        callingWindow: contact.timezone ? { ...template.callingWindow, timezone: contact.timezone } : template.callingWindow,
-      }),
-      ...(template.dndCheck !== undefined && { dndCheck: template.dndCheck }),
-      ...(template.ringTimeoutSec !== undefined && { ringTimeoutSec: template.ringTimeoutSec }),
-      ...(template.timings && { timings: template.timings }),
-    };
-    return { input: callInput, scheduled };
+      scheduledFor: scheduled && contact.scheduledFor ? contact.scheduledFor : undefined,
+      timezone: contact.timezone,
+    });
+    return { input: callInput, status: scheduled ? 'scheduled' : 'waiting_for_line' };
   }
 
   /** How runs without STARTS_BY_ACTIVITY_PATCH start a call: as an abandoned child. */
-  async function startAsChild(start: CampaignCallStart): Promise<void> {
+  async function startAsChild(start: CallStart): Promise<void> {
     try {
-      await startChild('callWorkflow', {
+      await startChild(callWorkflow, {
         workflowId: callWorkflowId(start.input.callId),
         taskQueue: input.callTaskQueue,
         args: [start.input],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: campaignCallSearchAttributes(start),
+        typedSearchAttributes: initialCallSearchAttributes(start.input, start.status),
       });
     } catch (err) {
       // Only after a reset: the contact's call exists already. It stays open until it reports or the audit finds it ended.

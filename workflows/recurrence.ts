@@ -16,11 +16,10 @@ import type { GreetingPrewarmActivities } from '../activities/greeting-prewarm';
 import type { OrgCallLimitActivities } from '../activities/org-call-limits';
 import type { ScheduleRecordActivities } from '../activities/schedule-records';
 import type { WorkflowLookupActivities } from '../activities/workflow-lookup';
-import { AGENT_ID_KEY, CALL_STATUS_KEY, NEXT_ATTEMPT_AT_KEY, PHONE_LAST4_KEY, SERIES_ID_KEY } from '../domain/call-search-attributes';
-import type { CallWorkflowInput } from '../domain/call-workflow-types';
+import { NEXT_ATTEMPT_AT_KEY } from '../domain/call-search-attributes';
+import { callWorkflowInput, initialCallSearchAttributes } from '../domain/call-start';
 import { nextCallableTime } from '../domain/calling-window';
 import { firstDialWindows } from '../domain/call-windows';
-import { lastFourDigits } from '../domain/phone-mask';
 import { firstOccurrenceIndexAtOrAfter, occurrenceAt, upcomingOccurrences } from '../domain/recurrence';
 import type { SeriesStatus, SkipReason } from '../domain/schedule-records';
 import {
@@ -310,19 +309,15 @@ export async function recurrenceWorkflow(input: RecurrenceWorkflowInput): Promis
   }
 
   async function startOccurrence(index: number, callId: string): Promise<void> {
-    const callInput: CallWorkflowInput = { ...input.call, callId, seriesId, scheduledCallId: callId };
+    const { phoneNumber, agentId, maxCallDurationSec, metadata, ...settings } = input.call;
+    const callInput = callWorkflowInput(settings, { callId, phoneNumber, agentId, maxCallDurationSec, metadata, seriesId, scheduledCallId: callId });
     try {
       await startChild(callWorkflow, {
         workflowId: callWorkflowId(callId),
         taskQueue: input.callTaskQueue,
         args: [callInput],
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: CALL_STATUS_KEY, value: 'waiting_for_line' },
-          { key: AGENT_ID_KEY, value: input.call.agentId },
-          { key: SERIES_ID_KEY, value: seriesId },
-          { key: PHONE_LAST4_KEY, value: lastFourDigits(input.call.phoneNumber) },
-        ],
+        typedSearchAttributes: initialCallSearchAttributes(callInput, 'waiting_for_line'),
       });
       log.info('series occurrence started', { occurrence: index + 1, callId });
     } catch (err) {

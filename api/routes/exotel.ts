@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { voicebotUrlQuerySchema } from '../../domain/api-schemas/exotel';
-import { parseCustomField } from '../../domain/call-ids';
+import { parseAttemptKey } from '../../domain/attempt-address';
 import type { CallPhase, CallStatus } from '../../domain/call-status';
 import { mediaStreamUrl } from '../../lib/hmac-auth';
 import { ApiError } from '../api-error';
@@ -28,7 +28,7 @@ export function exotelRouter(ctx: CallRoutesContext): Router {
       throw new ApiError(403, 'FLOW_MODE_ONLY', 'The Voicebot URL endpoint serves flow mode only (EXOTEL_MODE=flow)');
     }
     const query = voicebotUrlQuerySchema.parse(req.query);
-    const target = parseCustomField(query.CustomField);
+    const target = parseAttemptKey(query.CustomField);
     if (!target) throw new ApiError(400, 'INVALID_CUSTOM_FIELD', 'CustomField must be <callId>:<attempt>');
     const { callId, attempt } = target;
     const live = await lookUpLiveCall(ctx.temporal, callId, ctx.timeouts.queryMs);

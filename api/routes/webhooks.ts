@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
-import { statusCallbackBodySchema, statusCallbackQuerySchema } from '../../domain/api-schemas/exotel';
-import { attemptCustomField } from '../../domain/call-ids';
+import { statusCallbackBodySchema, statusCallbackSignatureSchema } from '../../domain/api-schemas/exotel';
+import { attemptKey, readAttemptQuery, type AttemptAddress } from '../../domain/attempt-address';
 import type { ExotelStatusEvent } from '../../domain/call-workflow-types';
 import { isAllowedRecordingUrl } from '../../domain/recording-url';
 import { verifyStatusCallback } from '../../lib/hmac-auth';
@@ -15,24 +15,19 @@ import { isTemporalUnavailable, temporalUnavailable, withDeadline } from '../tem
 
 const invalidSignature = () => new ApiError(401, 'INVALID_SIGNATURE', 'Status callback signature is missing, wrong or expired');
 
-interface VerifiedAttempt {
-  callId: string;
-  attempt: number;
-}
-
 /**
  * Exotel signs nothing, so the HMAC in the callback URL is checked first: a forged or expired callback
  * is refused before its form body is decoded, and signals nothing.
  */
 function verifySignature(secret: string): RequestHandler {
   return (req, res, next) => {
-    const query = statusCallbackQuerySchema.safeParse(req.query);
-    if (!query.success) return next(invalidSignature());
-    const { call: callId, attempt, exp: expiresAt, sig } = query.data;
-    if (!verifyStatusCallback(secret, { callId, attempt, expiresAt, sig }).ok) {
+    const address = readAttemptQuery(req.query);
+    const signature = statusCallbackSignatureSchema.safeParse(req.query);
+    if (!address || !signature.success) return next(invalidSignature());
+    if (!verifyStatusCallback(secret, { ...address, expiresAt: signature.data.exp, sig: signature.data.sig }).ok) {
       return next(invalidSignature());
     }
-    res.locals.attempt = { callId, attempt } satisfies VerifiedAttempt;
+    res.locals.attempt = address;
     next();
   };
 }
@@ -49,14 +44,14 @@ export function webhooksRouter(ctx: CallRoutesContext): Router {
   const limit = sourceRateLimit(ctx.config.WEBHOOK_RATE_LIMIT_PER_MINUTE);
   const exotelOnly = sourceAllowList(ctx.config.EXOTEL_SOURCE_ALLOWLIST);
   router.post('/webhooks/exotel/call-status', exotelOnly, limit, verifySignature(ctx.config.WEBHOOK_SECRET), ...formBody(), async (req, res) => {
-    const { callId, attempt } = res.locals.attempt as VerifiedAttempt;
+    const { callId, attempt } = res.locals.attempt as AttemptAddress;
     const fields = statusCallbackBodySchema.parse(req.body);
     if (fields.recordingUrl !== undefined && !isAllowedRecordingUrl(fields.recordingUrl, ctx.config.EXOTEL_RECORDING_URL_PREFIXES)) {
       ctx.logger.warn({ callId, attempt, callSid: fields.callSid }, 'status callback RecordingUrl outside EXOTEL_RECORDING_URL_PREFIXES dropped');
       delete fields.recordingUrl;
     }
     // CustomField only rides on terminal events; when present it must name the same attempt as the URL.
-    if (fields.customField !== undefined && fields.customField !== attemptCustomField(callId, attempt)) {
+    if (fields.customField !== undefined && fields.customField !== attemptKey(callId, attempt)) {
       ctx.logger.warn({ callId, attempt, callSid: fields.callSid }, 'status callback CustomField does not match its URL');
       throw invalidSignature();
     }

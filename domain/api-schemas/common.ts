@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CALL_ID_SHAPE } from '../attempt-address';
 
 /**
  * Building blocks shared by the API's request schemas. Query strings arrive as text, so numbers and
@@ -9,7 +10,7 @@ import { z } from 'zod';
 export const resourceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
 
 /** A call's public id; calls started by series and campaigns carry ids of their own shape (`<seriesId>-<n>`). */
-export const callLogIdSchema = z.string().regex(/^[A-Za-z0-9_:.-]{1,128}$/, 'must be 1-128 letters, digits or _ : . -');
+export const callLogIdSchema = z.string().regex(CALL_ID_SHAPE, 'must be 1-128 letters, digits or _ : . -');
 
 export const isoDateTimeSchema = z.iso.datetime({ offset: true });
 

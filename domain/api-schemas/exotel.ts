@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { isExotelTerminalStatus } from '../call-outcome';
 import type { ExotelStatusEvent } from '../call-workflow-types';
-import { callLogIdSchema } from './common';
 import { CALL_SID_SHAPE } from '../call-sid';
 
 /**
@@ -14,10 +13,8 @@ const optionalText = z
   .optional()
   .transform((value) => (value === null || value === undefined || String(value).trim() === '' ? undefined : String(value).trim()));
 
-/** The routing part of each attempt's StatusCallback URL, signed until `exp`; see lib/hmac-auth.ts. */
-export const statusCallbackQuerySchema = z.object({
-  call: callLogIdSchema,
-  attempt: z.coerce.number().int().min(1),
+/** The signature part of each attempt's StatusCallback URL, valid until `exp`; its attempt part is domain/attempt-address.ts's. */
+export const statusCallbackSignatureSchema = z.looseObject({
   exp: z.coerce.number().int().positive(),
   sig: z.string().min(1).max(256),
 });

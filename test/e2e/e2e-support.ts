@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { Agent } from '../../db/models/agent';
 import { CallLog } from '../../db/models/call-log';
-import { attemptCallLogId } from '../../domain/call-ids';
+import { attemptCallLogId } from '../../domain/attempt-address';
 import type { CallWorkflowInput, CallWorkflowResult, CallWorkflowStatus } from '../../domain/call-workflow-types';
 import type { AgentProfile } from '../../media-server/agent-profile';
 import type { CallSnapshot } from '../../sim/exotel/simulated-call';

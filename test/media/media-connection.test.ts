@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { CallLog } from '../../db/models/call-log';
-import { attemptCallLogId } from '../../domain/call-ids';
+import { attemptCallLogId } from '../../domain/attempt-address';
 import { METRICS_TOKEN, startMediaHarness, type MediaHarness } from './media-harness';
 import type { FakeStt } from './fake-providers';
 

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import { Agent } from '../../db/models/agent';
 import { CallLog } from '../../db/models/call-log';
-import { attemptCallLogId } from '../../domain/call-ids';
+import { attemptCallLogId } from '../../domain/attempt-address';
 import { AgentStore, loadAgentFromDatabase } from '../../media-server/agent-store';
 import type { VoicemailDetectorFactory } from '../../media-server/call-session';
 import { databaseCallRecords } from '../../media-server/call-records';

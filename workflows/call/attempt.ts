@@ -1,5 +1,5 @@
 import { log } from '@temporalio/workflow';
-import { attemptCallLogId } from '../../domain/call-ids';
+import { attemptCallLogId } from '../../domain/attempt-address';
 import { classifyAttempt, isExotelTerminalStatus, type AttemptOutcome, type ExotelTerminalStatus } from '../../domain/call-outcome';
 import type { AttemptView, ExotelStatusEvent, MediaEndedEvent, MediaStartedEvent } from '../../domain/call-workflow-types';
 

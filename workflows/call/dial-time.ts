@@ -1,5 +1,5 @@
 import { condition, log } from '@temporalio/workflow';
-import { attemptCallLogId } from '../../domain/call-ids';
+import { attemptCallLogId, retryAttemptKey } from '../../domain/attempt-address';
 import type { CallWorkflowResult } from '../../domain/call-workflow-types';
 import type { FailureReason } from '../../domain/failure-reason';
 import type { RetryDecision } from '../../domain/retry-policy';
@@ -46,7 +46,7 @@ export async function waitForRetryTime(
   if (placed.ok) call.nextAttemptAt = placed.at;
   call.waitReason = 'retry_backoff';
   call.setPhase('retry_scheduled', attempt.number);
-  const retryKey = { originalCallLogId: call.input.callId, attemptNumber: attempt.number + 1 };
+  const retryKey = retryAttemptKey(call.input.callId, attempt.number + 1);
   await records.recordRetryScheduled({
     ...retryKey,
     callLogId: attemptCallLogId(call.input.callId, attempt.number + 1),
@@ -89,8 +89,7 @@ async function rescheduled(call: Call, forRetry: boolean): Promise<void> {
   const last = call.current;
   if (forRetry && last) {
     await records.recordRetryScheduled({
-      originalCallLogId: call.input.callId,
-      attemptNumber: last.number + 1,
+      ...retryAttemptKey(call.input.callId, last.number + 1),
       callLogId: attemptCallLogId(call.input.callId, last.number + 1),
       reason: last.outcome?.failureReason ?? 'rescheduled',
       delayMs: Math.max(0, call.nextAttemptAt - Date.now()),
