@@ -6,11 +6,12 @@ import { createGreetingPrewarmActivities } from './greeting-prewarm';
 import { createLineGateActivities } from './line-gate';
 import { createMediaControlActivities } from './media-control';
 import { createRecordActivities } from './records';
+import { createRetentionActivities } from './retention';
 import { createScheduleRecordActivities } from './schedule-records';
 import { createWorkflowLookupActivities } from './workflow-lookup';
 import { createWorkflowSignalActivities } from './workflow-signals';
 
-/** Activities of the general `ringline` queue: database writes, the line gate and the signals calls send, media control and prewarming. */
+/** Activities of the general `ringline` queue: database writes, the line gate and the signals calls send, media control, prewarming and retention. */
 export function createGeneralActivities(client: Client, config: Config) {
   return {
     ...createRecordActivities(),
@@ -27,5 +28,6 @@ export function createGeneralActivities(client: Client, config: Config) {
     ...createCampaignRecordActivities(),
     ...createCampaignCallActivities(client),
     ...createWorkflowSignalActivities(client),
+    ...createRetentionActivities(),
   };
 }

@@ -15,6 +15,7 @@ import type { Priority } from '../domain/priority';
 import type { Logger } from '../lib/logger';
 import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
+import { refuseListedNumber } from './do-not-call-refusal';
 import { reserveOrgCalls } from './org-limits';
 import { callStatusSearchAttribute, initialCallSearchAttributes } from './call-search-attributes';
 import { callWindowSettings, placeFirstDial, resolveDateTime, type WindowConfig } from './call-windows';
@@ -129,6 +130,7 @@ export async function placeOutboundCall(
     if (existing) return replay(callId, existing, hash);
   }
 
+  await refuseListedNumber(orgId, call.phoneNumber);
   if (call.scheduledFor && Date.parse(call.scheduledFor) <= Date.now()) {
     throw new ApiError(400, 'SCHEDULED_TIME_IN_PAST', 'scheduledFor must be in the future', { scheduledFor: request.scheduledFor });
   }

@@ -592,6 +592,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     try {
       dial = await exotel.dialAttempt({
         callId: input.callId,
+        ...(input.orgId && { orgId: input.orgId }),
         attempt: attempt.number,
         phoneNumber: input.phoneNumber,
         maxCallDurationSec: input.maxCallDurationSec,
