@@ -5,6 +5,8 @@ import type { CampaignCallFinished } from '../domain/campaign-types';
 import type { CallWorkflowResult } from '../domain/call-workflow-types';
 import { isTerminalStatus } from '../domain/call-status';
 import { callWorkflow } from '../workflows/call/call-workflow';
+import { CampaignContact } from '../db/models/campaign-contact';
+import { isErasedNumber } from '../domain/erasure';
 import { callWorkflowId } from '../workflows/messages';
 
 /** Starts in flight at once: enough to hide each start's round trip, few enough not to flood the server. */
@@ -16,6 +18,10 @@ const STARTS_AT_ONCE = 20;
  */
 export function createCampaignCallActivities(client: Client) {
   const startCall = async (taskQueue: string, call: CallStart): Promise<void> => {
+    // A contact erased after the campaign loaded its page: no call starts, and the campaign's audit of
+    // its calls settles it (call_workflow_missing) like any call that never reported back.
+    const contact = await CampaignContact.findById(call.input.callId, { phoneNumber: 1 }).lean();
+    if (contact && isErasedNumber(contact.phoneNumber)) return;
     try {
       await client.workflow.start(callWorkflow, {
         workflowId: callWorkflowId(call.input.callId),

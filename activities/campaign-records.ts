@@ -2,15 +2,18 @@ import { heartbeat } from '@temporalio/activity';
 import { Agent } from '../db/models/agent';
 import { Campaign } from '../db/models/campaign';
 import { CampaignContact } from '../db/models/campaign-contact';
+import { listedAmong } from '../db/do-not-call-list';
 import { withWriteRetry } from '../db/transient-write-error';
 import { campaignCallId } from '../domain/campaign-ids';
+import { isErasedNumber } from '../domain/erasure';
 import type { CampaignContactToCall, CampaignProgressRecord } from '../domain/campaign-types';
 import type { Priority } from '../domain/priority';
 
-const CONTACT_FIELDS = { seq: 1, phoneNumber: 1, agentId: 1, variables: 1, scheduledFor: 1, priority: 1, timezone: 1 } as const;
+const CONTACT_FIELDS = { orgId: 1, seq: 1, phoneNumber: 1, agentId: 1, variables: 1, scheduledFor: 1, priority: 1, timezone: 1 } as const;
 const READS_AT_ONCE = 10;
 
 interface CampaignContactRow {
+  orgId: string;
   seq: number;
   phoneNumber: string;
   agentId: string;
@@ -38,6 +41,13 @@ export function createCampaignRecordActivities() {
       const agentIds = [...new Set(rows.map((row) => row.agentId))];
       const agents = await Agent.find({ _id: { $in: agentIds } }, { active: 1, maxCallDurationSec: 1 }).lean();
       const usable = new Map(agents.filter((agent) => agent.active).map((agent) => [String(agent._id), agent.maxCallDurationSec]));
+      // Checked again when each call dials; here a contact listed since the import is settled without a call.
+      const listed = rows.length === 0 ? new Set<string>() : await listedAmong(rows[0].orgId, rows.map((row) => row.phoneNumber));
+      const unavailable = (row: CampaignContactRow): CampaignContactToCall['unavailableReason'] => {
+        if (isErasedNumber(row.phoneNumber)) return 'erased';
+        if (listed.has(row.phoneNumber)) return 'dnd';
+        return usable.has(row.agentId) ? null : 'agent_unavailable';
+      };
       return rows.map((row) => {
         const maxCallDurationSec = usable.get(row.agentId);
         return {
@@ -50,7 +60,7 @@ export function createCampaignRecordActivities() {
           scheduledFor: row.scheduledFor ? row.scheduledFor.toISOString() : null,
           priority: (row.priority ?? null) as Priority | null,
           timezone: row.timezone ?? null,
-          unavailableReason: maxCallDurationSec === undefined ? 'agent_unavailable' : null,
+          unavailableReason: unavailable(row),
         };
       });
     },

@@ -2,8 +2,10 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { attemptKey } from '../domain/attempt-address';
 import type { Config } from '../domain/config';
 import type { CallDetails, DialRequest, DialResult } from '../domain/dial-result';
+import { DEFAULT_ORG_ID } from '../domain/access-control';
 import { isDndEntryFresh, type DndCheckResult } from '../domain/dnd';
 import { lastFourDigits, maskPhoneNumbers } from '../domain/phone-mask';
+import { isOnDoNotCallList } from '../db/do-not-call-list';
 import { DndLookup } from '../db/models/dnd-lookup';
 import { withWriteRetry } from '../db/transient-write-error';
 import { mediaStreamUrl, statusCallbackUrl } from '../lib/hmac-auth';
@@ -105,6 +107,23 @@ function lookupFailure(err: unknown, phoneNumber: string): unknown {
   }
 }
 
+/**
+ * Checked here, right before Exotel is asked, so that no path to a dial (call, schedule, series
+ * occurrence, campaign contact, retry) can miss a number listed after its call was accepted. A list
+ * that cannot be read refuses the dial as a network error: the call is retried later, never dialed blind.
+ */
+async function doNotCallRefusal(request: DialRequest): Promise<DialResult | undefined> {
+  const orgId = request.orgId ?? DEFAULT_ORG_ID;
+  try {
+    if (!(await isOnDoNotCallList(orgId, request.phoneNumber))) return undefined;
+  } catch (err) {
+    log.warn('do-not-call list unreadable; not dialing', { phoneLast4: lastFourDigits(request.phoneNumber), error: maskPhoneNumbers(String(err)) });
+    return { outcome: 'rejected', reason: 'network_error', detail: 'the do-not-call list could not be read' };
+  }
+  log.info('number is on the do-not-call list; not dialing', { orgId, phoneLast4: lastFourDigits(request.phoneNumber) });
+  return { outcome: 'rejected', reason: 'dnd', detail: "the number is on the organization's do-not-call list" };
+}
+
 /** Activities of the `ringline-exotel` queue: the only code that calls Exotel's API. */
 export function createExotelActivities(api: ExotelApi, config: ExotelConfig) {
   return {
@@ -113,6 +132,8 @@ export function createExotelActivities(api: ExotelApi, config: ExotelConfig) {
      * "unknown", comes back as a value, so Temporal never re-sends a dial that may have gone through.
      */
     async dialAttempt(request: DialRequest): Promise<DialResult> {
+      const refusal = await doNotCallRefusal(request);
+      if (refusal) return refusal;
       try {
         const call = await api.connect(connectParameters(request, config, Date.now()));
         return { outcome: 'accepted', callSid: call.Sid };

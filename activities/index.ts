@@ -7,11 +7,12 @@ import { createLineGateActivities } from './line-gate';
 import { createMediaControlActivities } from './media-control';
 import { createOrgCallLimitActivities } from './org-call-limits';
 import { createRecordActivities } from './records';
+import { createRetentionActivities } from './retention';
 import { createScheduleRecordActivities } from './schedule-records';
 import { createWorkflowLookupActivities } from './workflow-lookup';
 import { createWorkflowSignalActivities } from './workflow-signals';
 
-/** Activities of the general `ringline` queue: database writes, the line gate and the signals calls send, media control, prewarming and the organizations' call guards. */
+/** Activities of the general `ringline` queue: database writes, the line gate and the signals calls send, media control, prewarming, retention and the organizations' call guards. */
 export function createGeneralActivities(client: Client, config: Config) {
   return {
     ...createRecordActivities(),
@@ -29,5 +30,6 @@ export function createGeneralActivities(client: Client, config: Config) {
     ...createCampaignRecordActivities(),
     ...createCampaignCallActivities(client),
     ...createWorkflowSignalActivities(client),
+    ...createRetentionActivities(),
   };
 }

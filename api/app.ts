@@ -17,12 +17,14 @@ import { agentsRouter } from './routes/agents';
 import { analyticsRouter } from './routes/analytics';
 import { bulkImportRouter } from './routes/bulk-import';
 import { dashboardRouter } from './routes/dashboard';
+import { doNotCallRouter } from './routes/do-not-call';
 import { callsRouter } from './routes/calls';
 import { campaignsRouter } from './routes/campaigns';
 import { exotelRouter } from './routes/exotel';
 import { LineGateSnapshot } from './line-gate-snapshot';
 import { healthRouter, type HealthChecks } from './routes/health';
 import { metricsRouter } from './routes/metrics';
+import { phoneNumbersRouter } from './routes/phone-numbers';
 import { schedulesRouter } from './routes/schedules';
 import { seriesRouter } from './routes/series';
 import { webhooksRouter } from './routes/webhooks';
@@ -78,6 +80,8 @@ function apiV1Router(deps: ApiDependencies): Router {
   router.use(campaignsRouter(ctx));
   router.use(bulkImportRouter(ctx));
   router.use(analyticsRouter(ctx));
+  router.use(doNotCallRouter(ctx));
+  router.use(phoneNumbersRouter(ctx));
   router.use(callsRouter(ctx));
   // Exotel reaches these without a key: each request proves itself by its per-call HMAC or token.
   router.use(withAccess('signed', webhooksRouter(ctx)));

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Campaign } from '../db/models/campaign';
 import { CampaignContact } from '../db/models/campaign-contact';
+import { listedAmong } from '../db/do-not-call-list';
 import { withWriteRetry } from '../db/transient-write-error';
 import { campaignCallId } from '../domain/campaign-ids';
 import { campaignProgressFigures, isFinalCampaignStatus } from '../domain/campaign-progress';
@@ -10,6 +11,7 @@ import type { CallWindowSettings } from '../domain/call-windows';
 import { AGENT_ID_KEY, CAMPAIGN_ID_KEY } from '../domain/call-search-attributes';
 import type { TerminalCallStatus } from '../domain/call-status';
 import type { ContactDraft, RowError } from '../domain/contact-row';
+import { NUMBER_ON_DO_NOT_CALL_LIST } from '../domain/do-not-call';
 import { lastFourDigits } from '../domain/phone-mask';
 import type { Priority } from '../domain/priority';
 import type { RetryPolicyOverride } from '../domain/retry-policy';
@@ -22,7 +24,8 @@ import { idempotentCampaignId, randomCampaignId } from './identifiers';
 import { isTemporalUnavailable, temporalUnavailable, withDeadline } from './temporal-calls';
 
 /** One checked contact, or the errors of a row that will not be called (from the CSV reader or the JSON body). */
-export type ContactCheck = { ok: true; contact: ContactDraft & { agentId: string } } | { ok: false; errors: RowError[] };
+type CheckedContact = ContactDraft & { agentId: string };
+export type ContactCheck = { ok: true; contact: CheckedContact } | { ok: false; errors: RowError[] };
 
 export interface CampaignRequest {
   name: string;
@@ -85,16 +88,20 @@ export async function createCampaign(
   let total = 0;
   let rowErrorCount = 0;
   const rowErrors: RowError[] = [];
-  try {
-    let batch: Record<string, unknown>[] = [];
-    for await (const check of contacts) {
-      if (!check.ok) {
-        rowErrorCount += 1;
-        for (const error of check.errors) if (rowErrors.length < ROW_ERRORS_KEPT) rowErrors.push(error);
+  const recordRowErrors = (errors: RowError[]) => {
+    rowErrorCount += 1;
+    for (const error of errors) if (rowErrors.length < ROW_ERRORS_KEPT) rowErrors.push(error);
+  };
+  /** Listed numbers are skipped as row errors (the reason recorded on the campaign); the rest get their seq. */
+  const insertUnlisted = async (drafts: CheckedContact[]) => {
+    const listed = await listedAmong(orgId, drafts.map((contact) => contact.phoneNumber));
+    const rows: Record<string, unknown>[] = [];
+    for (const contact of drafts) {
+      if (listed.has(contact.phoneNumber)) {
+        recordRowErrors([{ line: contact.line, field: 'phone_number', code: NUMBER_ON_DO_NOT_CALL_LIST, message: "the number is on the organization's do-not-call list" }]);
         continue;
       }
-      const { contact } = check;
-      batch.push({
+      rows.push({
         _id: campaignCallId(campaignId, total),
         orgId,
         campaignId,
@@ -109,12 +116,23 @@ export async function createCampaign(
         variables: contact.variables,
       });
       total += 1;
+    }
+    await insertContacts(rows);
+  };
+  try {
+    let batch: CheckedContact[] = [];
+    for await (const check of contacts) {
+      if (!check.ok) {
+        recordRowErrors(check.errors);
+        continue;
+      }
+      batch.push(check.contact);
       if (batch.length >= INSERT_BATCH) {
-        await insertContacts(batch);
+        await insertUnlisted(batch);
         batch = [];
       }
     }
-    await insertContacts(batch);
+    await insertUnlisted(batch);
   } catch (err) {
     await discardImport(campaignId);
     throw err;

@@ -17,6 +17,7 @@ import type { Logger } from '../lib/logger';
 import { callWorkflow } from '../workflows/call/call-workflow';
 import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
+import { refuseListedNumber } from './do-not-call-refusal';
 import { reserveOrgCallsOrRefuse } from './org-limits';
 import { callWindowSettings, placeFirstDial, resolveDateTime, type WindowConfig } from './call-windows';
 import { canonicalJson, idempotentCallId, randomCallId, requestHash } from './identifiers';
@@ -128,6 +129,7 @@ export async function placeOutboundCall(
     if (existing) return replay(callId, existing, hash);
   }
 
+  await refuseListedNumber(orgId, call.phoneNumber);
   if (call.scheduledFor && Date.parse(call.scheduledFor) <= Date.now()) {
     throw new ApiError(400, 'SCHEDULED_TIME_IN_PAST', 'scheduledFor must be in the future', { scheduledFor: request.scheduledFor });
   }

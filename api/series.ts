@@ -21,6 +21,7 @@ import {
 } from '../workflows/messages';
 import { recurrenceWorkflow } from '../workflows/recurrence';
 import { ApiError } from './api-error';
+import { refuseListedNumber } from './do-not-call-refusal';
 import type { CallRoutesContext } from './call-context';
 import { callWindowSettings, placeFirstDial, requireTimeZone, type WindowConfig } from './call-windows';
 import { idempotentSeriesId, randomSeriesId, requestHash } from './identifiers';
@@ -70,6 +71,7 @@ export async function createSeries(ctx: CallRoutesContext, orgId: string, reques
   const agent = await Agent.findOne({ _id: request.agentId, orgId }, { active: 1, maxCallDurationSec: 1 }).lean();
   if (!agent) throw new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${request.agentId} does not exist`);
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${request.agentId} is inactive`);
+  await refuseListedNumber(orgId, phone.e164);
 
   const seriesId = request.id ?? (idempotencyKey === undefined ? randomSeriesId() : idempotentSeriesId(orgId, idempotencyKey));
   const metadata = request.metadata ?? {};

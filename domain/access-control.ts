@@ -19,7 +19,23 @@ const CALLING_PERMISSIONS = [
   'campaigns.write',
 ] as const;
 
-export const PERMISSIONS = [...CALLING_PERMISSIONS, 'agents.read', 'agents.write', 'analytics.read', 'keys.manage', 'audit.read'] as const;
+/**
+ * The organization's do-not-call list: any calling key may add a number (an opt-out heard by a client's
+ * own system must stop calls at once); reading the list and taking a number off it are for managers.
+ */
+const DO_NOT_CALL_PERMISSIONS = ['dnc.read', 'dnc.add', 'dnc.remove'] as const;
+
+export const PERMISSIONS = [
+  ...CALLING_PERMISSIONS,
+  ...DO_NOT_CALL_PERMISSIONS,
+  'agents.read',
+  'agents.write',
+  'analytics.read',
+  'keys.manage',
+  'audit.read',
+  /** Erasing every record of a phone number (DELETE /phone-numbers/:number). */
+  'numbers.erase',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /**
@@ -33,10 +49,10 @@ export type RouteAccess = Permission | OpenAccess;
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  agent_manager: [...CALLING_PERMISSIONS, 'agents.read', 'agents.write', 'analytics.read'],
+  agent_manager: [...CALLING_PERMISSIONS, ...DO_NOT_CALL_PERMISSIONS, 'agents.read', 'agents.write', 'analytics.read'],
   // Read-only, and only the calls of the agents its key is bound to (the API narrows every query).
   agent: ['calls.read'],
-  api_client: CALLING_PERMISSIONS,
+  api_client: [...CALLING_PERMISSIONS, 'dnc.add'],
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

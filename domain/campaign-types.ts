@@ -87,8 +87,11 @@ export interface CampaignContactToCall {
   priority: Priority | null;
   /** IANA zone of the contact (CSV `timezone`): its calling windows are read in it. */
   timezone: string | null;
-  /** Set when the contact's agent was deleted or deactivated after the import: the contact is not called. */
-  unavailableReason: 'agent_unavailable' | null;
+  /**
+   * Set when the contact is not to be called: its agent was deleted or deactivated after the import,
+   * its number went on the organization's do-not-call list (`dnd`), or the number was erased.
+   */
+  unavailableReason: 'agent_unavailable' | 'dnd' | 'erased' | null;
 }
 
 /** Sent by a campaign's call workflow when it ends. */

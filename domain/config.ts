@@ -151,6 +151,20 @@ export const configShape = {
   CAMPAIGN_DEFAULT_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** Calls a campaign workflow starts before it continues as new: bounds its history (about 10 events per call). */
   CAMPAIGN_CONTACTS_PER_RUN: z.coerce.number().int().min(10).max(2_000).default(1_000),
+  /**
+   * Variable columns the API shows and exports in clear (comma-separated names); every other column is
+   * masked, because a CSV column may hold personal data (docs/security.md).
+   */
+  CONTACT_VARIABLES_IN_CLEAR: z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+    .default([]),
+
+  /** Transcripts, recording links and contact variables older than this many days are purged (docs/security.md). */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** How often the retention Schedule runs, and how many records one database round trip clears. */
+  RETENTION_EVERY_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(10).max(5_000).default(500),
 
   /** Unit prices for the analytics cost estimate, in COST_CURRENCY. Telephony per started minute of a connected call. */
   COST_CURRENCY: z.string().length(3).default('INR'),

@@ -10,6 +10,8 @@ export type DialResult =
 
 export interface DialRequest {
   callId: string;
+  /** Whose do-not-call list is checked right before the dial (absent in calls started before organizations). */
+  orgId?: string;
   attempt: number;
   phoneNumber: string;
   maxCallDurationSec: number;

@@ -13,7 +13,10 @@ export const FAILURE_REASONS = [
   'no_response',
   'voicemail',
   'invalid_number',
+  /** Exotel's (TRAI) registry lists the number. */
   'dnd_blocked',
+  /** The organization's own do-not-call list holds the number: never retried, never dialed. */
+  'dnd',
   'exotel_failed',
   'configuration_error',
   'cancelled',

@@ -4,6 +4,7 @@ import { createGeneralActivities } from '../activities';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { bundlerLogger, installTemporalRuntime } from './temporal-runtime';
 import { GENERAL_WORKER_CAPACITY } from './worker-capacity';
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
     workflowBundle,
   });
+  await ensureRetentionSchedule(client, config, logger);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, gateTaskQueue: config.TEMPORAL_GATE_TASK_QUEUE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await Promise.all([worker.run(), gateWorker.run()]);

@@ -3,3 +3,4 @@ export { callWorkflow } from './call/call-workflow';
 export { lineGateWorkflow } from './line-gate';
 export { recurrenceWorkflow } from './recurrence';
 export { campaignWorkflow } from './campaign';
+export { retentionWorkflow } from './retention';

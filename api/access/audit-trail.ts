@@ -15,11 +15,12 @@ export interface AuditRecord {
   ip: string | null;
   status: number;
   errorCode?: string | null;
+  details?: Record<string, unknown> | null;
 }
 
 export async function appendAudit(record: AuditRecord): Promise<void> {
   const outcome = record.status < 400 ? 'success' : record.status === 401 || record.status === 403 || record.status === 429 ? 'refused' : 'failed';
-  await AuditEntry.create({ ...record, errorCode: record.errorCode ?? null, at: new Date(), outcome });
+  await AuditEntry.create({ ...record, errorCode: record.errorCode ?? null, details: record.details ?? null, at: new Date(), outcome });
 }
 
 function resourceOf(req: Request, res: Response): string | null {
@@ -51,6 +52,7 @@ export function auditTrail(logger: Logger): RequestHandler {
         ip: req.ip ?? null,
         status: res.statusCode,
         errorCode: (res.locals.errorCode as string | undefined) ?? null,
+        details: (res.locals.auditDetails as Record<string, unknown> | undefined) ?? null,
       };
       appendAudit(record).catch((err: unknown) => logger.error({ err, route: record.route }, 'audit entry not written'));
     });

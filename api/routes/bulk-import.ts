@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { allow, principalOf } from '../access/route-access';
 import { importTemplateQuerySchema, parseImportOptionsSchema, validateImportOptionsSchema } from '../../domain/api-schemas/bulk-import';
+import { csvLine } from '../../domain/csv-cell';
 import { CONTACT_COLUMNS, contactRules, type ContactDraft, type RowError } from '../../domain/contact-row';
 import { readContactsCsv, type CsvHeader } from '../bulk/contacts-csv-reader';
 import { receiveCsvUpload } from '../bulk/csv-upload';
@@ -20,7 +21,7 @@ const TEMPLATE_ROWS = [
   ['09876543211', '', '', '', '', 'Ravi Kumar', '250.50'],
 ];
 const TEMPLATE_HEADER = [...CONTACT_COLUMNS.map((column) => column.name), ...TEMPLATE_VARIABLES.map((variable) => variable.name)];
-const TEMPLATE_CSV = [TEMPLATE_HEADER, ...TEMPLATE_ROWS].map((row) => row.join(',')).join('\r\n') + '\r\n';
+const TEMPLATE_CSV = [TEMPLATE_HEADER, ...TEMPLATE_ROWS].map(csvLine).join('');
 
 interface ImportSummary {
   valid: boolean;

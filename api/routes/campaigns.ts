@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Router } from 'express';
 import { allow, principalOf } from '../access/route-access';
 import {
@@ -14,7 +15,7 @@ import { readContactsCsv } from '../bulk/contacts-csv-reader';
 import { receiveCsvUpload } from '../bulk/csv-upload';
 import type { CallRoutesContext } from '../call-context';
 import { actOnCampaign } from '../campaign-actions';
-import { campaignStats, listCampaignContacts, listCampaigns } from '../campaign-lists';
+import { campaignStats, exportCampaignContacts, listCampaignContacts, listCampaigns } from '../campaign-lists';
 import { agentIsUsableIn, campaignRequestOf } from '../campaign-settings';
 import { campaignCallIds, createCampaign, loadCampaign } from '../campaigns';
 import { idempotencyKeyOf } from '../middleware/idempotency-key';
@@ -92,7 +93,18 @@ export function campaignsRouter(ctx: CallRoutesContext): Router {
 
   router.get('/bulk/batches/:batchId/contacts', allow('campaigns.read'), async (req, res) => {
     const { batchId } = batchIdParamsSchema.parse(req.params);
-    res.json(await listCampaignContacts(principalOf(res).orgId, batchId, listContactsQuerySchema.parse(req.query)));
+    res.json(await listCampaignContacts(principalOf(res).orgId, batchId, listContactsQuerySchema.parse(req.query), ctx.config.CONTACT_VARIABLES_IN_CLEAR));
+  });
+
+  router.get('/bulk/batches/:batchId/contacts/export', allow('campaigns.read'), async (req, res) => {
+    const { batchId } = batchIdParamsSchema.parse(req.params);
+    const lines = exportCampaignContacts(principalOf(res).orgId, batchId, ctx.config.CONTACT_VARIABLES_IN_CLEAR);
+    // The first line is awaited before the headers go out, so an unknown batch is still a clean 404.
+    const first = await lines.next();
+    res.attachment(`${batchId}-contacts.csv`).type('text/csv');
+    if (!first.done) res.write(first.value);
+    for await (const line of lines) if (!res.write(line)) await once(res, 'drain');
+    res.end();
   });
 
   router.post('/bulk/batches/:batchId/:action', allow('campaigns.write'), async (req, res) => {

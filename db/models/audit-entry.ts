@@ -17,6 +17,8 @@ const auditEntrySchema = new Schema(
     status: { type: Number, required: true },
     outcome: { type: String, enum: ['success', 'refused', 'failed'], required: true },
     errorCode: { type: String, default: null },
+    /** What an action changed, in counts (an erasure, a retention run); never personal data. */
+    details: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'audit_entries', versionKey: false },
 );

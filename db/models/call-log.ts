@@ -96,6 +96,8 @@ const callLogSchema = new Schema(
     greeting: { type: greetingPlaybackSchema, default: undefined },
     voicemailDetection: { type: voicemailDetectionSchema, default: undefined },
     metadata: { type: Schema.Types.Mixed, default: {} },
+    /** When retention or an erasure cleared this record's personal data (docs/security.md). */
+    personalDataPurgedAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'call_logs', minimize: false },
 );

@@ -35,6 +35,8 @@ const campaignContactSchema = new Schema(
     },
     failureReason: { type: String, default: null },
     attempts: { type: Number, default: 0 },
+    /** When retention or an erasure cleared this record's personal data (docs/security.md). */
+    personalDataPurgedAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'campaign_contacts' },
 );

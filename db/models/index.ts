@@ -6,6 +6,7 @@ export { Campaign } from './campaign';
 export { CampaignContact } from './campaign-contact';
 export { DashboardSession } from './dashboard-session';
 export { DndLookup } from './dnd-lookup';
+export { DoNotCallEntry } from './do-not-call-entry';
 export { MediaTokenNonce } from './media-token-nonce';
 export { RecurrenceSeries } from './recurrence-series';
 export { RetryAttempt } from './retry-attempt';

@@ -33,6 +33,8 @@ const scheduledCallSchema = new Schema(
     seriesId: { type: String, default: null },
     occurrence: { type: Number, default: null },
     metadata: { type: Schema.Types.Mixed, default: {} },
+    /** When retention or an erasure cleared this record's personal data (docs/security.md). */
+    personalDataPurgedAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'scheduled_calls', minimize: false },
 );

@@ -4,8 +4,8 @@ import type { RetryPolicyOverride } from '../retry-policy';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** A cancelled call must never redial, whatever a request asks. */
-const RETRYABLE_REASONS = FAILURE_REASONS.filter((reason) => reason !== 'cancelled');
+/** A cancelled call, or one to a number on the do-not-call list, must never redial, whatever a request asks. */
+const RETRYABLE_REASONS = FAILURE_REASONS.filter((reason) => reason !== 'cancelled' && reason !== 'dnd');
 
 const reasonRuleSchema = z.strictObject({
   maxRetries: z.int().min(0).max(10).optional(),

@@ -1,4 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+import mongoose from 'mongoose';
+import { connectDatabase, disconnectDatabase } from '../../db/connection';
+import { addToDoNotCallList } from '../../db/do-not-call-list';
 import { parseConfig } from '../../domain/config';
 import { generateSecrets } from '../../lib/generated-secrets';
 import { ExotelApi } from '../../activities/exotel-api';
@@ -7,8 +10,9 @@ import { createLogger } from '../../lib/logger';
 import { verifyMediaToken, verifyStatusCallback } from '../../lib/hmac-auth';
 import { freePort } from '../../scripts/infra/free-port';
 import { createExotelSimulator, type ExotelSimulator } from '../../sim/exotel/simulator';
+import { testDatabaseUri } from '../helpers/test-infra';
 
-/** The real Exotel client against the Exotel simulator over HTTP. */
+/** The real Exotel client against the Exotel simulator over HTTP; the do-not-call list in the test database. */
 describe('Exotel activities', () => {
   let sim: ExotelSimulator;
   const config = parseConfig({ ...generateSecrets(), PUBLIC_API_URL: 'http://127.0.0.1:1', PUBLIC_MEDIA_WS_URL: 'ws://127.0.0.1:2' });
@@ -30,9 +34,12 @@ describe('Exotel activities', () => {
       mediaRetryDelayMs: 10,
     });
     await sim.start(0);
+    await connectDatabase(testDatabaseUri('exotel-activities'));
   });
   afterAll(async () => {
     await sim?.stop();
+    await mongoose.connection.db?.dropDatabase();
+    await disconnectDatabase();
   });
   beforeEach(() => sim.reset());
 
@@ -120,5 +127,19 @@ describe('Exotel activities', () => {
     await run(activities.dialAttempt, { ...request, attempt: 7 });
     const stats = (await (await fetch(`${sim.baseUrl}/sim/stats`)).json()) as { dialsByCustomField: Record<string, number> };
     expect(stats.dialsByCustomField['call_abc:7']).toBe(1);
+  });
+
+  it("refuses to dial a number on the organization's do-not-call list, and only in that organization", async () => {
+    const listed = '+919876543100';
+    await addToDoNotCallList('org_dnc', [{ phoneNumber: listed, reason: null, source: 'api', addedBy: null }]);
+    const activities = createExotelActivities(apiFor(), config);
+    expect(await run(activities.dialAttempt, { ...request, orgId: 'org_dnc', phoneNumber: listed, attempt: 3 })).toEqual({
+      outcome: 'rejected',
+      reason: 'dnd',
+      detail: "the number is on the organization's do-not-call list",
+    });
+    expect(await run(activities.dialAttempt, { ...request, orgId: 'org_other', phoneNumber: listed, attempt: 4 })).toMatchObject({ outcome: 'accepted' });
+    const stats = (await (await fetch(`${sim.baseUrl}/sim/stats`)).json()) as { dialsByCustomField: Record<string, number> };
+    expect(stats.dialsByCustomField).toEqual({ 'call_abc:4': 1 });
   });
 });

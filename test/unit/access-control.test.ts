@@ -5,12 +5,12 @@ const EXPECTED: Record<Role, Permission[]> = {
   admin: [...PERMISSIONS],
   agent_manager: [
     'calls.place', 'calls.read', 'calls.cancel', 'schedules.read', 'schedules.write', 'series.read', 'series.write',
-    'campaigns.read', 'campaigns.write', 'agents.read', 'agents.write', 'analytics.read',
+    'campaigns.read', 'campaigns.write', 'dnc.read', 'dnc.add', 'dnc.remove', 'agents.read', 'agents.write', 'analytics.read',
   ],
   agent: ['calls.read'],
   api_client: [
     'calls.place', 'calls.read', 'calls.cancel', 'schedules.read', 'schedules.write', 'series.read', 'series.write',
-    'campaigns.read', 'campaigns.write',
+    'campaigns.read', 'campaigns.write', 'dnc.add',
   ],
 };
 
@@ -27,6 +27,7 @@ describe('roleAllows', () => {
   it('keeps keys and the audit trail to admins', () => {
     expect(ROLES.filter((role) => roleAllows(role, 'keys.manage'))).toEqual(['admin']);
     expect(ROLES.filter((role) => roleAllows(role, 'audit.read'))).toEqual(['admin']);
+    expect(ROLES.filter((role) => roleAllows(role, 'numbers.erase'))).toEqual(['admin']);
   });
 });
 

@@ -37,6 +37,7 @@ async function dialOnce(call: Call, attempt: AttemptState): Promise<DialResult> 
       phoneNumber: input.phoneNumber,
       maxCallDurationSec: input.maxCallDurationSec,
       ringTimeoutSec: call.ringTimeoutSec,
+      ...(input.orgId && { orgId: input.orgId }),
     });
   } catch (err) {
     // The activity itself failed or timed out (a worker died mid-request): fate unknown.
