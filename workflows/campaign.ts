@@ -25,6 +25,7 @@ import type {
   CampaignWorkflowInput,
 } from '../domain/campaign-types';
 import { campaignCallSearchAttributes, type CampaignCallStart } from '../domain/campaign-call-start';
+import { windowSettingsForCallee } from '../domain/call-window-settings';
 import {
   callWorkflowId,
   campaignCallFinishedSignal,
@@ -384,7 +385,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       ...(scheduled && contact.scheduledFor && { scheduledFor: contact.scheduledFor }),
       ...(template.retryPolicy && { retryPolicy: template.retryPolicy }),
       ...(template.callingWindow && {
-        callingWindow: contact.timezone ? { ...template.callingWindow, timezone: contact.timezone } : template.callingWindow,
+        callingWindow: windowSettingsForCallee(template.callingWindow, contact),
       }),
       ...(template.dndCheck !== undefined && { dndCheck: template.dndCheck }),
       ...(template.ringTimeoutSec !== undefined && { ringTimeoutSec: template.ringTimeoutSec }),

@@ -15,6 +15,7 @@ import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import { Agent } from '../../db/models/agent';
 import { parseConfig } from '../../domain/config';
 import { generateSecrets } from '../../lib/generated-secrets';
+import { callingPolicyFor } from '../../domain/calling-policy';
 import { contactRules } from '../../domain/contact-row';
 import { authenticate } from '../../api/access/authenticate';
 import { createApiKey } from '../../lib/api-keys';
@@ -358,7 +359,7 @@ describe('100,000 rows', () => {
     let validRows = 0;
     let invalidRows = 0;
     for await (const item of readContactsCsv(source, {
-      rules: contactRules(config),
+      rules: contactRules(config, callingPolicyFor(config, 'org_default'), null),
       maxRows: config.BULK_MAX_ROWS,
       maxBytes: config.BULK_MAX_UPLOAD_BYTES,
       defaultAgentId: 'agent_known',

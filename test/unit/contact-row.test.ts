@@ -2,11 +2,18 @@ import { Readable } from 'node:stream';
 import { readContactsCsv, type ContactCsvItem } from '../../api/bulk/contacts-csv-reader';
 import { checkContactRow, checkHeader, normalizeColumnName, type ContactDraft, type ContactRules } from '../../domain/contact-row';
 
-const rules: ContactRules = { defaultCountry: 'IN', maxVariables: 3, maxVariableChars: 10, defaultTimezone: 'Asia/Kolkata' };
+const rules: ContactRules = {
+  defaultCountry: 'IN',
+  maxVariables: 3,
+  maxVariableChars: 10,
+  defaultTimezone: 'Asia/Kolkata',
+  destination: { allowedCountries: ['IN'], allowedNumberTypes: ['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE'] },
+  requestTimezone: null,
+};
 const PHONE = '+919876543210';
 
 function draft(fields: Partial<ContactDraft> = {}): ContactDraft {
-  return { line: 2, phoneNumber: PHONE, agentId: null, scheduledFor: null, timezone: null, priority: null, variables: {}, ...fields };
+  return { line: 2, phoneNumber: PHONE, agentId: null, scheduledFor: null, timezone: null, priority: null, variables: {}, legalTimezones: ['Asia/Kolkata'], ...fields };
 }
 
 describe('checkContactRow: good rows', () => {
@@ -28,19 +35,19 @@ describe('checkContactRow: good rows', () => {
     [
       'local time in the row zone (EDT)',
       { phone: PHONE, scheduled_time: '2027-07-01 09:15:30', timezone: 'America/New_York' },
-      { scheduledFor: '2027-07-01T13:15:30.000Z', timezone: 'America/New_York' },
+      { scheduledFor: '2027-07-01T13:15:30.000Z', timezone: 'America/New_York', legalTimezones: ['Asia/Kolkata', 'America/New_York'] },
     ],
     [
       'local time in the row zone (EST), alias timeZone',
       { phone: PHONE, scheduled_time: '2027-01-15 10:30', timeZone: 'America/New_York' },
-      { scheduledFor: '2027-01-15T15:30:00.000Z', timezone: 'America/New_York' },
+      { scheduledFor: '2027-01-15T15:30:00.000Z', timezone: 'America/New_York', legalTimezones: ['Asia/Kolkata', 'America/New_York'] },
     ],
     [
       'a fall-back time that happens twice is its first occurrence',
       { phone: PHONE, scheduled_time: '2026-11-01 01:30', timezone: 'America/New_York' },
-      { scheduledFor: '2026-11-01T05:30:00.000Z', timezone: 'America/New_York' },
+      { scheduledFor: '2026-11-01T05:30:00.000Z', timezone: 'America/New_York', legalTimezones: ['Asia/Kolkata', 'America/New_York'] },
     ],
-    ['timezone alone', { phone: PHONE, tz: 'Europe/London' }, { timezone: 'Europe/London' }],
+    ['timezone alone', { phone: PHONE, tz: 'Europe/London' }, { timezone: 'Europe/London', legalTimezones: ['Asia/Kolkata', 'Europe/London'] }],
     ['priority in any case', { phone: PHONE, priority: ' High ' }, { priority: 'high' }],
     ['priority low', { phone: PHONE, priority: 'low' }, { priority: 'low' }],
     [
