@@ -107,3 +107,20 @@ export function checkDestination(e164: string, policy: DestinationPolicy, reques
   }
   return { ok: true, country, numberType, legalTimezones };
 }
+
+export type AgentSettingRefusal = { code: 'LLM_MODEL_NOT_ALLOWED' | 'CALL_DURATION_OVER_LIMIT'; message: string; details: Record<string, unknown> };
+
+/** What an agent asks for against its organization's policy; null when it may have it. */
+export function agentSettingsRefusal(policy: CallingPolicy, agent: { llmModel?: string; maxCallDurationSec?: number }): AgentSettingRefusal | null {
+  if (agent.llmModel !== undefined && !policy.llmModels.includes(agent.llmModel)) {
+    return { code: 'LLM_MODEL_NOT_ALLOWED', message: `llmModel "${agent.llmModel}" is not one of ${policy.llmModels.join(', ')}`, details: { allowed: policy.llmModels } };
+  }
+  if (agent.maxCallDurationSec !== undefined && agent.maxCallDurationSec > policy.maxCallDurationSec) {
+    return {
+      code: 'CALL_DURATION_OVER_LIMIT',
+      message: `maxCallDurationSec ${agent.maxCallDurationSec} is over the organization's limit of ${policy.maxCallDurationSec}`,
+      details: { maxCallDurationSec: policy.maxCallDurationSec },
+    };
+  }
+  return null;
+}

@@ -87,7 +87,7 @@ describe('POST /api/v1/calls/outbound', () => {
       retryPolicy: { rules: { busy: { maxRetries: 1 } }, jitter: 0 },
       metadata: { orderId: 'A-17' },
       ringTimeoutSec: 25,
-      callingWindow: { timezone: 'Asia/Kolkata', legal: { start: '00:00', end: '24:00' }, business: null, peakHours: null },
+      callingWindow: { timezone: 'Asia/Kolkata', legalTimezones: ['Asia/Kolkata'], legal: { start: '00:00', end: '24:00' }, business: null, peakHours: null },
       dndCheck: false,
     });
     const described = await harness.client.workflow.getHandle(res.body.workflowId).describe();
