@@ -275,6 +275,7 @@ describe('POST /api/v1/bulk/import/parse', () => {
         timezone: null,
         priority: 'high',
         variables: { customer_name: 'Asha Rao', notes: 'first line second line' },
+        legalTimezones: ['Asia/Kolkata'],
       },
       {
         line: 4,
@@ -284,6 +285,8 @@ describe('POST /api/v1/bulk/import/parse', () => {
         timezone: 'America/New_York',
         priority: 'low',
         variables: { customer_name: 'Ravi' },
+        // A New York zone for an Indian number narrows its legal window: both must be open.
+        legalTimezones: ['Asia/Kolkata', 'America/New_York'],
       },
     ]);
     const logs = logLines.join('\n');
