@@ -133,6 +133,30 @@ describe('checkContactRow: bad rows', () => {
   });
 });
 
+describe('checkContactRow: the calling policy per row', () => {
+  it.each([
+    ['a country outside the allow-list', '+61412345678', 'DESTINATION_COUNTRY_NOT_ALLOWED'],
+    ['an Indian mobile', '+919001234567', null],
+    ['a UK premium-rate number', '+449098790000', 'DESTINATION_COUNTRY_NOT_ALLOWED'],
+  ])('%s', (_case, phone, code) => {
+    const result = checkContactRow({ phone }, 3, rules);
+    expect(result.ok ? null : result.errors.map((error) => error.code)).toEqual(code === null ? null : [code]);
+  });
+
+  it('refuses a number type outside the allow-list, recording why', () => {
+    const strict: ContactRules = { ...rules, destination: { allowedCountries: ['IN', 'US'], allowedNumberTypes: ['MOBILE'] } };
+    expect(checkContactRow({ phone: '+19005551234' }, 5, strict)).toEqual({
+      ok: false,
+      errors: [{ line: 5, field: 'phone_number', code: 'NUMBER_TYPE_NOT_ALLOWED', message: 'premium-rate numbers are not allowed for this organization' }],
+    });
+  });
+
+  it('narrows a row’s legal zones by the campaign’s zone when the row names none', () => {
+    const result = checkContactRow({ phone: PHONE }, 2, { ...rules, requestTimezone: 'Europe/London' });
+    expect(result.ok && result.contact.legalTimezones).toEqual(['Asia/Kolkata', 'Europe/London']);
+  });
+});
+
 describe('normalizeColumnName', () => {
   it.each<[string, string | null]>([
     ['customer_name', 'customer_name'],
