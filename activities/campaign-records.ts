@@ -9,7 +9,7 @@ import { isErasedNumber } from '../domain/erasure';
 import type { CampaignContactToCall, CampaignProgressRecord } from '../domain/campaign-types';
 import type { Priority } from '../domain/priority';
 
-const CONTACT_FIELDS = { orgId: 1, seq: 1, phoneNumber: 1, agentId: 1, variables: 1, scheduledFor: 1, priority: 1, timezone: 1 } as const;
+const CONTACT_FIELDS = { orgId: 1, seq: 1, phoneNumber: 1, agentId: 1, variables: 1, scheduledFor: 1, priority: 1, timezone: 1, legalTimezones: 1 } as const;
 const READS_AT_ONCE = 10;
 
 interface CampaignContactRow {
@@ -21,6 +21,7 @@ interface CampaignContactRow {
   scheduledFor?: Date | null;
   priority?: string | null;
   timezone?: string | null;
+  legalTimezones?: string[] | null;
 }
 
 /** The campaign workflow's database side: reading contacts a page at a time and writing progress in batches. */
@@ -60,6 +61,7 @@ export function createCampaignRecordActivities() {
           scheduledFor: row.scheduledFor ? row.scheduledFor.toISOString() : null,
           priority: (row.priority ?? null) as Priority | null,
           timezone: row.timezone ?? null,
+          ...(row.legalTimezones && row.legalTimezones.length > 0 && { legalTimezones: row.legalTimezones }),
           unavailableReason: unavailable(row),
         };
       });

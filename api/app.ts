@@ -73,7 +73,7 @@ function apiV1Router(deps: ApiDependencies): Router {
   const router = Router();
   router.use(validateIdempotencyKey());
   router.use(accessRouter(deps.config));
-  router.use(agentsRouter());
+  router.use(agentsRouter(deps.config));
   // Before the call routes, whose /calls/:callLogId would take "scheduled" for an id.
   router.use(schedulesRouter(ctx));
   router.use(seriesRouter(ctx));

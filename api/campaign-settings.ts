@@ -3,7 +3,7 @@ import type { CampaignSettings } from '../domain/api-schemas/campaigns';
 import type { Config } from '../domain/config';
 import { ApiError } from './api-error';
 import type { CampaignRequest } from './campaigns';
-import { callWindowSettings, resolveDateTime } from './call-windows';
+import { callWindowSettings, resolveDateTime } from './call-window-request';
 
 /**
  * A campaign's settings as the workflow will run them, checked before a single contact is read: a bad

@@ -7,7 +7,7 @@ import { campaignCallId } from '../domain/campaign-ids';
 import { campaignProgressFigures, isFinalCampaignStatus } from '../domain/campaign-progress';
 import type { CampaignCallTemplate, CampaignCounts, CampaignStatus, CampaignStatusView, CampaignThrottle, CampaignWorkflowInput } from '../domain/campaign-types';
 import type { CallTimings } from '../domain/call-timings';
-import type { CallWindowSettings } from '../domain/call-windows';
+import type { CallWindowSettings } from '../domain/call-window-settings';
 import { AGENT_ID_KEY, CAMPAIGN_ID_KEY } from '../domain/call-search-attributes';
 import type { TerminalCallStatus } from '../domain/call-status';
 import type { ContactDraft, RowError } from '../domain/contact-row';
@@ -113,6 +113,7 @@ export async function createCampaign(
         scheduledFor: contact.scheduledFor ? new Date(contact.scheduledFor) : null,
         priority: contact.priority,
         timezone: contact.timezone,
+        legalTimezones: contact.legalTimezones,
         variables: contact.variables,
       });
       total += 1;

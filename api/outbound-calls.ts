@@ -5,7 +5,8 @@ import { ScheduledCall } from '../db/models/scheduled-call';
 import { withWriteRetry } from '../db/transient-write-error';
 import type { OutboundCallRequest } from '../domain/api-schemas/calls';
 import type { BusinessHoursRequest } from '../domain/api-schemas/schedules';
-import type { CallWindowSettings } from '../domain/call-windows';
+import type { CallWindowSettings } from '../domain/call-window-settings';
+import { callingPolicyFor, type CallingPolicyConfig } from '../domain/calling-policy';
 import { isTerminalStatus, type CallStatus } from '../domain/call-status';
 import { CALL_STATUS_KEY } from '../domain/call-search-attributes';
 import { callWorkflowInput, initialCallSearchAttributes, type InitialCallStatus } from '../domain/call-start';
@@ -19,7 +20,7 @@ import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
 import { refuseListedNumber } from './do-not-call-refusal';
 import { reserveOrgCallsOrRefuse } from './org-limits';
-import { callWindowSettings, placeFirstDial, resolveDateTime, type WindowConfig } from './call-windows';
+import { calleeLegalTimezones, callWindowSettings, placeFirstDial, resolveDateTime, type WindowConfig } from './call-window-request';
 import { canonicalJson, idempotentCallId, randomCallId, requestHash } from './identifiers';
 import type { LineGateSnapshot } from './line-gate-snapshot';
 import {
@@ -45,7 +46,8 @@ export interface OutboundCallContext {
     | 'ORG_DAILY_CALL_CAP'
     | 'ORG_MAX_OPEN_CALLS'
   > &
-    WindowConfig;
+    WindowConfig &
+    CallingPolicyConfig;
   logger: Logger;
   timeouts: TemporalTimeouts;
   lineGate: LineGateSnapshot;
@@ -103,12 +105,16 @@ export async function placeOutboundCall(
   if (!phone.ok) {
     throw new ApiError(400, 'INVALID_PHONE_NUMBER', describePhoneNumberProblem(phone.reason), { reason: phone.reason });
   }
-  const callingWindow = callWindowSettings(ctx.config, {
-    timezone: request.timezone,
-    respectBusinessHours: request.respectBusinessHours,
-    businessHours: request.businessHours,
-    avoidPeakHours: request.retryPolicy?.avoidPeakHours,
-  });
+  const policy = callingPolicyFor(ctx.config, orgId);
+  const callingWindow = {
+    ...callWindowSettings(ctx.config, {
+      timezone: request.timezone,
+      respectBusinessHours: request.respectBusinessHours,
+      businessHours: request.businessHours,
+      avoidPeakHours: request.retryPolicy?.avoidPeakHours,
+    }),
+    legalTimezones: calleeLegalTimezones(policy, phone.e164, request.timezone ?? null),
+  };
   const requestedAt = request.scheduledFor === undefined ? undefined : resolveDateTime(request.scheduledFor, callingWindow.timezone, 'scheduledFor');
   const call: NormalizedCall = {
     phoneNumber: phone.e164,
@@ -186,7 +192,8 @@ export async function placeOutboundCall(
       callId,
       phoneNumber: call.phoneNumber,
       agentId: call.agentId,
-      maxCallDurationSec: agent.maxCallDurationSec,
+      // The organization's limit may have been lowered since the agent was saved.
+      maxCallDurationSec: Math.min(agent.maxCallDurationSec, policy.maxCallDurationSec),
       metadata: call.metadata,
       scheduledFor: call.scheduledFor,
       scheduledCallId: schedule ? callId : undefined,

@@ -3,7 +3,7 @@ import { RESCHEDULE_REFUSALS, type RescheduleResult } from '../domain/call-workf
 import { callWorkflowId, rescheduleUpdate } from '../workflows/messages';
 import { ApiError } from './api-error';
 import type { CallRoutesContext } from './call-context';
-import { requireTimeZone, resolveDateTime } from './call-windows';
+import { requireTimeZone, resolveDateTime } from './call-window-request';
 import { runWorkflowUpdate } from './workflow-updates';
 
 export interface ScheduledCallFilter {

@@ -4,8 +4,8 @@ import { Agent } from '../db/models/agent';
 import { RecurrenceSeries } from '../db/models/recurrence-series';
 import type { CreateSeriesRequest } from '../domain/api-schemas/schedules';
 import { AGENT_ID_KEY, NEXT_ATTEMPT_AT_KEY, PHONE_LAST4_KEY, SERIES_ID_KEY } from '../domain/call-search-attributes';
-import { nextCallableTime } from '../domain/calling-window';
-import { firstDialWindows, type CallWindowSettings } from '../domain/call-windows';
+import { nextCallableTime } from '../domain/daily-window';
+import { firstDialWindows, type CallWindowSettings } from '../domain/call-window-settings';
 import { lastFourDigits } from '../domain/phone-mask';
 import { describePhoneNumberProblem, normalizePhoneNumber } from '../domain/phone-number';
 import { describeRuleProblem, firstOccurrenceIndexAtOrAfter, occurrenceAt, upcomingOccurrences, type RecurrenceRule } from '../domain/recurrence';
@@ -23,7 +23,8 @@ import { recurrenceWorkflow } from '../workflows/recurrence';
 import { ApiError } from './api-error';
 import { refuseListedNumber } from './do-not-call-refusal';
 import type { CallRoutesContext } from './call-context';
-import { callWindowSettings, placeFirstDial, requireTimeZone, type WindowConfig } from './call-windows';
+import { calleeLegalTimezones, callWindowSettings, placeFirstDial, requireTimeZone, type WindowConfig } from './call-window-request';
+import { callingPolicyFor } from '../domain/calling-policy';
 import { idempotentSeriesId, randomSeriesId, requestHash } from './identifiers';
 import { isTemporalUnavailable, requireTemporal, temporalUnavailable, withDeadline } from './temporal-calls';
 import { runWorkflowUpdate } from './workflow-updates';
@@ -57,12 +58,16 @@ export async function createSeries(ctx: CallRoutesContext, orgId: string, reques
   };
   const problem = describeRuleProblem(rule);
   if (problem) throw new ApiError(400, problem.code, problem.message, { field: problem.field });
-  const windows = callWindowSettings(ctx.config, {
-    timezone,
-    respectBusinessHours: request.respectBusinessHours,
-    businessHours: request.businessHours,
-    avoidPeakHours: request.retryPolicy?.avoidPeakHours,
-  });
+  const policy = callingPolicyFor(ctx.config, orgId);
+  const windows: CallWindowSettings = {
+    ...callWindowSettings(ctx.config, {
+      timezone,
+      respectBusinessHours: request.respectBusinessHours,
+      businessHours: request.businessHours,
+      avoidPeakHours: request.retryPolicy?.avoidPeakHours,
+    }),
+    legalTimezones: calleeLegalTimezones(policy, phone.e164, request.timezone ?? null),
+  };
   const firstIndex = firstOccurrenceIndexAtOrAfter(rule, Date.now());
   const firstAt = firstIndex === null ? null : occurrenceAt(rule, firstIndex);
   if (firstAt === null) throw new ApiError(400, 'NO_FUTURE_OCCURRENCE', 'the series has no occurrence after now (check startDate, endDate and maxOccurrences)');
@@ -86,7 +91,7 @@ export async function createSeries(ctx: CallRoutesContext, orgId: string, reques
       phoneNumber: phone.e164,
       agentId: request.agentId,
       priority: request.priority,
-      maxCallDurationSec: agent.maxCallDurationSec,
+      maxCallDurationSec: Math.min(agent.maxCallDurationSec, policy.maxCallDurationSec),
       exotelAccount: ctx.config.EXOTEL_ACCOUNT_SID,
       exotelTaskQueue: ctx.config.TEMPORAL_EXOTEL_TASK_QUEUE,
       ...(request.retryPolicy && { retryPolicy: request.retryPolicy }),
@@ -109,6 +114,7 @@ export async function createSeries(ctx: CallRoutesContext, orgId: string, reques
     dayOfMonth: rule.dayOfMonth ?? null,
     timeOfDay: rule.timeOfDay,
     timezone,
+    legalTimezones: windows.legalTimezones,
     startDate: rule.startDate,
     endDate: rule.endDate,
     maxOccurrences: rule.maxOccurrences,
@@ -197,11 +203,14 @@ function ruleOf(row: StoredSeries): RecurrenceRule {
 /** Computed from the stored rule and windows when the workflow cannot be asked. */
 function storedUpcoming(row: StoredSeries, config: WindowConfig): UpcomingOccurrence[] {
   if (row.status !== 'active' && row.status !== 'paused') return [];
-  const windows: CallWindowSettings = callWindowSettings(config, {
-    timezone: row.timezone,
-    respectBusinessHours: Boolean(row.businessHours),
-    businessHours: row.businessHours ?? undefined,
-  });
+  const windows: CallWindowSettings = {
+    ...callWindowSettings(config, {
+      timezone: row.timezone,
+      respectBusinessHours: Boolean(row.businessHours),
+      businessHours: row.businessHours ?? undefined,
+    }),
+    ...(row.legalTimezones && row.legalTimezones.length > 0 && { legalTimezones: row.legalTimezones }),
+  };
   return upcomingOccurrences(ruleOf(row), row.nextOccurrenceIndex ?? 0, UPCOMING_SHOWN).map(({ index, at }) => {
     const placed = nextCallableTime(at, firstDialWindows(windows));
     return { occurrence: index + 1, at: new Date(at).toISOString(), effectiveAt: placed.ok ? new Date(placed.at).toISOString() : null };

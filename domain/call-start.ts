@@ -1,6 +1,7 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import { AGENT_ID_KEY, ATTEMPT_KEY, CALL_STATUS_KEY, CAMPAIGN_ID_KEY, PHONE_LAST4_KEY, SERIES_ID_KEY } from './call-search-attributes';
 import type { CallWorkflowInput } from './call-workflow-types';
+import { windowSettingsForCallee } from './call-window-settings';
 import { lastFourDigits } from './phone-mask';
 
 /**
@@ -24,15 +25,16 @@ export type CallSettings = Pick<
   | 'prewarmLeadMs'
 >;
 
-/** What one call adds to its source's settings; a `timezone` moves the settings' calling window to the callee's zone. */
+/** What one call adds to its source's settings; a `timezone` and `legalTimezones` move the settings' calling window to the callee's zones. */
 export type CallTarget = Pick<CallWorkflowInput, 'callId' | 'phoneNumber' | 'agentId' | 'maxCallDurationSec'> &
   Partial<Pick<CallWorkflowInput, 'priority' | 'metadata' | 'scheduledFor' | 'campaignId' | 'seriesId' | 'scheduledCallId'>> & {
     timezone?: string | null;
+    legalTimezones?: string[];
   };
 
 export function callWorkflowInput(settings: CallSettings, target: CallTarget): CallWorkflowInput {
-  const { timezone, ...call } = target;
-  const callingWindow = settings.callingWindow && timezone ? { ...settings.callingWindow, timezone } : settings.callingWindow;
+  const { timezone, legalTimezones, ...call } = target;
+  const callingWindow = settings.callingWindow && windowSettingsForCallee(settings.callingWindow, { timezone: timezone ?? null, legalTimezones });
   return withoutUndefined({ ...settings, ...call, priority: call.priority ?? settings.priority, callingWindow });
 }
 

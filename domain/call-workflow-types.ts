@@ -1,5 +1,5 @@
 import type { CallTimings } from './call-timings';
-import type { CallWindowSettings } from './call-windows';
+import type { CallWindowSettings } from './call-window-settings';
 import type { AttemptOutcome, ExotelTerminalStatus, MediaOutcome } from './call-outcome';
 import type { CallPhase, CallStatus } from './call-status';
 import type { FailureReason, RecordedFailureReason } from './failure-reason';

@@ -1,5 +1,5 @@
 import type { CallTimings } from './call-timings';
-import type { CallWindowSettings } from './call-windows';
+import type { CallWindowSettings } from './call-window-settings';
 import type { TerminalCallStatus } from './call-status';
 import type { Priority } from './priority';
 import type { RetryPolicyOverride } from './retry-policy';
@@ -87,6 +87,8 @@ export interface CampaignContactToCall {
   priority: Priority | null;
   /** IANA zone of the contact (CSV `timezone`): its calling windows are read in it. */
   timezone: string | null;
+  /** The zones its legal calling window holds in (absent: the call's own zone). */
+  legalTimezones?: string[];
   /**
    * Set when the contact is not to be called: its agent was deleted or deactivated after the import,
    * its number went on the organization's do-not-call list (`dnd`), or the number was erased.

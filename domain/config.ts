@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { NUMBER_TYPES } from './calling-policy';
 
 /**
  * Every port, URL, key and limit Ringline reads, in one place. The local stack runs on these defaults;
@@ -24,6 +25,37 @@ const urlList = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
   .pipe(z.array(z.url({ protocol: /^https?$/ })));
+
+/** A comma-separated list; empty entries are dropped. */
+const commaList = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .pipe(z.array(item).min(1));
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166 alpha-2 country codes such as IN');
+const numberType = z.enum(NUMBER_TYPES);
+const llmModel = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be model names such as gpt-4o-mini');
+/** Exotel's TimeLimit ceiling. */
+const callDurationSec = z.coerce.number().int().min(10).max(14_400);
+
+/** One organization's own calling policy; what it leaves out comes from the CALLING_* defaults. */
+export const orgCallingPolicySchema = z.strictObject({
+  allowedCountries: z.array(countryCode).min(1).optional(),
+  allowedNumberTypes: z.array(numberType).min(1).optional(),
+  llmModels: z.array(llmModel).min(1).optional(),
+  maxCallDurationSec: callDurationSec.optional(),
+});
+const orgCallingPolicies = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object: {"<orgId>": {"allowedCountries": ["IN"], ...}}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1), orgCallingPolicySchema));
 
 export const configShape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -124,7 +156,7 @@ export const configShape = {
 
   DEFAULT_COUNTRY: z.string().length(2).default('IN'),
 
-  /** Calls start only inside this daily window of the callee's time zone (TRAI: 09:00–21:00). No request overrides it. */
+  /** Calls start only inside this daily window in the callee's country's zones (TRAI: 09:00–21:00); a request can narrow it, never widen it. */
   LEGAL_CALLING_WINDOW_START: timeOfDay.default('09:00'),
   LEGAL_CALLING_WINDOW_END: timeOfDay.default('21:00'),
   /** The callee's time zone when a request names none. */
@@ -132,6 +164,16 @@ export const configShape = {
   /** Retries whose policy sets `avoidPeakHours` do not land in this daily window (callee's time zone). */
   PEAK_HOURS_START: timeOfDay.default('10:00'),
   PEAK_HOURS_END: timeOfDay.default('13:00'),
+  /** Destination countries an organization may call unless ORG_CALLING_POLICIES says otherwise (comma-separated). */
+  CALLING_ALLOWED_COUNTRIES: commaList(countryCode).default(['IN']),
+  /** Number types (libphonenumber's) that may be dialed; premium-rate and shared-cost are left out on purpose. */
+  CALLING_ALLOWED_NUMBER_TYPES: commaList(numberType).default(['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'TOLL_FREE', 'VOIP', 'PERSONAL_NUMBER', 'UAN']),
+  /** LLM models an agent may name. */
+  CALLING_LLM_MODELS: commaList(llmModel).default(['gpt-4o-mini', 'gpt-4o']),
+  /** The longest call an agent may ask for (Exotel's TimeLimit; 14400 is Exotel's own ceiling). */
+  CALLING_MAX_CALL_DURATION_SEC: callDurationSec.default(3_600),
+  /** Per-organization overrides of the four CALLING_* settings, as JSON keyed by organization id. */
+  ORG_CALLING_POLICIES: orgCallingPolicies.default({}),
   /** Ask Exotel's number-metadata API before dialing and never dial a DND-registered number. */
   DND_CHECK_ENABLED: booleanFlag.default(false),
   /** How long one DND answer is reused for the same number. */
@@ -202,6 +244,29 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
   return out;
 }
 
+/** URLs that outside parties are given or that carry calls and keys across the network. */
+const PUBLIC_URL_KEYS = ['PUBLIC_API_URL', 'PUBLIC_MEDIA_WS_URL', 'EXOTEL_FLOW_URL', 'EXOTEL_BASE_URL', 'DEEPGRAM_BASE_URL', 'OPENAI_BASE_URL'] as const satisfies readonly ConfigKey[];
+
+/** True for `http:`/`ws:` URLs that leave the machine; loopback hosts may stay plain. */
+export function isInsecurePublicUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'ws:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return !(host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host));
+}
+
+function insecurePublicUrls(config: Config): string[] {
+  return PUBLIC_URL_KEYS.filter((key) => {
+    const value = config[key];
+    return typeof value === 'string' && isInsecurePublicUrl(value);
+  });
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const given = withoutEmpty(env);
   const result = configSchema.safeParse(given);
@@ -226,6 +291,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (config.PEAK_HOURS_START >= config.PEAK_HOURS_END) {
     throw new ConfigError([{ variable: 'PEAK_HOURS_START', message: 'must be before PEAK_HOURS_END' }]);
+  }
+  if (config.NODE_ENV === 'production') {
+    const insecure = insecurePublicUrls(config);
+    if (insecure.length > 0) throw new ConfigError(insecure.map((variable) => ({ variable, message: 'must use https:// or wss:// in production (plain http/ws only on loopback)' })));
   }
   return config;
 }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { isValidTimeZone } from './calling-window';
+import { isValidTimeZone } from './daily-window';
+import { checkDestination, type DestinationPolicy } from './calling-policy';
 import type { Config } from './config';
 import { describePhoneNumberProblem, normalizePhoneNumber } from './phone-number';
 import { PRIORITIES, type Priority } from './priority';
@@ -30,6 +31,8 @@ export interface ContactDraft {
   timezone: string | null;
   priority: Priority | null;
   variables: Record<string, string>;
+  /** The zones the callee's legal calling window holds in (domain/calling-policy). */
+  legalTimezones: string[];
 }
 
 export interface ContactRules {
@@ -39,16 +42,24 @@ export interface ContactRules {
   maxVariableChars: number;
   /** Where an offset-less scheduled_time is read when the row names no timezone. */
   defaultTimezone: string;
+  /** The organization's destination policy every row's number must pass. */
+  destination: DestinationPolicy;
+  /** The zone the campaign request named (null: none), narrowing the legal window of rows that name none. */
+  requestTimezone: string | null;
 }
 
 export function contactRules(
   config: Pick<Config, 'DEFAULT_COUNTRY' | 'BULK_MAX_VARIABLES' | 'BULK_MAX_VARIABLE_CHARS' | 'DEFAULT_CALLEE_TIMEZONE'>,
+  destination: DestinationPolicy,
+  requestTimezone: string | null,
 ): ContactRules {
   return {
     defaultCountry: config.DEFAULT_COUNTRY,
     maxVariables: config.BULK_MAX_VARIABLES,
     maxVariableChars: config.BULK_MAX_VARIABLE_CHARS,
-    defaultTimezone: config.DEFAULT_CALLEE_TIMEZONE,
+    defaultTimezone: requestTimezone ?? config.DEFAULT_CALLEE_TIMEZONE,
+    destination,
+    requestTimezone,
   };
 }
 
@@ -224,7 +235,15 @@ export function checkMappedRow(fields: readonly string[], mapping: ColumnMapping
     else variables[name] = value;
   }
 
-  const contact = errors.length > 0 || phoneNumber === null ? null : { line, phoneNumber, agentId, scheduledFor, timezone, priority, variables };
+  let legalTimezones: string[] = [];
+  if (phoneNumber !== null && zoneOk) {
+    const destination = checkDestination(phoneNumber, rules.destination, timezone ?? rules.requestTimezone);
+    if (destination.ok) legalTimezones = destination.legalTimezones;
+    else fail('phone_number', destination.code, destination.message);
+  }
+
+  const contact =
+    errors.length > 0 || phoneNumber === null ? null : { line, phoneNumber, agentId, scheduledFor, timezone, priority, variables, legalTimezones };
   return { errors, contact, phoneNumber, agentId };
 }
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isValidTimeZone } from './calling-window';
+import { isValidTimeZone } from './daily-window';
 import {
   addToLocalDate,
   compareLocalDates,

@@ -1,4 +1,4 @@
-import type { DailyWindow } from './calling-window';
+import type { DailyWindow } from './daily-window';
 import type { Priority } from './priority';
 import type { RetryPolicyOverride } from './retry-policy';
 

@@ -10,7 +10,7 @@ import { END_CALL_TOOL } from '../domain/conversation/end-call-tool';
 import { matchesEndPhrase } from '../domain/conversation/end-phrase';
 import { PAUSE_AFTER_WORDS_MS } from '../domain/conversation/caller-turn';
 import { countWords, normalizeSpeech } from '../domain/conversation/spoken-text';
-import { buildSystemPrompt } from '../domain/conversation/system-prompt';
+import { buildSystemPrompt, callDataMessage } from '../domain/conversation/system-prompt';
 import type { ChatMessage } from '../domain/conversation/chat-message';
 import type { Logger } from '../lib/logger';
 import type { AgentProfile, PhraseKind } from './agent-profile';
@@ -147,7 +147,8 @@ export class Conversation {
     this.now = deps.now ?? Date.now;
     this.log = deps.logger;
     const { agent } = deps;
-    this.history = new ConversationHistory(buildSystemPrompt(agent.prompt, agent.name, deps.metadata));
+    const callData = callDataMessage(deps.metadata);
+    this.history = new ConversationHistory(buildSystemPrompt(agent.prompt, agent.name, callData !== null), callData);
     this.speaker = new Speaker(deps.out, (utterance, result) => this.utteranceFinished(utterance, result), this.now);
     this.phrases = new PhrasePlayer({
       cache: deps.cache,

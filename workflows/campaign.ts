@@ -380,6 +380,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       metadata: contact.variables,
       scheduledFor: scheduled && contact.scheduledFor ? contact.scheduledFor : undefined,
       timezone: contact.timezone,
+      legalTimezones: contact.legalTimezones,
     });
     return { input: callInput, status: scheduled ? 'scheduled' : 'waiting_for_line' };
   }

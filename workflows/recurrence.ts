@@ -18,8 +18,8 @@ import type { ScheduleRecordActivities } from '../activities/schedule-records';
 import type { WorkflowLookupActivities } from '../activities/workflow-lookup';
 import { NEXT_ATTEMPT_AT_KEY } from '../domain/call-search-attributes';
 import { callWorkflowInput, initialCallSearchAttributes } from '../domain/call-start';
-import { nextCallableTime } from '../domain/calling-window';
-import { firstDialWindows } from '../domain/call-windows';
+import { nextCallableTime } from '../domain/daily-window';
+import { firstDialWindows } from '../domain/call-window-settings';
 import { firstOccurrenceIndexAtOrAfter, occurrenceAt, upcomingOccurrences } from '../domain/recurrence';
 import type { SeriesStatus, SkipReason } from '../domain/schedule-records';
 import {

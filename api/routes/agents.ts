@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { allow, principalOf } from '../access/route-access';
 import { Agent } from '../../db/models/agent';
 import { agentIdParamsSchema, createAgentSchema, listAgentsQuerySchema, updateAgentSchema } from '../../domain/api-schemas/agents';
+import { agentSettingsRefusal, callingPolicyFor, type CallingPolicyConfig } from '../../domain/calling-policy';
 import { ApiError } from '../api-error';
 import { randomAgentId } from '../identifiers';
 
@@ -14,11 +15,17 @@ function toAgentResponse({ _id, __v: _version, orgId: _orgId, ...fields }: Store
 const notFound = (agentId: string) => new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${agentId} does not exist`);
 
 /** Agents are deactivated, never deleted: past calls keep pointing at the agent that spoke them. */
-export function agentsRouter(): Router {
+export function agentsRouter(config: CallingPolicyConfig): Router {
   const router = Router();
+  /** The model and call length an agent asks for must be within its organization's policy; nothing is written otherwise. */
+  const requireAllowedSettings = (orgId: string, agent: { llmModel?: string; maxCallDurationSec?: number }) => {
+    const refusal = agentSettingsRefusal(callingPolicyFor(config, orgId), agent);
+    if (refusal) throw new ApiError(400, refusal.code, refusal.message, refusal.details);
+  };
 
   router.post('/agents', allow('agents.write'), async (req, res) => {
     const { id, ...fields } = createAgentSchema.parse(req.body);
+    requireAllowedSettings(principalOf(res).orgId, fields);
     try {
       const created = await Agent.create({ _id: id ?? randomAgentId(), ...fields, orgId: principalOf(res).orgId });
       res.status(201).json(toAgentResponse(created.toObject() as StoredAgent));
@@ -48,6 +55,7 @@ export function agentsRouter(): Router {
   router.patch('/agents/:agentId', allow('agents.write'), async (req, res) => {
     const { agentId } = agentIdParamsSchema.parse(req.params);
     const update = updateAgentSchema.parse(req.body);
+    requireAllowedSettings(principalOf(res).orgId, update);
     const agent = await Agent.findOneAndUpdate({ _id: agentId, orgId: principalOf(res).orgId }, { $set: update }, { returnDocument: 'after', runValidators: true }).lean<StoredAgent>();
     if (!agent) throw notFound(agentId);
     res.json(toAgentResponse(agent));

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { allow, principalOf } from '../access/route-access';
 import { importTemplateQuerySchema, parseImportOptionsSchema, validateImportOptionsSchema } from '../../domain/api-schemas/bulk-import';
 import { csvLine } from '../../domain/csv-cell';
+import { callingPolicyFor } from '../../domain/calling-policy';
 import { CONTACT_COLUMNS, contactRules, type ContactDraft, type RowError } from '../../domain/contact-row';
 import { readContactsCsv, type CsvHeader } from '../bulk/contacts-csv-reader';
 import { receiveCsvUpload } from '../bulk/csv-upload';
@@ -107,7 +108,7 @@ async function checkUpload(
     };
 
     const items = readContactsCsv(upload.file, {
-      rules: contactRules(ctx.config),
+      rules: contactRules(ctx.config, callingPolicyFor(ctx.config, orgId), null),
       maxRows: ctx.config.BULK_MAX_ROWS,
       maxBytes: ctx.config.BULK_MAX_UPLOAD_BYTES,
       defaultAgentId: options.agentId ?? null,

@@ -9,6 +9,7 @@ import {
   listContactsQuerySchema,
   processFormSchema,
 } from '../../domain/api-schemas/campaigns';
+import { callingPolicyFor } from '../../domain/calling-policy';
 import { contactRules } from '../../domain/contact-row';
 import { checkBulkCalls } from '../bulk/json-contacts';
 import { readContactsCsv } from '../bulk/contacts-csv-reader';
@@ -27,7 +28,8 @@ import { ApiError } from '../api-error';
  */
 export function campaignsRouter(ctx: CallRoutesContext): Router {
   const router = Router();
-  const rules = contactRules(ctx.config);
+  const rulesFor = (orgId: string, requestTimezone: string | undefined) =>
+    contactRules(ctx.config, callingPolicyFor(ctx.config, orgId), requestTimezone ?? null);
 
   router.post('/calls/outbound/bulk', allow('campaigns.write'), async (req, res) => {
     const body = bulkCallsSchema.parse(req.body);
@@ -37,7 +39,7 @@ export function campaignsRouter(ctx: CallRoutesContext): Router {
     const { calls, ...settings } = body;
     const { orgId } = principalOf(res);
     const request = await campaignRequestOf(ctx.config, orgId, settings, 'json');
-    const contacts = checkBulkCalls(calls, { rules, defaultAgentId: request.agentId, agentExists: agentIsUsableIn(orgId) });
+    const contacts = checkBulkCalls(calls, { rules: rulesFor(orgId, settings.timezone), defaultAgentId: request.agentId, agentExists: agentIsUsableIn(orgId) });
     const { view, replay } = await createCampaign(ctx, orgId, request, contacts, idempotencyKeyOf(req));
     res.status(replay ? 200 : 202).json({
       ...view,
@@ -63,7 +65,7 @@ export function campaignsRouter(ctx: CallRoutesContext): Router {
       throw err;
     }
     const contacts = readContactsCsv(upload.file, {
-      rules,
+      rules: rulesFor(orgId, settings.timezone),
       maxRows: ctx.config.BULK_MAX_ROWS,
       maxBytes: ctx.config.BULK_MAX_UPLOAD_BYTES,
       defaultAgentId: request.agentId,

@@ -26,6 +26,8 @@ const campaignContactSchema = new Schema(
     scheduledFor: { type: Date, default: null },
     priority: { type: String, enum: [...PRIORITIES, null], default: null },
     timezone: { type: String, default: null },
+    /** The zones the callee's legal calling window holds in (domain/calling-policy). */
+    legalTimezones: { type: [String], default: [] },
     variables: { type: Map, of: String, default: {} },
     callId: { type: String, default: null },
     status: {

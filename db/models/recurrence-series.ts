@@ -19,6 +19,8 @@ const recurrenceSeriesSchema = new Schema(
     dayOfMonth: { type: Number, default: null },
     timeOfDay: { type: String, required: true, match: /^\d{2}:\d{2}(:\d{2})?$/ },
     timezone: { type: String, required: true },
+    /** The zones the legal calling window holds in for this callee (domain/calling-policy); empty: read in `timezone`. */
+    legalTimezones: { type: [String], default: [] },
     /** Local dates in `timezone` (YYYY-MM-DD): a series runs on calendar days, not instants. */
     startDate: { type: String, required: true, match: /^\d{4}-\d{2}-\d{2}$/ },
     endDate: { type: String, default: null },

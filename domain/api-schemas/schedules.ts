@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidTimeZone } from '../calling-window';
+import { isValidTimeZone } from '../daily-window';
 import { PRIORITIES } from '../priority';
 import { callMetadataSchema } from './calls';
 import { callLogIdSchema, isoDateTimeSchema, paginationQueryShape, resourceIdSchema } from './common';
@@ -8,7 +8,7 @@ import { retryPolicyOverrideSchema } from './retry-policy';
 /**
  * Scheduled calls and recurring series. Time-zone names and window order are checked here by shape;
  * the calling-window rules (start before end, overlap with the legal window) are checked by the API
- * with the pure functions of domain/calling-window, so each problem gets its own error code.
+ * with the pure functions of domain/daily-window, so each problem gets its own error code.
  */
 
 export const timeZoneSchema = z.string().max(64).refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Kolkata');

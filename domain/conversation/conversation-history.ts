@@ -1,7 +1,7 @@
 import type { ChatMessage } from './chat-message';
 
 /**
- * What the model is shown: the system prompt, then the turns in order. The bot's turns hold only what
+ * What the model is shown: the system prompt, the call's data message (when there is one), then the turns in order. The bot's turns hold only what
  * the caller actually heard (an interrupted reply is cut to its played sentences), so the model never
  * believes it said something the caller did not hear. Consecutive turns of one speaker (a caller who
  * spoke twice before the bot answered) are joined, as chat models expect alternating roles.
@@ -10,7 +10,10 @@ export class ConversationHistory {
   private readonly turns: ChatMessage[] = [];
   private changes = 0;
 
-  constructor(private readonly systemPrompt: string) {}
+  constructor(
+    private readonly systemPrompt: string,
+    private readonly callData: ChatMessage | null = null,
+  ) {}
 
   /** Changes with every turn added: a request built on an older revision is out of date. */
   get revision(): number {
@@ -29,7 +32,7 @@ export class ConversationHistory {
   messages(pendingCallerText?: string): ChatMessage[] {
     const turns = [...this.turns];
     if (pendingCallerText !== undefined) appendTurn(turns, 'user', pendingCallerText);
-    return [{ role: 'system', content: this.systemPrompt }, ...turns];
+    return [{ role: 'system', content: this.systemPrompt }, ...(this.callData ? [this.callData] : []), ...turns];
   }
 
   private add(role: 'user' | 'assistant', text: string): void {

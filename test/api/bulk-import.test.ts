@@ -15,6 +15,7 @@ import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import { Agent } from '../../db/models/agent';
 import { parseConfig } from '../../domain/config';
 import { generateSecrets } from '../../lib/generated-secrets';
+import { callingPolicyFor } from '../../domain/calling-policy';
 import { contactRules } from '../../domain/contact-row';
 import { authenticate } from '../../api/access/authenticate';
 import { createApiKey } from '../../lib/api-keys';
@@ -274,6 +275,7 @@ describe('POST /api/v1/bulk/import/parse', () => {
         timezone: null,
         priority: 'high',
         variables: { customer_name: 'Asha Rao', notes: 'first line second line' },
+        legalTimezones: ['Asia/Kolkata'],
       },
       {
         line: 4,
@@ -283,6 +285,8 @@ describe('POST /api/v1/bulk/import/parse', () => {
         timezone: 'America/New_York',
         priority: 'low',
         variables: { customer_name: 'Ravi' },
+        // A New York zone for an Indian number narrows its legal window: both must be open.
+        legalTimezones: ['Asia/Kolkata', 'America/New_York'],
       },
     ]);
     const logs = logLines.join('\n');
@@ -358,7 +362,7 @@ describe('100,000 rows', () => {
     let validRows = 0;
     let invalidRows = 0;
     for await (const item of readContactsCsv(source, {
-      rules: contactRules(config),
+      rules: contactRules(config, callingPolicyFor(config, 'org_default'), null),
       maxRows: config.BULK_MAX_ROWS,
       maxBytes: config.BULK_MAX_UPLOAD_BYTES,
       defaultAgentId: 'agent_known',

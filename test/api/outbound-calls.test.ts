@@ -87,7 +87,7 @@ describe('POST /api/v1/calls/outbound', () => {
       retryPolicy: { rules: { busy: { maxRetries: 1 } }, jitter: 0 },
       metadata: { orderId: 'A-17' },
       ringTimeoutSec: 25,
-      callingWindow: { timezone: 'Asia/Kolkata', legal: { start: '00:00', end: '24:00' }, business: null, peakHours: null },
+      callingWindow: { timezone: 'Asia/Kolkata', legalTimezones: ['Asia/Kolkata'], legal: { start: '00:00', end: '24:00' }, business: null, peakHours: null },
       dndCheck: false,
     });
     const described = await harness.client.workflow.getHandle(res.body.workflowId).describe();
@@ -159,7 +159,7 @@ describe('POST /api/v1/calls/outbound', () => {
         expect(res.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
       }
       await harness.finishCall(first.body.callLogId);
-      const late = await post(body({ phoneNumber: '+14155552671' }), key);
+      const late = await post(body({ phoneNumber: '+919812345678' }), key);
       expect(late.status).toBe(409);
       expect(await CallLog.findById(first.body.callLogId).lean()).toMatchObject({ phoneNumber: '+919876543210', priority: 'medium' });
     });
@@ -175,7 +175,7 @@ describe('POST /api/v1/calls/outbound', () => {
 
     it('lets only one of two concurrent different requests with one key through', async () => {
       const key = newKey('race');
-      const answers = await Promise.all([post(body(), key), post(body({ phoneNumber: '+14155552671' }), key)]);
+      const answers = await Promise.all([post(body(), key), post(body({ phoneNumber: '+919812345678' }), key)]);
       expect(answers.map((res) => res.status).sort()).toEqual([202, 409]);
       const winner = answers.find((res) => res.status === 202);
       const input = (await harness.recorded(idempotentCallId(DEFAULT_ORG_ID, key))).input;

@@ -117,7 +117,7 @@ it('workers killed and the dev server restarted mid-campaign: every contact is c
   const request = await campaignRequestOf(stack.config, DEFAULT_ORG_ID, { priority: 'medium', respectBusinessHours: false, agentId: stack.agentId, throttle: { maxConcurrent: 3 } }, 'json');
   async function* contacts() {
     for (let line = 1; line <= 30; line += 1) {
-      yield { ok: true as const, contact: { line, phoneNumber: numberFor('000'), agentId: stack.agentId, scheduledFor: null, timezone: null, priority: null, variables: {} } };
+      yield { ok: true as const, contact: { line, phoneNumber: numberFor('000'), agentId: stack.agentId, scheduledFor: null, timezone: null, priority: null, variables: {}, legalTimezones: ['Asia/Kolkata'] } };
     }
   }
   // Straight through the API's own function, so the calls can carry test timings (lost webhooks settle in seconds).

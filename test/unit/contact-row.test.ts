@@ -2,11 +2,18 @@ import { Readable } from 'node:stream';
 import { readContactsCsv, type ContactCsvItem } from '../../api/bulk/contacts-csv-reader';
 import { checkContactRow, checkHeader, normalizeColumnName, type ContactDraft, type ContactRules } from '../../domain/contact-row';
 
-const rules: ContactRules = { defaultCountry: 'IN', maxVariables: 3, maxVariableChars: 10, defaultTimezone: 'Asia/Kolkata' };
+const rules: ContactRules = {
+  defaultCountry: 'IN',
+  maxVariables: 3,
+  maxVariableChars: 10,
+  defaultTimezone: 'Asia/Kolkata',
+  destination: { allowedCountries: ['IN'], allowedNumberTypes: ['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE'] },
+  requestTimezone: null,
+};
 const PHONE = '+919876543210';
 
 function draft(fields: Partial<ContactDraft> = {}): ContactDraft {
-  return { line: 2, phoneNumber: PHONE, agentId: null, scheduledFor: null, timezone: null, priority: null, variables: {}, ...fields };
+  return { line: 2, phoneNumber: PHONE, agentId: null, scheduledFor: null, timezone: null, priority: null, variables: {}, legalTimezones: ['Asia/Kolkata'], ...fields };
 }
 
 describe('checkContactRow: good rows', () => {
@@ -28,19 +35,19 @@ describe('checkContactRow: good rows', () => {
     [
       'local time in the row zone (EDT)',
       { phone: PHONE, scheduled_time: '2027-07-01 09:15:30', timezone: 'America/New_York' },
-      { scheduledFor: '2027-07-01T13:15:30.000Z', timezone: 'America/New_York' },
+      { scheduledFor: '2027-07-01T13:15:30.000Z', timezone: 'America/New_York', legalTimezones: ['Asia/Kolkata', 'America/New_York'] },
     ],
     [
       'local time in the row zone (EST), alias timeZone',
       { phone: PHONE, scheduled_time: '2027-01-15 10:30', timeZone: 'America/New_York' },
-      { scheduledFor: '2027-01-15T15:30:00.000Z', timezone: 'America/New_York' },
+      { scheduledFor: '2027-01-15T15:30:00.000Z', timezone: 'America/New_York', legalTimezones: ['Asia/Kolkata', 'America/New_York'] },
     ],
     [
       'a fall-back time that happens twice is its first occurrence',
       { phone: PHONE, scheduled_time: '2026-11-01 01:30', timezone: 'America/New_York' },
-      { scheduledFor: '2026-11-01T05:30:00.000Z', timezone: 'America/New_York' },
+      { scheduledFor: '2026-11-01T05:30:00.000Z', timezone: 'America/New_York', legalTimezones: ['Asia/Kolkata', 'America/New_York'] },
     ],
-    ['timezone alone', { phone: PHONE, tz: 'Europe/London' }, { timezone: 'Europe/London' }],
+    ['timezone alone', { phone: PHONE, tz: 'Europe/London' }, { timezone: 'Europe/London', legalTimezones: ['Asia/Kolkata', 'Europe/London'] }],
     ['priority in any case', { phone: PHONE, priority: ' High ' }, { priority: 'high' }],
     ['priority low', { phone: PHONE, priority: 'low' }, { priority: 'low' }],
     [
@@ -123,6 +130,30 @@ describe('checkContactRow: bad rows', () => {
     const result = checkContactRow({ phone: PHONE, timezone: 'Z'.repeat(5_000) }, 2, rules);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors[0]!.message.length).toBeLessThan(200);
+  });
+});
+
+describe('checkContactRow: the calling policy per row', () => {
+  it.each([
+    ['a country outside the allow-list', '+61412345678', 'DESTINATION_COUNTRY_NOT_ALLOWED'],
+    ['an Indian mobile', '+919001234567', null],
+    ['a UK premium-rate number', '+449098790000', 'DESTINATION_COUNTRY_NOT_ALLOWED'],
+  ])('%s', (_case, phone, code) => {
+    const result = checkContactRow({ phone }, 3, rules);
+    expect(result.ok ? null : result.errors.map((error) => error.code)).toEqual(code === null ? null : [code]);
+  });
+
+  it('refuses a number type outside the allow-list, recording why', () => {
+    const strict: ContactRules = { ...rules, destination: { allowedCountries: ['IN', 'US'], allowedNumberTypes: ['MOBILE'] } };
+    expect(checkContactRow({ phone: '+19005551234' }, 5, strict)).toEqual({
+      ok: false,
+      errors: [{ line: 5, field: 'phone_number', code: 'NUMBER_TYPE_NOT_ALLOWED', message: 'premium-rate numbers are not allowed for this organization' }],
+    });
+  });
+
+  it('narrows a row’s legal zones by the campaign’s zone when the row names none', () => {
+    const result = checkContactRow({ phone: PHONE }, 2, { ...rules, requestTimezone: 'Europe/London' });
+    expect(result.ok && result.contact.legalTimezones).toEqual(['Asia/Kolkata', 'Europe/London']);
   });
 });
 

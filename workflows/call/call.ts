@@ -1,7 +1,7 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { AttemptRecord } from '../../domain/attempt-record';
-import { nextCallableTime } from '../../domain/calling-window';
-import { firstDialWindows, retryWindows } from '../../domain/call-windows';
+import { nextCallableTime } from '../../domain/daily-window';
+import { firstDialWindows, retryWindows } from '../../domain/call-window-settings';
 import type { AttemptOutcome } from '../../domain/call-outcome';
 import { callSearchAttributes } from '../../domain/call-search-attributes';
 import type { CallStatus } from '../../domain/call-status';

@@ -11,7 +11,7 @@ import {
 } from './time-of-day';
 
 /**
- * Calling windows: when a call may start.
+ * Daily windows (legal, business, avoid): when a call may start.
  *
  * A window is evaluated per local calendar date in its own zone: on date D (when D's weekday is allowed) it covers
  * the instants [start on D, end on D), each wall time turned into an instant by `localInstant` — a time inside a
@@ -148,7 +148,8 @@ export function nextWindowOpening(at: number, window: DailyWindow): number {
 
 /** What a call's start time must respect. */
 export interface CallingWindows {
-  legal: DailyWindow;
+  /** The legal window in every zone it must hold in: a call starts only where all of them are open. */
+  legal: DailyWindow[];
   business?: DailyWindow | null;
   avoid?: DailyWindow[];
 }
@@ -158,7 +159,7 @@ export type CallableTime = { ok: true; at: number; moved: boolean } | { ok: fals
 const DAY_MS = 86_400_000;
 
 /**
- * The earliest instant >= `at` inside `legal`, inside `business` (when given) and outside every `avoid` window.
+ * The earliest instant >= `at` inside every `legal` window, inside `business` (when given) and outside every `avoid` window.
  * Each round jumps to the latest of the violated constraints' remedies (next opening, or end of the avoid window
  * we are in); no constraint can be satisfied earlier than its own remedy, so the first instant that satisfies
  * all of them is never skipped. Rounds are bounded because each lands on a window boundary, and a window has at
@@ -167,16 +168,19 @@ const DAY_MS = 86_400_000;
 export function nextCallableTime(at: number, windows: CallingWindows, horizonDays = 400): CallableTime {
   if (!Number.isFinite(at)) throw new RangeError(`nextCallableTime: "at" must be epoch milliseconds, got ${at}`);
   if (!(horizonDays > 0) || !Number.isFinite(horizonDays)) throw new RangeError(`nextCallableTime: horizonDays must be positive, got ${horizonDays}`);
-  const legal = parseWindow(windows.legal);
+  if (windows.legal.length === 0) throw new RangeError('nextCallableTime: at least one legal window is required');
+  const legal = windows.legal.map(parseWindow);
   const business = windows.business ? parseWindow(windows.business) : null;
   const avoid = (windows.avoid ?? []).map(parseWindow);
   const limit = at + horizonDays * DAY_MS;
-  const maxRounds = (Math.ceil(horizonDays) + 2) * 2 * (2 + avoid.length) + 8;
+  const maxRounds = (Math.ceil(horizonDays) + 2) * 2 * (1 + legal.length + avoid.length) + 8;
 
   let candidate = at;
   for (let round = 0; round < maxRounds && candidate <= limit; round++) {
     let next = candidate;
-    if (!containingInterval(candidate, legal)) next = Math.max(next, nextOpening(candidate, legal));
+    for (const window of legal) {
+      if (!containingInterval(candidate, window)) next = Math.max(next, nextOpening(candidate, window));
+    }
     if (business && !containingInterval(candidate, business)) next = Math.max(next, nextOpening(candidate, business));
     for (const window of avoid) {
       const inside = containingInterval(candidate, window);
@@ -185,7 +189,7 @@ export function nextCallableTime(at: number, windows: CallingWindows, horizonDay
     if (next === candidate) return { ok: true, at: candidate, moved: candidate !== at };
     candidate = next;
   }
-  const parts = [`the legal window (${describe(legal)})`];
+  const parts = [`the legal window (${legal.map(describe).join(' and ')})`];
   if (business) parts.push(`the business window (${describe(business)})`);
   const avoiding = avoid.length ? ` while outside ${avoid.map(describe).join(', ')}` : '';
   return {

@@ -7,7 +7,7 @@ import {
   nextWindowOpening,
   type CallingWindows,
   type DailyWindow,
-} from '../../domain/calling-window';
+} from '../../domain/daily-window';
 import { parseTimeOfDay, timeOfDaySeconds } from '../../domain/time-of-day';
 
 const IST = 'Asia/Kolkata';
@@ -92,7 +92,7 @@ describe('describeWindowProblem', () => {
     const bad = { ...legalIst, timezone: 'Nowhere/Special' };
     expect(() => isInsideWindow(0, bad)).toThrow(/IANA time zone/);
     expect(() => nextWindowOpening(0, bad)).toThrow(RangeError);
-    expect(() => nextCallableTime(0, { legal: legalIst, avoid: [bad] })).toThrow(RangeError);
+    expect(() => nextCallableTime(0, { legal: [legalIst], avoid: [bad] })).toThrow(RangeError);
   });
 });
 
@@ -186,27 +186,27 @@ describe('nextCallableTime', () => {
 
   it.each([
     // label, windows, from, expected (UTC) and moved
-    ['inside everything: unchanged', { legal: legalIst }, local('2026-03-09T12:00', IST), '2026-03-09T06:30:00Z', false],
-    ['before legal hours', { legal: legalIst }, local('2026-03-09T07:00', IST), '2026-03-09T03:30:00Z', true],
-    ['after legal hours', { legal: legalIst }, local('2026-03-09T21:00', IST), '2026-03-10T03:30:00Z', true],
-    ['business narrower than legal', { legal: legalIst, business: businessIst }, local('2026-03-09T09:15', IST), '2026-03-09T04:30:00Z', true],
-    ['business: null means none', { legal: legalIst, business: null }, local('2026-03-09T09:15', IST), '2026-03-09T03:45:00Z', false],
-    ['business closed on Sunday', { legal: legalIst, business: businessIst }, local('2026-03-08T11:00', IST), '2026-03-09T04:30:00Z', true],
-    ['Saturday evening → Monday', { legal: { ...legalIst, daysOfWeek: [1, 2, 3, 4, 5, 6] } }, local('2026-03-14T21:30', IST), '2026-03-16T03:30:00Z', true],
-    ['inside an avoid window → its end', { legal: legalIst, avoid: [lunch] }, local('2026-03-09T13:15', IST), '2026-03-09T08:30:00Z', true],
-    ['the end of an avoid window is callable', { legal: legalIst, avoid: [lunch] }, local('2026-03-09T14:00', IST), '2026-03-09T08:30:00Z', false],
-    ['chained avoid windows', { legal: legalIst, avoid: [lunch, { start: '13:45', end: '15:00', timezone: IST }] }, local('2026-03-09T13:15', IST), '2026-03-09T09:30:00Z', true],
-    ['avoid to 24:00 pushes to tomorrow’s legal opening', { legal: legalIst, avoid: [{ start: '20:30', end: '24:00', timezone: IST }] }, local('2026-03-09T20:45', IST), '2026-03-10T03:30:00Z', true],
-    ['avoid only on Mondays', { legal: legalIst, avoid: [{ ...lunch, daysOfWeek: [1] }] }, local('2026-03-10T13:15', IST), '2026-03-10T07:45:00Z', false],
+    ['inside everything: unchanged', { legal: [legalIst] }, local('2026-03-09T12:00', IST), '2026-03-09T06:30:00Z', false],
+    ['before legal hours', { legal: [legalIst] }, local('2026-03-09T07:00', IST), '2026-03-09T03:30:00Z', true],
+    ['after legal hours', { legal: [legalIst] }, local('2026-03-09T21:00', IST), '2026-03-10T03:30:00Z', true],
+    ['business narrower than legal', { legal: [legalIst], business: businessIst }, local('2026-03-09T09:15', IST), '2026-03-09T04:30:00Z', true],
+    ['business: null means none', { legal: [legalIst], business: null }, local('2026-03-09T09:15', IST), '2026-03-09T03:45:00Z', false],
+    ['business closed on Sunday', { legal: [legalIst], business: businessIst }, local('2026-03-08T11:00', IST), '2026-03-09T04:30:00Z', true],
+    ['Saturday evening → Monday', { legal: [{ ...legalIst, daysOfWeek: [1, 2, 3, 4, 5, 6] }] }, local('2026-03-14T21:30', IST), '2026-03-16T03:30:00Z', true],
+    ['inside an avoid window → its end', { legal: [legalIst], avoid: [lunch] }, local('2026-03-09T13:15', IST), '2026-03-09T08:30:00Z', true],
+    ['the end of an avoid window is callable', { legal: [legalIst], avoid: [lunch] }, local('2026-03-09T14:00', IST), '2026-03-09T08:30:00Z', false],
+    ['chained avoid windows', { legal: [legalIst], avoid: [lunch, { start: '13:45', end: '15:00', timezone: IST }] }, local('2026-03-09T13:15', IST), '2026-03-09T09:30:00Z', true],
+    ['avoid to 24:00 pushes to tomorrow’s legal opening', { legal: [legalIst], avoid: [{ start: '20:30', end: '24:00', timezone: IST }] }, local('2026-03-09T20:45', IST), '2026-03-10T03:30:00Z', true],
+    ['avoid only on Mondays', { legal: [legalIst], avoid: [{ ...lunch, daysOfWeek: [1] }] }, local('2026-03-10T13:15', IST), '2026-03-10T07:45:00Z', false],
     // A London avoid window (05:00–06:00 GMT in January) is 10:30–11:30 IST.
-    ['avoid window in another zone', { legal: legalIst, avoid: [{ start: '05:00', end: '06:00', timezone: LONDON }] }, local('2026-01-12T10:45', IST), '2026-01-12T06:00:00Z', true],
+    ['avoid window in another zone', { legal: [legalIst], avoid: [{ start: '05:00', end: '06:00', timezone: LONDON }] }, local('2026-01-12T10:45', IST), '2026-01-12T06:00:00Z', true],
     // Legal in India, business hours in New York: they overlap from NY 09:00 to 21:00 IST.
-    ['two zones, NY on EDT: 09:00 EDT = 18:30 IST', { legal: legalIst, business: weekdaysNy }, local('2026-03-09T09:30', IST), '2026-03-09T13:00:00Z', true],
-    ['two zones, NY on EST: 09:00 EST = 19:30 IST', { legal: legalIst, business: weekdaysNy }, local('2026-03-06T09:30', IST), '2026-03-06T14:00:00Z', true],
-    ['two zones, after the overlap → next day', { legal: legalIst, business: weekdaysNy }, local('2026-03-09T21:00', IST), '2026-03-10T13:00:00Z', true],
-    ['two zones, Friday after the overlap → Monday, across NY spring-forward', { legal: legalIst, business: weekdaysNy }, local('2026-03-06T21:00', IST), '2026-03-09T13:00:00Z', true],
-    ['two zones, inside the overlap', { legal: legalIst, business: weekdaysNy }, utc('2026-03-09T15:00:00'), '2026-03-09T15:00:00Z', false],
-    ['24:00 legal end: last minute of the day still callable', { legal: { start: '18:00', end: '24:00', timezone: IST } }, local('2026-03-09T23:59', IST), '2026-03-09T18:29:00Z', false],
+    ['two zones, NY on EDT: 09:00 EDT = 18:30 IST', { legal: [legalIst], business: weekdaysNy }, local('2026-03-09T09:30', IST), '2026-03-09T13:00:00Z', true],
+    ['two zones, NY on EST: 09:00 EST = 19:30 IST', { legal: [legalIst], business: weekdaysNy }, local('2026-03-06T09:30', IST), '2026-03-06T14:00:00Z', true],
+    ['two zones, after the overlap → next day', { legal: [legalIst], business: weekdaysNy }, local('2026-03-09T21:00', IST), '2026-03-10T13:00:00Z', true],
+    ['two zones, Friday after the overlap → Monday, across NY spring-forward', { legal: [legalIst], business: weekdaysNy }, local('2026-03-06T21:00', IST), '2026-03-09T13:00:00Z', true],
+    ['two zones, inside the overlap', { legal: [legalIst], business: weekdaysNy }, utc('2026-03-09T15:00:00'), '2026-03-09T15:00:00Z', false],
+    ['24:00 legal end: last minute of the day still callable', { legal: [{ start: '18:00', end: '24:00', timezone: IST }] }, local('2026-03-09T23:59', IST), '2026-03-09T18:29:00Z', false],
   ] as [string, CallingWindows, number, string, boolean][])('%s', (_label, windows, from, expected, moved) => {
     const result = nextCallableTime(from, windows);
     expect(result.ok).toBe(true);
@@ -216,30 +216,33 @@ describe('nextCallableTime', () => {
   });
 
   it.each([
-    ['business 22:00–23:00 IST never overlaps legal 09:00–21:00 IST', { legal: legalIst, business: { start: '22:00', end: '23:00', timezone: IST } }, /22:00–23:00 Asia\/Kolkata/],
-    ['legal on Sundays, business on Mondays', { legal: { ...legalIst, daysOfWeek: [0] }, business: { ...legalIst, daysOfWeek: [1] } }, /legal window/],
-    ['an avoid window covering the whole legal window', { legal: legalIst, avoid: [{ start: '08:00', end: '22:00', timezone: IST }] }, /outside 08:00–22:00/],
-    ['NY business hours entirely after IST legal hours end', { legal: { ...legalIst, end: '17:00' }, business: weekdaysNy }, /business window/],
+    ['business 22:00–23:00 IST never overlaps legal 09:00–21:00 IST', { legal: [legalIst], business: { start: '22:00', end: '23:00', timezone: IST } }, /22:00–23:00 Asia\/Kolkata/],
+    ['legal on Sundays, business on Mondays', { legal: [{ ...legalIst, daysOfWeek: [0] }], business: { ...legalIst, daysOfWeek: [1] } }, /legal window/],
+    ['an avoid window covering the whole legal window', { legal: [legalIst], avoid: [{ start: '08:00', end: '22:00', timezone: IST }] }, /outside 08:00–22:00/],
+    ['NY business hours entirely after IST legal hours end', { legal: [{ ...legalIst, end: '17:00' }], business: weekdaysNy }, /business window/],
   ] as [string, CallingWindows, RegExp][])('%s → NO_CALLABLE_TIME', (_label, windows, message) => {
     const result = nextCallableTime(local('2026-03-09T10:00', IST), windows);
     expect(result).toEqual({ ok: false, code: 'NO_CALLABLE_TIME', message: expect.stringMatching(message) });
   });
 
   it('gives up at horizonDays, and finds the time with a longer horizon', () => {
-    const windows: CallingWindows = { legal: { ...legalIst, daysOfWeek: [0] } };
+    const windows: CallingWindows = { legal: [{ ...legalIst, daysOfWeek: [0] }] };
     const monday = local('2026-03-09T10:00', IST);
     expect(nextCallableTime(monday, windows, 3)).toMatchObject({ ok: false, code: 'NO_CALLABLE_TIME', message: expect.stringContaining('3 days') });
     expect(nextCallableTime(monday, windows, 7)).toEqual({ ok: true, at: utc('2026-03-15T03:30:00'), moved: true });
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('rejects horizonDays %p', (horizon) => {
-    expect(() => nextCallableTime(0, { legal: legalIst }, horizon)).toThrow(RangeError);
+    expect(() => nextCallableTime(0, { legal: [legalIst] }, horizon)).toThrow(RangeError);
   });
 
   // Windows on quarter hours, so checking every quarter hour between `from` and the answer proves none was skipped.
   it('returns the earliest quarter hour that satisfies every window (sweep)', () => {
     const windows: CallingWindows = {
-      legal: { start: '09:00', end: '21:00', timezone: IST, daysOfWeek: [1, 2, 3, 4, 5, 6] },
+      legal: [
+        { start: '09:00', end: '21:00', timezone: IST, daysOfWeek: [1, 2, 3, 4, 5, 6] },
+        { start: '07:00', end: '21:00', timezone: NY },
+      ],
       business: { start: '08:00', end: '17:30', timezone: LONDON, daysOfWeek: [1, 2, 3, 4, 5] },
       avoid: [
         { start: '13:00', end: '14:15', timezone: IST },
@@ -247,7 +250,7 @@ describe('nextCallableTime', () => {
       ],
     };
     const allowed = (at: number) =>
-      isInsideWindow(at, windows.legal) &&
+      windows.legal.every((window) => isInsideWindow(at, window)) &&
       isInsideWindow(at, windows.business as DailyWindow) &&
       !(windows.avoid ?? []).some((window) => isInsideWindow(at, window));
     const quarter = 15 * 60_000;

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
-import { describeWindowProblem, isValidTimeZone, nextCallableTime, type DailyWindow } from '../domain/calling-window';
-import { firstDialWindows, type CallWindowSettings } from '../domain/call-windows';
+import { checkDestination, type DestinationPolicy } from '../domain/calling-policy';
+import { describeWindowProblem, isValidTimeZone, nextCallableTime, type DailyWindow } from '../domain/daily-window';
+import { firstDialWindows, type CallWindowSettings } from '../domain/call-window-settings';
 import type { Config } from '../domain/config';
 import type { BusinessHoursRequest } from '../domain/api-schemas/schedules';
 import { ApiError } from './api-error';
@@ -15,7 +16,7 @@ export interface WindowRequest {
 }
 
 /**
- * The windows a call carries: the account's legal window in the callee's zone (always), the request's
+ * The windows a call carries: the account's legal window (its zones are the callee's: see calleeLegalTimezones), the request's
  * business hours (when it asks to respect them) and peak hours for retries (when its policy asks).
  * Every problem is a 400 with its own code, and nothing is started.
  */
@@ -43,11 +44,37 @@ export function callWindowSettings(config: WindowConfig, request: WindowRequest)
   };
 }
 
-/** Where a first dial at `at` lands; windows that never open together are the caller's mistake. */
+/**
+ * The zones the callee's legal window holds in, once the number passed the organization's destination
+ * policy; `requestZone` is the zone the request itself named (a default zone narrows nothing).
+ */
+export function calleeLegalTimezones(policy: DestinationPolicy, e164: string, requestZone: string | null): string[] {
+  const check = checkDestination(e164, policy, requestZone);
+  if (!check.ok) throw new ApiError(400, check.code, check.message, check.details);
+  return check.legalTimezones;
+}
+
+/** A week and a day: every weekday once, and the extra day for a DST change inside that week. */
+const LEGAL_OPENING_SEARCH_DAYS = 8;
+
+/**
+ * Where a first dial at `at` lands. Legal zones whose windows never overlap (a country spanning more
+ * hours than the window leaves) and windows that never open together are the caller's mistake.
+ */
 export function placeFirstDial(settings: CallWindowSettings, at: number): { at: number; moved: boolean } {
-  const placed = nextCallableTime(at, firstDialWindows(settings));
+  const windows = firstDialWindows(settings);
+  const zones = windows.legal.map((window) => window.timezone);
+  if (!nextCallableTime(at, { legal: windows.legal }, LEGAL_OPENING_SEARCH_DAYS).ok) {
+    throw new ApiError(
+      400,
+      'NO_LEGAL_CALLING_WINDOW',
+      `The legal calling window ${settings.legal.start}–${settings.legal.end} is never open in all of ${zones.join(', ')} at once; name the callee's own zone in \`timezone\``,
+      { legalTimezones: zones },
+    );
+  }
+  const placed = nextCallableTime(at, windows);
   if (!placed.ok) {
-    throw new ApiError(400, 'NO_CALLABLE_TIME', `${placed.message} (the legal calling window is ${settings.legal.start}–${settings.legal.end} in ${settings.timezone})`);
+    throw new ApiError(400, 'NO_CALLABLE_TIME', `${placed.message} (the legal calling window is ${settings.legal.start}–${settings.legal.end} in ${zones.join(', ')})`);
   }
   return placed;
 }
