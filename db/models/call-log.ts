@@ -95,6 +95,8 @@ const callLogSchema = new Schema(
     latency: { type: [turnLatencySchema], default: [] },
     greeting: { type: greetingPlaybackSchema, default: undefined },
     voicemailDetection: { type: voicemailDetectionSchema, default: undefined },
+    /** Exotel's AnsweredBy for the attempt, as a status callback brought it (db/carrier-answered-by.ts). */
+    carrierAnsweredBy: { type: String, enum: ['human', 'machine'], default: undefined },
     metadata: { type: Schema.Types.Mixed, default: {} },
   },
   { timestamps: true, collection: 'call_logs', minimize: false },
