@@ -5,6 +5,7 @@ import type { CallPhase, CallStatus } from './call-status';
 import type { FailureReason, RecordedFailureReason } from './failure-reason';
 import type { Priority } from './priority';
 import type { RetryPolicyOverride } from './retry-policy';
+import type { CarrierAnsweredBy } from './voicemail/carrier-answered-by';
 
 /** What starts a `callWorkflow` (workflow id `call-<callId>`). */
 export interface CallWorkflowInput {
@@ -51,6 +52,8 @@ export interface ExotelStatusEvent {
   endTime?: string;
   conversationDurationSec?: number;
   recordingUrl?: string;
+  /** Exotel's answering-machine detection, when the account has it on and it was sure (domain/voicemail/carrier-answered-by). */
+  answeredBy?: CarrierAnsweredBy;
   receivedAt: string;
 }
 

@@ -1,5 +1,7 @@
+import { readCarrierAnsweredBy } from '../db/carrier-answered-by';
 import { CallLog } from '../db/models/call-log';
 import type { TurnLatency } from '../domain/call-workflow-types';
+import type { CarrierAnsweredBy } from '../domain/voicemail/carrier-answered-by';
 import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-record';
 
 /** The attempt's CallLog as the media server needs it at the start of a call. */
@@ -35,6 +37,8 @@ export interface CallRecords {
   saveLatency(callLogId: string, latency: TurnLatency[]): Promise<void>;
   saveGreeting(callLogId: string, greeting: GreetingPlayback): Promise<void>;
   saveVoicemailDetection(callLogId: string, detection: VoicemailDetectionRecord): Promise<void>;
+  /** Exotel's AnsweredBy, once a status callback has brought it to the attempt. */
+  loadCarrierAnsweredBy(callLogId: string): Promise<CarrierAnsweredBy | undefined>;
 }
 
 export const databaseCallRecords: CallRecords = {
@@ -57,4 +61,5 @@ export const databaseCallRecords: CallRecords = {
   async saveVoicemailDetection(callLogId, voicemailDetection) {
     await CallLog.updateOne({ _id: callLogId }, { $set: { voicemailDetection } });
   },
+  loadCarrierAnsweredBy: readCarrierAnsweredBy,
 };

@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger';
 import type { AgentProfile } from './agent-profile';
 import type { AgentStore } from './agent-store';
 import type { CallRecords } from './call-records';
+import { pollCarrierHint } from './carrier-hint-poll';
 import { Conversation } from './conversation';
 import { DEFAULT_SAMPLE_RATE, parseInbound, type ExotelInbound, type SampleRate, type StartMessage } from './exotel-protocol';
 import { ExotelStream } from './exotel-stream';
@@ -77,6 +78,7 @@ export class CallSession {
   private transcript: TranscriptLog | undefined;
   private synthesizer: SpeechSynthesizer | undefined;
   private startedSignal: Promise<void> = Promise.resolve();
+  private stopHintPoll: () => void = () => undefined;
   private startedAt = 0;
   private malformed = 0;
   private readonly startTimer: NodeJS.Timeout;
@@ -218,6 +220,15 @@ export class CallSession {
     });
     this.phase = 'live';
     this.conversation.start();
+    const conversation = this.conversation;
+    if (conversation.awaitsCarrierHint) {
+      this.stopHintPoll = pollCarrierHint({
+        read: () => this.deps.records.loadCarrierAnsweredBy(context.callLogId),
+        deliver: (hint) => conversation.carrierAnsweredBy(hint),
+        wanted: () => this.phase === 'live' && conversation.awaitsCarrierHint,
+        logger,
+      });
+    }
     // After the greeting has been asked for: the signal's own work stays off the greeting's path.
     this.signalStarted(start);
     const early = this.early;
@@ -254,6 +265,7 @@ export class CallSession {
     if (this.phase === 'ended') return;
     this.phase = 'ended';
     const endedAt = this.now();
+    this.stopHintPoll();
     this.close(1000, 'call ended');
     this.synthesizer?.close();
     this.deps.metrics.sessionEnded(end.outcome);

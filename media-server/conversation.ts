@@ -29,6 +29,7 @@ import type { SpeechSynthesizer } from './pipeline/tts';
 import { TurnDetector, type CompletedTurn, type SpeechProgress, type TurnTimings } from './pipeline/turns';
 import type { TranscriptLog } from './transcript-log';
 import { VoicemailWatch, type MachineVerdict, type UnreachableVerdict } from './voicemail-watch';
+import type { CarrierAnsweredBy } from '../domain/voicemail/carrier-answered-by';
 import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-record';
 import type { VoicemailDetector } from './voicemail/voicemail-detector';
 
@@ -231,6 +232,16 @@ export class Conversation {
 
   get summary(): { turns: number; latency: TurnLatency[] } {
     return { turns: this.deps.transcript.turns, latency: this.deps.transcript.latency };
+  }
+
+  /** Whether voicemail detection is on and its verdict can still change (a carrier hint would count). */
+  get awaitsCarrierHint(): boolean {
+    return this.voicemail?.open === true;
+  }
+
+  /** Exotel's AnsweredBy for the call (media-server/carrier-hint-poll): a hint for voicemail detection. */
+  carrierAnsweredBy(hint: CarrierAnsweredBy): void {
+    this.voicemail?.carrierHint(hint, this.clock.offsetMs);
   }
 
   /** What voicemail detection decided, and whether the message was left; undefined with detection off. */

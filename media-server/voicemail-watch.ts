@@ -1,3 +1,4 @@
+import type { CarrierAnsweredBy } from '../domain/voicemail/carrier-answered-by';
 import type { VoicemailDecision, VoicemailDetector, VoicemailVerdict } from './voicemail/voicemail-detector';
 
 export type MachineVerdict = Extract<VoicemailVerdict, { kind: 'machine' }>;
@@ -29,6 +30,11 @@ export class VoicemailWatch {
     return this.decided === 'machine';
   }
 
+  /** Until the verdict is final, evidence (the carrier's hint among it) can still change it. */
+  get open(): boolean {
+    return this.decided === undefined;
+  }
+
   /** What the call record keeps: the verdict, its score and reasons, and when it was given. */
   decision(): VoicemailDecision {
     return this.detector.decision();
@@ -50,6 +56,13 @@ export class VoicemailWatch {
     if (this.decided) return;
     this.detector.noteInteraction(atMs);
     this.check(atMs);
+  }
+
+  /** Exotel's AnsweredBy, when it arrives while the verdict is open. */
+  carrierHint(answeredBy: CarrierAnsweredBy, nowMs: number): void {
+    if (this.decided) return;
+    this.detector.noteAnsweredBy(answeredBy);
+    this.check(nowMs);
   }
 
   /** After a machine verdict: the message may be spoken now (the beep or the greeting is over). */

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
 import { statusCallbackBodySchema, statusCallbackSignatureSchema } from '../../domain/api-schemas/exotel';
-import { attemptKey, readAttemptQuery, type AttemptAddress } from '../../domain/attempt-address';
+import { attemptCallLogId, attemptKey, readAttemptQuery, type AttemptAddress } from '../../domain/attempt-address';
+import { recordCarrierAnsweredBy } from '../../db/carrier-answered-by';
 import type { ExotelStatusEvent } from '../../domain/call-workflow-types';
 import { isAllowedRecordingUrl } from '../../domain/recording-url';
 import { verifyStatusCallback } from '../../lib/hmac-auth';
@@ -57,6 +58,12 @@ export function webhooksRouter(ctx: CallRoutesContext): Router {
     }
     const event: ExotelStatusEvent = { attempt, ...fields, receivedAt: new Date().toISOString() };
     const log = ctx.logger.child({ callId, attempt, callSid: event.callSid, status: event.status, eventType: event.eventType });
+    if (event.answeredBy) {
+      // For the media server's detector; a hint lost to a database fault costs only the hint.
+      await recordCarrierAnsweredBy(attemptCallLogId(callId, attempt), event.callSid, event.answeredBy).catch((err: unknown) =>
+        log.warn({ err }, 'AnsweredBy of the status callback not recorded'),
+      );
+    }
     try {
       await withDeadline(ctx.temporal, ctx.timeouts.writeMs, () =>
         ctx.temporal.workflow.getHandle(callWorkflowId(callId)).signal(exotelStatusSignal, event),

@@ -95,6 +95,8 @@ const callLogSchema = new Schema(
     latency: { type: [turnLatencySchema], default: [] },
     greeting: { type: greetingPlaybackSchema, default: undefined },
     voicemailDetection: { type: voicemailDetectionSchema, default: undefined },
+    /** Exotel's AnsweredBy for the attempt, as a status callback brought it (db/carrier-answered-by.ts). */
+    carrierAnsweredBy: { type: String, enum: ['human', 'machine'], default: undefined },
     metadata: { type: Schema.Types.Mixed, default: {} },
     /** When retention or an erasure cleared this record's personal data (docs/security.md). */
     personalDataPurgedAt: { type: Date, default: null },

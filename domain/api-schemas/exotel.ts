@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isExotelTerminalStatus } from '../call-outcome';
 import type { ExotelStatusEvent } from '../call-workflow-types';
 import { CALL_SID_SHAPE } from '../call-sid';
+import { carrierAnsweredByOfLegs } from '../voicemail/carrier-answered-by';
 
 /**
  * What Exotel sends Ringline. Form bodies carry every value as text and send an empty value for null,
@@ -45,8 +46,30 @@ export const statusCallbackBodySchema = z
     if (body.EndTime !== undefined) fields.endTime = body.EndTime;
     if (Number.isFinite(duration) && duration >= 0) fields.conversationDurationSec = duration;
     if (body.RecordingUrl !== undefined) fields.recordingUrl = body.RecordingUrl;
+    const answeredBy = carrierAnsweredByOfLegs(legAnswers(body));
+    if (answeredBy !== undefined) fields.answeredBy = answeredBy;
     return fields;
   });
+
+const FLAT_LEG_ANSWER = /^Legs\[(\d+)\]\[AnsweredBy\]$/;
+
+/**
+ * Each leg's `AnsweredBy`, in leg order: JSON bodies carry `Legs` as an array, form bodies flatten it
+ * to `Legs[0][AnsweredBy]`. A malformed `Legs` yields nothing rather than refusing the callback.
+ */
+function legAnswers(body: Record<string, unknown>): (string | undefined)[] {
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  if (Array.isArray(body.Legs)) {
+    return body.Legs.map((leg: unknown) => (leg !== null && typeof leg === 'object' ? text((leg as Record<string, unknown>).AnsweredBy) : undefined));
+  }
+  return Object.keys(body)
+    .flatMap((name) => {
+      const index = FLAT_LEG_ANSWER.exec(name)?.[1];
+      return index === undefined ? [] : [[Number(index), text(body[name])] as const];
+    })
+    .sort(([a], [b]) => a - b)
+    .map(([, value]) => value);
+}
 
 /** Callbacks without event subscriptions carry no EventType: the status says which event it was. */
 function eventTypeOf(eventType: string | undefined, status: string): ExotelStatusEvent['eventType'] {

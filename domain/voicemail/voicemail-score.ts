@@ -3,7 +3,8 @@ import type { Beep } from './tone-tracker';
 
 /**
  * The evidence for "a machine answered", gathered within the decision window. Each line of the score
- * is one of DESIGN 7.4's signals; the weights say how much each is worth on its own.
+ * is one of DESIGN 7.4's signals; the weights say how much each is worth on its own. Exotel's
+ * `AnsweredBy` is not evidence of the call's own: it moves the threshold (verdict-policy).
  */
 export interface VoicemailEvidence {
   /** The first beep heard, if any. */
@@ -23,8 +24,6 @@ export interface VoicemailEvidence {
   interactiveReply: boolean;
   /** What a person says when answering for someone else ("can I take a message", "with me"). */
   humanPhrases: readonly string[];
-  /** Exotel's `AnsweredBy` for the leg, when the account's own machine detection is on. */
-  answeredBy: 'human' | 'machine' | null;
 }
 
 /** Score at or above which the verdict is `machine`. */
@@ -55,8 +54,6 @@ export const SHORT_GREETING_WEIGHT = -0.3;
 export const QUESTION_WEIGHT = -0.2;
 /** A person speaking for someone else offers to pass a message on; a recording never does. */
 export const HUMAN_PHRASE_WEIGHT = -0.3;
-/** The carrier's own detector: one more witness, worth a strong phrase, not a verdict. */
-export const ANSWERED_BY_WEIGHT = 0.3;
 /** Turn-taking is the surest sign of a person: it cancels a long greeting and a weak phrase or two. */
 export const INTERACTIVE_REPLY_WEIGHT = -0.4;
 
@@ -84,7 +81,6 @@ export function scoreVoicemail(evidence: VoicemailEvidence): VoicemailScore {
   if (evidence.askedQuestion) parts.push(['asked a question', QUESTION_WEIGHT]);
   if (evidence.interactiveReply) parts.push(['answered the bot after a pause', INTERACTIVE_REPLY_WEIGHT]);
   if (evidence.humanPhrases.length > 0) parts.push([`a person's words: ${evidence.humanPhrases.join(', ')}`, HUMAN_PHRASE_WEIGHT]);
-  if (evidence.answeredBy) parts.push([`Exotel AnsweredBy ${evidence.answeredBy}`, evidence.answeredBy === 'machine' ? ANSWERED_BY_WEIGHT : -ANSWERED_BY_WEIGHT]);
 
   const total = parts.reduce((sum, [, weight]) => sum + weight, 0);
   return {

@@ -13,7 +13,8 @@ import { isReadyToSpeak } from '../../domain/voicemail/ready-to-speak';
 import { classifySpeech, INITIAL_SPEECH_ACTIVITY } from '../../domain/voicemail/speech-activity';
 import { toneSounding } from '../../domain/voicemail/tone-tracker';
 import { endsWithQuestion, findHumanPhrases, findVoicemailKeywords } from '../../domain/voicemail/transcript-keywords';
-import { decideVerdict, DEFAULT_MACHINE_TIMEOUT_MS, type PolicyVerdict } from '../../domain/voicemail/verdict-policy';
+import type { CarrierAnsweredBy } from '../../domain/voicemail/carrier-answered-by';
+import { decideVerdict, DEFAULT_MACHINE_TIMEOUT_MS, machineThreshold, type PolicyVerdict } from '../../domain/voicemail/verdict-policy';
 import { scoreVoicemail, VOICEMAIL_THRESHOLD, type VoicemailEvidence, type VoicemailScore } from '../../domain/voicemail/voicemail-score';
 import { PcmFramer } from './pcm-framer';
 import { ToneListener } from './tone-listener';
@@ -47,7 +48,7 @@ class StreamVoicemailDetector implements VoicemailDetector {
   private interimText = '';
   private askedQuestion = false;
   private beepAnnounced = false;
-  private answeredBy: 'human' | 'machine' | null = null;
+  private answeredBy: CarrierAnsweredBy | null = null;
   private readonly interactionsMs: number[] = [];
   private nowMs = 0;
   private policy: PolicyVerdict = { kind: 'undecided' };
@@ -88,7 +89,7 @@ class StreamVoicemailDetector implements VoicemailDetector {
     this.weigh(Math.max(this.nowMs, atMs));
   }
 
-  noteAnsweredBy(answeredBy: 'human' | 'machine'): void {
+  noteAnsweredBy(answeredBy: CarrierAnsweredBy): void {
     this.answeredBy = answeredBy;
     this.weigh(this.nowMs);
   }
@@ -139,7 +140,9 @@ class StreamVoicemailDetector implements VoicemailDetector {
       turnTaking: evidence.interactiveReply,
       operatorAnnouncement: (informationTone !== undefined && inTime(informationTone.endMs)) || isOperatorAnnouncement(announcement),
       beepHeard: beep !== undefined,
-      scoreReachesThreshold: score.score >= this.threshold,
+      score: score.score,
+      threshold: this.threshold,
+      carrierHint: this.answeredBy,
       behavedLikeAPerson: evidence.shortGreetingThenSilence || (evidence.askedQuestion && this.greeting.greetingEndMs !== null),
       firstSpeechMs: this.greeting.firstSpeechMs,
     });
@@ -149,6 +152,9 @@ class StreamVoicemailDetector implements VoicemailDetector {
         ...(isOperatorAnnouncement(announcement) ? [`operator announcement: ${[...announcement.conditions, ...announcement.framings].join(', ')}`] : []),
       ];
       this.latestScore = { score: 1, reasons };
+    } else if (this.answeredBy) {
+      const hint = `Exotel AnsweredBy ${this.answeredBy} (machine threshold ${machineThreshold(this.threshold, this.answeredBy).toFixed(2)})`;
+      this.latestScore = { score: score.score, reasons: [...score.reasons, hint] };
     } else {
       this.latestScore = score;
     }
@@ -175,7 +181,6 @@ class StreamVoicemailDetector implements VoicemailDetector {
       // does too; only a reply after the caller had fallen silent shows turn-taking.
       interactiveReply: yieldedAtMs !== null && this.interactionsMs.some((atMs) => atMs >= yieldedAtMs),
       humanPhrases: [...new Set(texts.flatMap((text) => findHumanPhrases(text)))],
-      answeredBy: this.answeredBy,
     };
   }
 

@@ -1,3 +1,5 @@
+import type { CarrierAnsweredBy } from '../../domain/voicemail/carrier-answered-by';
+
 /**
  * The contract between the conversation (media-server/conversation) and voicemail detection
  * (media-server/voicemail). The session feeds it everything it hears; it answers with a verdict.
@@ -29,8 +31,8 @@ export interface VoicemailDetector {
   pushTranscript(text: string, isFinal: boolean, atMs: number): void;
   /** The caller answered the bot or interrupted it: interactive behaviour, evidence of a person. */
   noteInteraction(atMs: number): void;
-  /** Exotel's `AnsweredBy` for the leg, when the account's machine detection reported one. */
-  noteAnsweredBy(answeredBy: 'human' | 'machine'): void;
+  /** Exotel's `AnsweredBy` for the leg, when the account's machine detection reported one: moves the machine threshold. */
+  noteAnsweredBy(answeredBy: CarrierAnsweredBy): void;
   verdict(nowMs: number): VoicemailVerdict;
   decision(): VoicemailDecision;
 }

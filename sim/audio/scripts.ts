@@ -35,7 +35,17 @@ export type CalleeStep =
   /** The callee hangs up: Exotel sends `stop` (reason `callended`) and closes the stream. */
   | { kind: 'hang-up'; cue: Cue };
 
-export const CALLEE_SCRIPT_NAMES = ['cooperative', 'interrupter', 'silent', 'voicemail', 'voicemail-no-beep', 'hang-up-mid-sentence', 'dtmf'] as const;
+export const CALLEE_SCRIPT_NAMES = [
+  'cooperative',
+  'interrupter',
+  'silent',
+  'voicemail',
+  'voicemail-no-beep',
+  'hang-up-mid-sentence',
+  'dtmf',
+  'announcement-switched-off',
+  'announcement-hindi-unreachable',
+] as const;
 
 export type CalleeScriptName = (typeof CALLEE_SCRIPT_NAMES)[number];
 
@@ -72,6 +82,30 @@ export const CALLEE_SCRIPTS: Readonly<Record<CalleeScriptName, readonly CalleeSt
       text: "Hi, this is Karan. I can't take your call right now. Please leave a message and I'll call you back.",
       clip: 'voicemail-karan',
       cue: { after: 'answer', delayMs: 500 },
+    },
+  ],
+  /**
+   * The network answers instead of the callee: the special information tone (913.8, 1370.6, 1776.7 Hz;
+   * 274, 274, 380 ms), then an English announcement, repeated as networks do until the caller hangs up.
+   */
+  'announcement-switched-off': [
+    { kind: 'sound', description: 'special information tone', clip: 'sit-tone', cue: { after: 'answer', delayMs: 300 } },
+    { kind: 'say', text: 'The number you have dialled is switched off. Please try again later.', clip: 'announcement-switched-off', cue: { after: 'previous', pauseMs: 200 } },
+    { kind: 'say', text: 'The number you have dialled is switched off. Please try again later.', clip: 'announcement-switched-off', cue: { after: 'previous', pauseMs: 1000 } },
+  ],
+  /** A Hindi announcement without the tone ("the number you are calling is out of reach"): only its words tell. */
+  'announcement-hindi-unreachable': [
+    {
+      kind: 'say',
+      text: 'आप जिस नंबर पर कॉल कर रहे हैं, वह अभी पहुंच से बाहर है। कृपया थोड़ी देर बाद प्रयास करें।',
+      clip: 'announcement-hindi-unreachable',
+      cue: { after: 'answer', delayMs: 400 },
+    },
+    {
+      kind: 'say',
+      text: 'आप जिस नंबर पर कॉल कर रहे हैं, वह अभी पहुंच से बाहर है। कृपया थोड़ी देर बाद प्रयास करें।',
+      clip: 'announcement-hindi-unreachable',
+      cue: { after: 'previous', pauseMs: 1000 },
     },
   ],
   /** Says hello as they pick up, then hangs up 1.5 s into what the bot says next. */

@@ -1,6 +1,6 @@
 import type { ConnectRequest } from './connect-request';
 import { exotelTimestamp, exotelTimestampOrNull } from './exotel-time';
-import type { Scenario } from './scenarios';
+import type { AnsweredBy, Scenario } from './scenarios';
 
 /**
  * One simulated call as Exotel would know it, and its `Call` resource. `canceled` exists in Exotel's
@@ -99,7 +99,7 @@ export function callResource(call: CallRecord, now: Date, durationLagMs: number,
     Duration: settled ? totalDurationSeconds(call) : null,
     Price: settled ? (Math.ceil(talkSeconds / 60) * PRICE_PER_STARTED_MINUTE).toFixed(3) : null,
     Direction: 'outbound-api',
-    AnsweredBy: null,
+    AnsweredBy: answeredByOf(call),
     ForwardedFrom: null,
     CallerName: null,
     Uri: callUri(call),
@@ -119,10 +119,20 @@ export function callResource(call: CallRecord, now: Date, durationLagMs: number,
 export interface Leg {
   OnCallDuration: number;
   Status: CallStatus;
-  AnsweredBy: null;
+  AnsweredBy: AnsweredBy | null;
 }
 
 /** The customer's leg; Connect Voice AI calls have no second phone leg. */
 export function legOf(call: CallRecord, now: Date): Leg {
-  return { OnCallDuration: conversationSeconds(call, now), Status: call.status, AnsweredBy: null };
+  return { OnCallDuration: conversationSeconds(call, now), Status: call.status, AnsweredBy: answeredByOf(call) };
+}
+
+/**
+ * The account's answering-machine detection (Exotel's AMD, a beta switched on per account), when the
+ * scenario gives its result: reported once the call is answered, from the `answered` event on.
+ * Without it (AMD off, or not yet answered) the field is null, as Exotel sends it.
+ */
+function answeredByOf(call: CallRecord): AnsweredBy | null {
+  if (!call.answeredAt || !('answeredBy' in call.scenario)) return null;
+  return call.scenario.answeredBy ?? null;
 }

@@ -13,6 +13,8 @@ import { CALLEE_SCRIPT_NAMES, type CalleeScriptName } from '../audio/scripts';
  * - no-answer: rings until the dial's TimeOut.
  * - invalid-number: Exotel rejects the dial request itself with 400.
  * - voicemail: a machine picks up (its greeting and beep play on the media leg).
+ * - announcement: the network answers with an operator announcement (switched off, out of reach),
+ *   with or without the special information tone before it; the callee is never reached.
  * - silent: picks up and says nothing.
  * - hang-up: picks up and hangs up mid-sentence of the bot (its script), or after `hangUpAfterMs` at the latest.
  * - dnd: the number is on the DND registry; Exotel only connects transactional calls to it.
@@ -24,6 +26,7 @@ export const SCENARIO_NAMES = [
   'failed',
   'invalid-number',
   'voicemail',
+  'announcement',
   'silent',
   'hang-up',
   'dnd',
@@ -31,16 +34,22 @@ export const SCENARIO_NAMES = [
 
 const ms = z.number().int().nonnegative();
 
+/** Exotel's AMD verdicts (its support article on AMD): what `Legs[].AnsweredBy` carries when the account has AMD on. */
+export const ANSWERED_BY_VALUES = ['HUMAN', 'MACHINE', 'NOT_SURE'] as const;
+export type AnsweredBy = (typeof ANSWERED_BY_VALUES)[number];
+
 /**
- * Options of a callee that picks up: ring time before answering, talk time before hanging up, and
- * what it says. A silent callee has no script to choose.
+ * Options of a callee that picks up: ring time before answering, talk time before hanging up, what the
+ * account's AMD says of it (`answeredBy`; absent: AMD off), and what it says. A silent callee has no
+ * script to choose.
  */
-const answering = { ringMs: ms.optional(), hangUpAfterMs: ms.optional() };
+const answering = { ringMs: ms.optional(), hangUpAfterMs: ms.optional(), answeredBy: z.enum(ANSWERED_BY_VALUES).optional() };
 const talking = { ...answering, script: z.enum(CALLEE_SCRIPT_NAMES).optional() };
 
 export const scenarioSchema = z.discriminatedUnion('name', [
   z.object({ name: z.literal('answer'), ...talking }).strict(),
   z.object({ name: z.literal('voicemail'), ...talking }).strict(),
+  z.object({ name: z.literal('announcement'), ...talking }).strict(),
   z.object({ name: z.literal('silent'), ...answering }).strict(),
   z.object({ name: z.literal('hang-up'), ...talking }).strict(),
   z.object({ name: z.literal('dnd'), ...talking }).strict(),
@@ -72,12 +81,14 @@ export const BUILT_IN_SCENARIOS: Readonly<Partial<Record<string, Scenario>>> = {
   '009': { name: 'answer', script: 'interrupter' },
   '010': { name: 'answer', script: 'dtmf' },
   '011': { name: 'voicemail', script: 'voicemail-no-beep' },
+  '012': { name: 'announcement', script: 'announcement-switched-off' },
+  '013': { name: 'announcement', script: 'announcement-hindi-unreachable' },
 };
 
 export const DEFAULT_SCENARIO: Scenario = { name: 'answer' };
 
 /** Scenarios in which someone (or something) picks up. */
-const ANSWERING_NAMES = ['answer', 'voicemail', 'silent', 'hang-up', 'dnd'] as const;
+const ANSWERING_NAMES = ['answer', 'voicemail', 'announcement', 'silent', 'hang-up', 'dnd'] as const;
 
 export type AnsweringScenario = Extract<Scenario, { name: (typeof ANSWERING_NAMES)[number] }>;
 
@@ -88,6 +99,7 @@ export function isAnswering(scenario: Scenario): scenario is AnsweringScenario {
 const DEFAULT_SCRIPTS: Record<AnsweringScenario['name'], CalleeScriptName> = {
   answer: 'cooperative',
   voicemail: 'voicemail',
+  announcement: 'announcement-switched-off',
   silent: 'silent',
   'hang-up': 'hang-up-mid-sentence',
   dnd: 'cooperative',

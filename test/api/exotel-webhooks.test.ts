@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { CallLog } from '../../db/models/call-log';
 import type { CallWorkflowInput, ExotelStatusEvent } from '../../domain/call-workflow-types';
 import { signStatusCallback, verifyMediaToken } from '../../lib/hmac-auth';
 import { startApiHarness, unreachableTemporalClient, type ApiHarness } from './api-harness';
@@ -107,11 +108,33 @@ describe('POST /api/v1/webhooks/exotel/call-status', () => {
       startTime: '2026-11-23 15:30:00',
       endTime: '2026-11-23 15:31:02',
       conversationDurationSec: 47,
+      answeredBy: 'human',
     };
     for (const event of events) {
       expect(withoutReceivedAt(event)).toEqual(expected);
       expect(Date.parse(event.receivedAt)).not.toBeNaN();
     }
+  });
+
+  it("records Exotel's AnsweredBy on the attempt for the media server, when it is sure and the CallSid is the attempt's", async () => {
+    const callId = await startCall();
+    const sid = 'c0ffee8ba6d0a1e3b6dc40c2c7e41b7d';
+    await CallLog.create({ _id: callId, callId, attempt: 1, phoneNumber: '+919876543210', phoneLast4: '3210', agentId: 'agent_x', status: 'in_progress', workflowId: `call-${callId}`, exotelCallSid: sid });
+    const answered = (callSid: string, answeredBy: string) => ({ CallSid: callSid, Status: 'in-progress', EventType: 'answered', Legs: [{ OnCallDuration: 0, Status: 'in-progress', AnsweredBy: answeredBy }] });
+    const hint = async () => (await CallLog.findById(callId).lean())?.carrierAnsweredBy;
+
+    expect((await request(harness.app).post(callbackPath(callId, 1)).send(answered(sid, 'NOT_SURE'))).status).toBe(200);
+    expect(await hint()).toBeUndefined();
+    expect((await request(harness.app).post(callbackPath(callId, 1)).send(answered('another0a1e3b6dc40c2c7e41b7d', 'MACHINE'))).status).toBe(200);
+    expect(await hint()).toBeUndefined();
+    const form = await request(harness.app)
+      .post(callbackPath(callId, 1))
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send(new URLSearchParams(formFields(answered(sid, 'MACHINE'))).toString());
+    expect(form.status).toBe(200);
+    expect(await hint()).toBe('machine');
+    expect((await harness.recorded(callId)).exotelStatus.map((event) => event.answeredBy)).toEqual([undefined, 'machine', 'machine']);
+    await CallLog.deleteOne({ _id: callId });
   });
 
   it('reads the event type from the status when Exotel sends none', async () => {

@@ -1,3 +1,5 @@
+import { recordCarrierAnsweredBy } from '../../db/carrier-answered-by';
+import { attemptCallLogId } from '../../domain/attempt-address';
 import { clipPcm, loadEvalSet, type EvalClip } from '../../bench/voicemail-eval-set';
 import { createVoicemailDetector } from '../../media-server/voicemail/create-voicemail-detector';
 import { startMediaHarness, type MediaHarness, type TestCall } from './media-harness';
@@ -67,5 +69,16 @@ describe('media server: voicemail detection on recorded answers', () => {
     const detection = (await h.callLog(call))?.voicemailDetection;
     expect(detection).toMatchObject({ verdict: 'unreachable', score: 1, messageAttempted: false });
     expect(detection?.reasons[0]).toMatch(/^special information tone at \d+ ms$/);
+  });
+
+  it("reads Exotel's AnsweredBy from the attempt's record while the verdict is open, and records it among the reasons", async () => {
+    const answer = clip('machine-beep-only-063-snr5.ul');
+    const call = await h.createCall(agent);
+    await recordCarrierAnsweredBy(attemptCallLogId(call.callId, call.attempt), 'any', 'machine');
+    const client = await h.connect(call.url, { callerAudio: playing(clipPcm(answer)) });
+    client.start();
+    await client.closed;
+    expect((await h.ended(call.callId)).ended[0].outcome).toBe('voicemail');
+    expect((await h.callLog(call))?.voicemailDetection?.reasons).toContain('Exotel AnsweredBy machine (machine threshold 0.45)');
   });
 });

@@ -1,10 +1,14 @@
 import type { ExotelSimulator } from '../../sim/exotel/simulator';
 import {
+  ACCOUNT,
+  basicAuth,
   BotServer,
   CALLER_ID,
   CallbackReceiver,
   dialOk,
+  request,
   simGet,
+  simPost,
   startSimulator,
   waitFor,
   waitForStatus,
@@ -132,6 +136,16 @@ describe('Exotel simulator status callbacks', () => {
       CustomField: 'c1:2',
     });
     expect(terminal.query).toEqual({ call: 'c1', attempt: '2', sig: 'abc123' });
+  });
+
+  it("reports the account's answering-machine detection as the leg's AnsweredBy from the answered event on, and in call details", async () => {
+    await simPost(simulator, '/sim/scenarios', { number: '+919845012777', scenarios: [{ name: 'voicemail', answeredBy: 'MACHINE' }] });
+    const call = await dialOk(simulator, { From: '+919845012777', CallerId: CALLER_ID, ...stream(), CustomField: 'c1:2', ...subscription(receiverUrl) });
+    const [answered, terminal] = await waitFor(() => (receiver.forCall(call.Sid).length >= 2 ? receiver.forCall(call.Sid) : undefined), 'two callbacks');
+    expect(answered.fields).toMatchObject({ EventType: 'answered', 'Legs[0][AnsweredBy]': 'MACHINE' });
+    expect(terminal.fields).toMatchObject({ EventType: 'terminal', 'Legs[0][AnsweredBy]': 'MACHINE' });
+    const details = await request('GET', `${simulator.baseUrl}/v1/Accounts/${ACCOUNT}/Calls/${call.Sid}.json?details=true`, { headers: { authorization: basicAuth() } });
+    expect(details.json()).toMatchObject({ Call: { AnsweredBy: 'MACHINE', Details: { Legs: [{ AnsweredBy: 'MACHINE' }] } } });
   });
 
   it.each([

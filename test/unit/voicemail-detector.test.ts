@@ -113,12 +113,20 @@ describe('voicemail detector', () => {
     expect(firstTime(listen(late).verdicts, isMachine)).toBe(6900);
   });
 
-  it('takes its threshold from the options, and Exotel\'s AnsweredBy as evidence', () => {
+  it('takes its threshold from the options, and Exotel\'s AnsweredBy as a hint that moves it', () => {
     const signal = concat(silence(500), speech(2500), silence(1000));
     const cues = { 3400: (d: VoicemailDetector) => d.pushTranscript('not available', true, 3000) };
     expect(firstTime(listen(signal, cues).verdicts, isMachine)).toBeUndefined();
     expect(firstTime(listen(signal, cues, { threshold: 0.45 }).verdicts, isMachine)).toBe(3400);
-    expect(firstTime(listen(signal, { 2500: (d) => d.noteAnsweredBy('machine') }).verdicts, isMachine)).toBe(2500);
+    // The hint with a long greeting alone is no machine; with one more phrase it is, and says why.
+    expect(firstTime(listen(signal, { 2500: (d) => d.noteAnsweredBy('machine') }).verdicts, isMachine)).toBeUndefined();
+    const hinted = listen(signal, { 2500: (d) => d.noteAnsweredBy('machine'), ...cues });
+    expect(firstTime(hinted.verdicts, isMachine)).toBe(3400);
+    expect(hinted.detector.decision().reasons).toEqual(['keywords: not available (+0.15)', expect.stringMatching(/^greeting of \d+ ms \(\+0.30\)$/), 'Exotel AnsweredBy machine (machine threshold 0.45)']);
+    // A human hint does not outvote a beep.
+    const beeping = concat(silence(500), speech(2000), silence(500), beep(500), silence(600));
+    expect(firstTime(listen(beeping, { 600: (d) => d.noteAnsweredBy('human') }).verdicts, isMachine)).toBe(firstTime(listen(beeping).verdicts, isMachine));
+    expect(firstTime(listen(beeping, { 600: (d) => d.noteAnsweredBy('human') }).verdicts, isMachine)).toBeDefined();
   });
 
   it('calls a special information tone or an operator\'s words unreachable, and records why', () => {

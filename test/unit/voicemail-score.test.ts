@@ -11,7 +11,6 @@ const NOTHING: VoicemailEvidence = {
   askedQuestion: false,
   interactiveReply: false,
   humanPhrases: [],
-  answeredBy: null,
 };
 const BEEP = { startMs: 4000, endMs: 4500, frequencyHz: 1000, kind: 'single' as const, share: 0.98 };
 
@@ -32,8 +31,6 @@ describe('voicemail score', () => {
     ['"Hello?" then silence', 0, { greetingLengthMs: 400, shortGreetingThenSilence: true }],
     ['a beep outweighs a reply to the bot', 0.85, { beep: BEEP, strongKeywords: ['leave a message'], greetingLengthMs: 3000, interactiveReply: true }],
     ['a person offering to take a message: long, a strong phrase, and their words', 0.35, { greetingLengthMs: 3000, strongKeywords: ['leave a message'], humanPhrases: ['with me'] }],
-    ["Exotel's AnsweredBy machine with a long greeting", 0.6, { greetingLengthMs: 3000, answeredBy: 'machine' }],
-    ["Exotel's AnsweredBy human against a long greeting and a strong phrase", 0.35, { greetingLengthMs: 3000, strongKeywords: ["you've reached"], answeredBy: 'human' }],
     ['everything at once is clamped to 1', 1, { beep: BEEP, strongKeywords: ['leave a message', 'after the beep'], greetingLengthMs: 4000 }],
   ] as [string, number, Partial<VoicemailEvidence>][])('%s → %s', (_case, score, evidence) => {
     expect(scoreVoicemail({ ...NOTHING, ...evidence }).score).toBe(score);
