@@ -4,6 +4,7 @@ import { createGeneralActivities } from '../activities';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
+import { FAILURE_CONVERTER_PATH, ringlineDataConverter } from '../lib/temporal-connection';
 import { bundlerLogger, installTemporalRuntime } from './temporal-runtime';
 import { GENERAL_WORKER_CAPACITY } from './worker-capacity';
 
@@ -13,15 +14,21 @@ async function main(): Promise<void> {
   const logger = createLogger('worker', { level: config.LOG_LEVEL });
   installTemporalRuntime(logger);
   await connectDatabase(config.MONGODB_URI, logger);
+  const dataConverter = ringlineDataConverter(config);
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: bundlerLogger(logger) });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: bundlerLogger(logger),
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
+    dataConverter,
     activities: createGeneralActivities(client, config),
     ...GENERAL_WORKER_CAPACITY,
   });
@@ -31,6 +38,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
     workflowBundle,
+    dataConverter,
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, gateTaskQueue: config.TEMPORAL_GATE_TASK_QUEUE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
