@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { createApiKey } from '../lib/api-keys';
@@ -12,6 +13,8 @@ import { ExotelApi } from '../activities/exotel-api';
 import { connectDatabase, disconnectDatabase, pingDatabase } from '../db/connection';
 import { parseConfig, type Config } from '../domain/config';
 import { generateSecrets } from '../lib/generated-secrets';
+import { generatePayloadKeysSetting } from '../lib/payload-codec';
+import { FAILURE_CONVERTER_PATH, ringlineDataConverter } from '../lib/temporal-connection';
 import pino from 'pino';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
@@ -31,6 +34,9 @@ export interface BenchInfra {
   temporalAddress: string;
   mongoUri: string;
   client: Client;
+  /** The payload keyring every client and worker of the benchmark seals payloads with, and its data converter. */
+  payloadKeys: string;
+  dataConverter: DataConverter;
   nativeConnection: NativeConnection;
   workflowBundle: WorkflowBundleWithSourceMap;
   stop(): Promise<void>;
@@ -72,11 +78,19 @@ export async function startBenchInfra(): Promise<BenchInfra> {
   }
   const connection = await Connection.connect({ address: temporalAddress });
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('ERROR') });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('ERROR'),
+  });
+  const payloadKeys = generatePayloadKeysSetting('bench');
+  const dataConverter = ringlineDataConverter({ PAYLOAD_KEYS: payloadKeys });
   return {
     temporalAddress,
     mongoUri,
-    client: new Client({ connection }),
+    client: new Client({ connection, dataConverter }),
+    payloadKeys,
+    dataConverter,
     nativeConnection,
     workflowBundle,
     stop: async () => {
@@ -100,6 +114,7 @@ export function benchConfig(
 ): Config {
   return parseConfig({
     ...generateSecrets(),
+    PAYLOAD_KEYS: infra.payloadKeys,
     LEGAL_CALLING_WINDOW_START: '00:00',
     LEGAL_CALLING_WINDOW_END: '24:00',
     TEMPORAL_ADDRESS: infra.temporalAddress,
@@ -149,6 +164,7 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
     connection: infra.nativeConnection,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: infra.workflowBundle,
+    dataConverter: infra.dataConverter,
     activities: createGeneralActivities(infra.client, config),
     ...GENERAL_WORKER_CAPACITY,
   });
@@ -156,10 +172,12 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
     connection: infra.nativeConnection,
     taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
     workflowBundle: infra.workflowBundle,
+    dataConverter: infra.dataConverter,
   });
   const exotel = await Worker.create({
     connection: infra.nativeConnection,
     taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
+    dataConverter: infra.dataConverter,
     activities: createExotelActivities(
       new ExotelApi({
         baseUrl: config.EXOTEL_BASE_URL,

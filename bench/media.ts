@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   await Promise.all([deepgram.start(0), openai.start(0)]);
   const config: Config = parseConfig({
     ...generateSecrets(),
+    PAYLOAD_KEYS: infra.payloadKeys,
     LEGAL_CALLING_WINDOW_START: '00:00',
     LEGAL_CALLING_WINDOW_END: '24:00',
     TEMPORAL_ADDRESS: infra.temporalAddress,

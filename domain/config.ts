@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { NUMBER_TYPES } from './calling-policy';
+import { parsePayloadKeyring, PayloadKeyError } from './payload-keyring';
 
 /**
  * Every port, URL, key and limit Ringline reads, in one place. The local stack runs on these defaults;
@@ -134,6 +135,14 @@ export const configShape = {
     .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'must be IP addresses or CIDR ranges, comma-separated' })))
     .default([]),
 
+  /**
+   * AES-256-GCM keys sealing every Temporal payload: `id:base64key`, comma-separated (32 bytes each,
+   * `openssl rand -base64 32`). Keep retired keys listed while histories sealed with them are retained.
+   */
+  PAYLOAD_KEYS: secret,
+  /** The id in PAYLOAD_KEYS that seals new payloads; may be left unset when there is one key. */
+  PAYLOAD_KEY_ID: z.string().min(1).optional(),
+
   /** Keyed hash of API keys at rest: a stolen key table then reveals nothing usable. */
   API_KEY_PEPPER: secret,
   /** Bearer token `/metrics` asks for; unset, `/metrics` answers 404 (set METRICS_ADDRESS to serve it elsewhere). */
@@ -222,7 +231,7 @@ export const configSchema = z.object(configShape);
 export type Config = z.infer<typeof configSchema>;
 export type ConfigKey = keyof typeof configShape;
 
-const SECRET_KEYS = ['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET', 'API_KEY_PEPPER'] as const satisfies readonly ConfigKey[];
+const SECRET_KEYS = ['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET', 'API_KEY_PEPPER', 'PAYLOAD_KEYS'] as const satisfies readonly ConfigKey[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
@@ -288,6 +297,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (config.LEGAL_CALLING_WINDOW_START >= config.LEGAL_CALLING_WINDOW_END) {
     throw new ConfigError([{ variable: 'LEGAL_CALLING_WINDOW_START', message: 'must be before LEGAL_CALLING_WINDOW_END' }]);
+  }
+  try {
+    parsePayloadKeyring(config.PAYLOAD_KEYS, config.PAYLOAD_KEY_ID);
+  } catch (err) {
+    if (err instanceof PayloadKeyError) throw new ConfigError([{ variable: 'PAYLOAD_KEYS', message: err.message }]);
+    throw err;
   }
   if (config.PEAK_HOURS_START >= config.PEAK_HOURS_END) {
     throw new ConfigError([{ variable: 'PEAK_HOURS_START', message: 'must be before PEAK_HOURS_END' }]);

@@ -6,6 +6,7 @@ import { chooseFerretDbStorage, describeStorage, type FerretDbStorage, withLocal
 import { freePort } from '../scripts/infra/free-port';
 import type { ManagedProcess } from '../scripts/infra/managed-process';
 import { startTemporalDevServer, waitForTemporal } from '../scripts/infra/temporal-dev-server';
+import { generatePayloadKeysSetting } from '../lib/payload-codec';
 
 declare global {
   var __RINGLINE_TEST_PROCESSES__: ManagedProcess[] | undefined;
@@ -16,12 +17,15 @@ declare global {
  * Starts a headless, in-memory Temporal dev server and a FerretDB (on the machine's PostgreSQL when it
  * answers, else SQLite; see ferretdb-storage.ts) on free ports for the whole run,
  * unless RINGLINE_TEST_TEMPORAL_ADDRESS / RINGLINE_TEST_MONGODB_URI point at servers to reuse.
- * Server output is kept quiet unless RINGLINE_TEST_VERBOSE is set.
+ * Server output is kept quiet unless RINGLINE_TEST_VERBOSE is set. One payload keyring
+ * (RINGLINE_TEST_PAYLOAD_KEYS) serves the whole run, so every test's clients, workers and spawned
+ * processes read each other's payloads.
  */
 export default async function globalSetup(): Promise<void> {
   const processes: ManagedProcess[] = [];
   globalThis.__RINGLINE_TEST_PROCESSES__ = processes;
   const output = process.env.RINGLINE_TEST_VERBOSE ? undefined : () => undefined;
+  process.env.RINGLINE_TEST_PAYLOAD_KEYS ??= generatePayloadKeysSetting('test');
 
   const pending: Promise<void>[] = [];
   if (!process.env.RINGLINE_TEST_TEMPORAL_ADDRESS) {

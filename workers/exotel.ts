@@ -4,6 +4,7 @@ import { createExotelActivities } from '../activities/exotel';
 import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
+import { ringlineDataConverter } from '../lib/temporal-connection';
 import { installTemporalRuntime } from './temporal-runtime';
 import { EXOTEL_WORKER_CAPACITY } from './worker-capacity';
 import { exotelQueueRatePerSecond } from '../domain/exotel-queue-rate';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
+    dataConverter: ringlineDataConverter(config),
     activities: createExotelActivities(api, config),
     maxTaskQueueActivitiesPerSecond: exotelQueueRatePerSecond(config.EXOTEL_RATE_LIMIT_PER_MINUTE),
     ...EXOTEL_WORKER_CAPACITY,

@@ -5,6 +5,7 @@ import { connectDatabase, disconnectDatabase } from '../db/connection';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { ensureRetentionSchedule } from './retention-schedule';
+import { FAILURE_CONVERTER_PATH, ringlineDataConverter } from '../lib/temporal-connection';
 import { bundlerLogger, installTemporalRuntime } from './temporal-runtime';
 import { GENERAL_WORKER_CAPACITY } from './worker-capacity';
 
@@ -14,15 +15,21 @@ async function main(): Promise<void> {
   const logger = createLogger('worker', { level: config.LOG_LEVEL });
   installTemporalRuntime(logger);
   await connectDatabase(config.MONGODB_URI, logger);
+  const dataConverter = ringlineDataConverter(config);
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: bundlerLogger(logger) });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: bundlerLogger(logger),
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
+    dataConverter,
     activities: createGeneralActivities(client, config),
     ...GENERAL_WORKER_CAPACITY,
   });
@@ -32,6 +39,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
     workflowBundle,
+    dataConverter,
   });
   await ensureRetentionSchedule(client, config, logger);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, gateTaskQueue: config.TEMPORAL_GATE_TASK_QUEUE }, 'worker started');

@@ -4,6 +4,7 @@ import { percentile, rate } from '../figures';
 import { historyCost, type HistoryCost } from '../history-cost';
 import { createFloorActivities } from './floor-activities';
 import { floorCallWorkflow } from './floor-workflow';
+import { FAILURE_CONVERTER_PATH } from '../../lib/temporal-connection';
 
 export interface FloorResult {
   calls: number;
@@ -32,14 +33,19 @@ export async function runFloor(infra: BenchInfra, calls: number, concurrency: nu
     () => dialedAt.push(Date.now()),
     () => signalErrors++,
   );
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./floor-workflow'), logger: new DefaultLogger('ERROR') });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./floor-workflow'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('ERROR'),
+  });
   const workflows = await Worker.create({
     connection: infra.nativeConnection,
     taskQueue,
     workflowBundle,
+    dataConverter: infra.dataConverter,
     maxConcurrentWorkflowTaskExecutions: 200,
   });
-  const dials = await Worker.create({ connection: infra.nativeConnection, taskQueue: dialQueue, activities, maxConcurrentActivityTaskExecutions: 400 });
+  const dials = await Worker.create({ connection: infra.nativeConnection, taskQueue: dialQueue, dataConverter: infra.dataConverter, activities, maxConcurrentActivityTaskExecutions: 400 });
   const running = [workflows.run(), dials.run()];
   const startedAt: number[] = [];
   const doneAt: number[] = [];

@@ -17,6 +17,7 @@ import { authenticate } from '../../api/access/authenticate';
 import { createApiKey } from '../../lib/api-keys';
 import { generateSecrets } from '../../lib/generated-secrets';
 import { createLogger } from '../../lib/logger';
+import { testDataConverter } from '../helpers/temporal-test-env';
 import { testDatabaseUri, testInfra } from '../helpers/test-infra';
 
 /**
@@ -196,7 +197,7 @@ const authed = (target: Express) => request.agent(target).set('Authorization', `
 beforeAll(async () => {
   await connectDatabase(testDatabaseUri('analytics'));
   const logger = createLogger('analytics-test', { level: 'silent' });
-  temporal = new Client({ connection: Connection.lazy({ address: testInfra().temporalAddress }) });
+  temporal = new Client({ connection: Connection.lazy({ address: testInfra().temporalAddress }), dataConverter: testDataConverter() });
   adminKey = (await createApiKey({ role: 'admin' }, config.API_KEY_PEPPER)).key;
   const ctx: CallRoutesContext = {
     temporal,

@@ -18,6 +18,7 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import { callWorkflowId, lineGateWorkflowId } from '../../workflows/messages';
 import { finishSignal, recordedCallQuery, setCallStateSignal, type FixtureCallState, type RecordedCall } from '../fixtures/workflows/recording-call';
 import { freePort } from '../../scripts/infra/free-port';
+import { testDataConverter } from '../helpers/temporal-test-env';
 import { testDatabaseUri, testInfra } from '../helpers/test-infra';
 
 /**
@@ -62,7 +63,7 @@ export async function startApiHarness(
   const configOverrides = options.config ?? {};
   await connectDatabase(testDatabaseUri(label));
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: testDataConverter() });
   const unique = `${label}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // The legal calling window spans the whole day here, so that results never depend on when the suite runs.
   const baseEnv = {
@@ -153,6 +154,7 @@ async function runFixtureWorker(address: string, namespace: string, taskQueue: s
     namespace,
     taskQueue,
     workflowsPath: require.resolve('../fixtures/workflows/recording-call'),
+    dataConverter: testDataConverter(),
   });
   const running = worker.run();
   return async () => {

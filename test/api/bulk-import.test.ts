@@ -20,6 +20,7 @@ import { contactRules } from '../../domain/contact-row';
 import { authenticate } from '../../api/access/authenticate';
 import { createApiKey } from '../../lib/api-keys';
 import { createLogger } from '../../lib/logger';
+import { testDataConverter } from '../helpers/temporal-test-env';
 import { testDatabaseUri, testInfra } from '../helpers/test-infra';
 
 let temporal: Client;
@@ -31,7 +32,7 @@ const authed = (target: Express) => request.agent(target).set('Authorization', `
 
 beforeAll(async () => {
   await connectDatabase(testDatabaseUri('bulk_import'));
-  temporal = new Client({ connection: Connection.lazy({ address: testInfra().temporalAddress }) });
+  temporal = new Client({ connection: Connection.lazy({ address: testInfra().temporalAddress }), dataConverter: testDataConverter() });
   adminKey = (await createApiKey({ role: 'admin' }, secrets.API_KEY_PEPPER)).key;
   const agent = { prompt: 'You remind customers of payments.', greeting: 'Hello {customer_name}!' };
   await Agent.create([

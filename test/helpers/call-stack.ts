@@ -97,6 +97,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
   const mongoUri = testDatabaseUri(options.label);
   const base = parseConfig({
     ...generateSecrets(),
+    PAYLOAD_KEYS: testInfra().payloadKeys,
     MONGODB_URI: mongoUri,
     TEMPORAL_ADDRESS: testInfra().temporalAddress,
     PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
@@ -152,6 +153,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
       connection: env.nativeConnection,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowsPath: require.resolve('../../workflows'),
+      dataConverter: env.dataConverter,
       activities: createGeneralActivities(env.client, config),
       ...GENERAL_WORKER_CAPACITY,
     });
@@ -165,6 +167,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     const exotel = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE,
+      dataConverter: env.dataConverter,
       activities: createExotelActivities(api, config),
       maxTaskQueueActivitiesPerSecond: exotelQueueRatePerSecond(config.EXOTEL_RATE_LIMIT_PER_MINUTE),
       ...EXOTEL_WORKER_CAPACITY,
@@ -173,6 +176,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
       connection: env.nativeConnection,
       taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
       workflowsPath: require.resolve('../../workflows'),
+      dataConverter: env.dataConverter,
     });
     workers = [general, exotel, gate];
     running = workers.map((w) => w.run());

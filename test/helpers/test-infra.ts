@@ -6,13 +6,16 @@ export interface TestInfra {
   temporalAddress: string;
   namespace: string;
   mongoUri: string;
+  /** The run's PAYLOAD_KEYS: every test client, worker and Ringline config seals payloads with it. */
+  payloadKeys: string;
 }
 
 export function testInfra(): TestInfra {
   const temporalAddress = process.env.RINGLINE_TEST_TEMPORAL_ADDRESS;
   const mongoBase = process.env.RINGLINE_TEST_MONGODB_URI;
-  if (!temporalAddress || !mongoBase) throw new Error('test infrastructure not started: run tests through jest (global setup)');
-  return { temporalAddress, namespace: 'default', mongoUri: mongoBase };
+  const payloadKeys = process.env.RINGLINE_TEST_PAYLOAD_KEYS;
+  if (!temporalAddress || !mongoBase || !payloadKeys) throw new Error('test infrastructure not started: run tests through jest (global setup)');
+  return { temporalAddress, namespace: 'default', mongoUri: mongoBase, payloadKeys };
 }
 
 /** A database name of its own per test file, so files running in parallel never see each other's rows. */

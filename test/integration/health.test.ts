@@ -34,7 +34,7 @@ describe('GET /health', () => {
     const uri = `mongodb://127.0.0.1:${port}/ringline_health`;
     await waitForMongo(uri);
     await connectDatabase(uri);
-    temporal = await connectTemporalClient({ TEMPORAL_ADDRESS: testInfra().temporalAddress, TEMPORAL_NAMESPACE: 'default' });
+    temporal = await connectTemporalClient({ TEMPORAL_ADDRESS: testInfra().temporalAddress, TEMPORAL_NAMESPACE: 'default', PAYLOAD_KEYS: testInfra().payloadKeys });
     const config = parseConfig({ ...generateSecrets(), METRICS_TOKEN });
     app = createApp({
       config,

@@ -61,6 +61,7 @@ export async function startMediaHarness(label: string, options: MediaHarnessOpti
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../fixtures/workflows/media-recorder'),
+    dataConverter: env.dataConverter,
   });
   const running = worker.run();
   await connectDatabase(testDatabaseUri(`media_${label}`));

@@ -61,9 +61,9 @@ describe('parseConfig', () => {
 
   it.each(['development', 'test', 'production'])('refuses to start without the HMAC secrets, naming each (NODE_ENV=%s)', (nodeEnv) => {
     const problems = problemsOf({ NODE_ENV: nodeEnv });
-    expect(problems.map((p) => p.variable)).toEqual(['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET', 'API_KEY_PEPPER']);
+    expect(problems.map((p) => p.variable)).toEqual(['WEBHOOK_SECRET', 'MEDIA_TOKEN_SECRET', 'PAYLOAD_KEYS', 'API_KEY_PEPPER']);
     for (const problem of problems) expect(problem.message).toMatch(/is required.*at least 32 characters/);
-    expect(problemsOf({ NODE_ENV: nodeEnv, MEDIA_TOKEN_SECRET: secrets.MEDIA_TOKEN_SECRET, API_KEY_PEPPER: secrets.API_KEY_PEPPER }).map((p) => p.variable)).toEqual(['WEBHOOK_SECRET']);
+    expect(problemsOf({ NODE_ENV: nodeEnv, MEDIA_TOKEN_SECRET: secrets.MEDIA_TOKEN_SECRET, API_KEY_PEPPER: secrets.API_KEY_PEPPER, PAYLOAD_KEYS: secrets.PAYLOAD_KEYS }).map((p) => p.variable)).toEqual(['WEBHOOK_SECRET']);
   });
 
   it('refuses secrets shorter than 32 characters, and the old public development default', () => {

@@ -75,6 +75,7 @@ describe('docker-compose.temporal.yml', () => {
       OPENAI_API_KEY: 'oa',
       WEBHOOK_SECRET: 'a-long-enough-webhook-secret-0123456789',
       MEDIA_TOKEN_SECRET: 'a-long-enough-media-secret-0123456789',
+      PAYLOAD_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
     };
     const args = cli === 'docker' ? ['compose', '-f', FILE, 'config', '-q'] : ['-f', FILE, 'config', '-q'];
     expect(() => execFileSync(cli!, args, { env, stdio: 'pipe' })).not.toThrow();

@@ -23,6 +23,7 @@ describe('line gate on the real dev server', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../fixtures/workflows/gate-test-workflows'),
+      dataConverter: env.dataConverter,
       activities: createLineGateActivities(env.client, taskQueue, breaker, () => limit),
     });
     try {

@@ -72,6 +72,7 @@ it('clears personal data of finished records older than the retention period, in
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
+    dataConverter: env.dataConverter,
     workflowsPath: require.resolve('../../workflows'),
     activities: createRetentionActivities(),
   });
