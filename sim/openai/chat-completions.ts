@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from '../../lib/logger';
 import { authError } from './auth';
 import { parseChatRequest, type ChatRequest } from './chat-request';
+import type { ReceivedRequests } from './received-requests';
 import { chunk, completion, deltaChoice, replyDeltas, usage, type CompletionIdentity, type FinishReason } from './completion-shapes';
 import { invalidRequest, sendOpenAiError } from './openai-error';
 import type { ProgrammedReplies } from './programmed-replies';
@@ -19,6 +20,7 @@ export interface ChatCompletionsDeps {
   replies: ProgrammedReplies;
   /** Requests being generated; the simulator aborts them when it stops. */
   inFlight: Set<AbortController>;
+  received: ReceivedRequests;
   logger: Logger;
 }
 
@@ -69,6 +71,12 @@ export function createChatCompletionsApi(deps: ChatCompletionsDeps): Router {
   async function generate(request: ChatRequest, res: Response): Promise<void> {
     const startedAt = Date.now();
     const reply = decideReply(request, deps.replies.all());
+    deps.received.add({
+      at: new Date(startedAt).toISOString(),
+      model: request.model,
+      messages: request.messages,
+      reply: reply.kind === 'text' ? { kind: 'text', text: reply.text } : { kind: 'tool', name: reply.name, arguments: reply.arguments },
+    });
     const identity: CompletionIdentity = { id: `chatcmpl-${randomId(29)}`, created: Math.floor(startedAt / 1000), model: request.model };
     const toolCallId = `call_${randomId(24)}`;
     const limit = request.max_completion_tokens ?? request.max_tokens ?? Infinity;

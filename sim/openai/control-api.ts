@@ -2,12 +2,14 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { programmedReplySchema, type ProgrammedReply } from './programmed-replies';
 import { loopbackOnly, sendError } from '../shared/control-endpoints';
+import type { ReceivedRequest } from './received-requests';
 
 /** What the control endpoints need from the rest of the simulator. */
 export interface ControlApiDeps {
   stats(): Record<string, unknown>;
   addReply(reply: ProgrammedReply): void;
   replies(): ProgrammedReply[];
+  received(): ReceivedRequest[];
   reset(): void;
 }
 
@@ -21,6 +23,10 @@ export function createControlApi(deps: ControlApiDeps): Router {
 
   router.get('/sim/stats', (_req, res) => {
     res.json(deps.stats());
+  });
+
+  router.get('/sim/requests', (_req, res) => {
+    res.json({ requests: deps.received() });
   });
 
   router.get('/sim/replies', (_req, res) => {

@@ -8,6 +8,7 @@ import { invalidRequest, sendOpenAiError } from './openai-error';
 import { ProgrammedReplies } from './programmed-replies';
 import { resolveOptions, type OpenAiSimulatorOptions } from './simulator-options';
 import { OpenAiStats } from './stats';
+import { ReceivedRequests } from './received-requests';
 
 export type { OpenAiSimulatorOptions } from './simulator-options';
 
@@ -33,20 +34,23 @@ export function createOpenAiSimulator(options: OpenAiSimulatorOptions = {}): Ope
   const stats = new OpenAiStats();
   const replies = new ProgrammedReplies();
   const inFlight = new Set<AbortController>();
+  const received = new ReceivedRequests();
 
   function reset(): void {
     replies.reset();
     stats.reset();
+    received.reset();
   }
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(createChatCompletionsApi({ apiKey: config.apiKey, pace: config, stats, replies, inFlight, logger }));
+  app.use(createChatCompletionsApi({ apiKey: config.apiKey, pace: config, stats, replies, inFlight, received, logger }));
   app.use(
     createControlApi({
       stats: () => stats.snapshot(),
       addReply: (reply) => replies.add(reply),
       replies: () => replies.all(),
+      received: () => received.all(),
       reset,
     }),
   );

@@ -9,6 +9,7 @@ import { callStatusQuery, callWorkflowId } from '../../workflows/messages';
 import { FAST_TIMINGS, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
 import type { RealMediaServer } from '../helpers/real-media-server';
 import { uniqueName } from '../helpers/temporal-test-env';
+import type { ReceivedRequest } from '../../sim/openai/received-requests';
 
 /**
  * The whole call path on loopback for end-to-end tests: API and workflow on the real Temporal dev
@@ -189,6 +190,11 @@ export async function deepgramStats(stack: E2eStack): Promise<{ ttsRequests: num
 
 export async function openAiStats(stack: E2eStack): Promise<{ requests: number; aborted: number; toolCalls: number; replies: Record<string, number> }> {
   return (await (await fetch(`${stack.media.openai.baseUrl}/sim/stats`)).json()) as never;
+}
+
+/** The chat requests the OpenAI simulator received (latest 200), each with the reply it generated. */
+export async function openAiRequests(stack: E2eStack): Promise<ReceivedRequest[]> {
+  return ((await (await fetch(`${stack.media.openai.baseUrl}/sim/requests`)).json()) as { requests: ReceivedRequest[] }).requests;
 }
 
 /** Between tests: the simulators forget calls, scripts, replies and counters. */
