@@ -19,7 +19,7 @@ export interface DoNotCallCsvOptions {
 
 /**
  * Reads a do-not-call CSV as it arrives: a header naming the phone column, then one number per row.
- * Throws ApiError 400 DNC_HEADER_MISSING_PHONE / CSV_MALFORMED, 413 TOO_MANY_ROWS / UPLOAD_TOO_LARGE.
+ * Throws ApiError 400 DNC_HEADER_MISSING_PHONE / CSV_MALFORMED / CSV_EMPTY, 413 TOO_MANY_ROWS / UPLOAD_TOO_LARGE.
  */
 export async function* readDoNotCallCsv(source: Readable, options: DoNotCallCsvOptions): AsyncGenerator<DoNotCallRow> {
   const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true });
@@ -53,4 +53,5 @@ export async function* readDoNotCallCsv(source: Readable, options: DoNotCallCsvO
     throw err;
   }
   if (phoneAt < 0) throw new ApiError(400, 'CSV_EMPTY', 'The file has no header and no rows');
+  if (rows === 0) throw new ApiError(400, 'CSV_EMPTY', 'The file has a header but no rows');
 }

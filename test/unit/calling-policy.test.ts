@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { firstDialWindows } from '../../domain/call-window-settings';
 import { callingPolicyFor, checkDestination, legalCallingTimezones, type DestinationPolicy } from '../../domain/calling-policy';
 import { parseConfig } from '../../domain/config';
+import { generateSecrets } from '../../lib/generated-secrets';
 import { isInsideWindow, nextCallableTime } from '../../domain/daily-window';
 
 const POLICY: DestinationPolicy = {
@@ -94,9 +95,7 @@ describe('destination policy', () => {
 
   it('refuses premium-rate and shared-cost by default, and takes an organization’s own settings over the defaults', () => {
     const config = parseConfig({
-      WEBHOOK_SECRET: 'w'.repeat(32),
-      MEDIA_TOKEN_SECRET: 'm'.repeat(32),
-      API_KEY_PEPPER: 'p'.repeat(32),
+      ...generateSecrets(),
       ORG_CALLING_POLICIES: JSON.stringify({ org_us: { allowedCountries: ['US'], maxCallDurationSec: 900, llmModels: ['gpt-4o'] } }),
     });
     const defaults = callingPolicyFor(config, 'org_other');
@@ -112,7 +111,7 @@ describe('destination policy', () => {
 });
 
 describe('production refuses plain public URLs', () => {
-  const secrets = { WEBHOOK_SECRET: 'w'.repeat(32), MEDIA_TOKEN_SECRET: 'm'.repeat(32), API_KEY_PEPPER: 'p'.repeat(32) };
+  const secrets = generateSecrets();
   const secure = {
     PUBLIC_API_URL: 'https://ringline.example',
     PUBLIC_MEDIA_WS_URL: 'wss://media.ringline.example',
