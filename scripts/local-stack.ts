@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       name: 'temporal',
       tier: 'infrastructure',
       address: `${layout.temporal.address} (UI ${layout.temporal.uiUrl})`,
-      start: (output) => startTemporalDevServer({ port, uiPort, namespace, dbFile: path.join(layout.dataDir, 'temporal.sqlite'), output }),
+      start: (output) => startTemporalDevServer({ port, uiPort, uiCodecEndpoint: layout.codecServer.url, namespace, dbFile: path.join(layout.dataDir, 'temporal.sqlite'), output }),
     });
   }
   let databaseNote = ' (external)';
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
         }),
     });
   for (const sim of layout.simulators) if (sim.used) node(`sim-${sim.name}`, sim.entry, sim.url);
-  const addresses: Record<string, string> = { api: layout.api.url, media: layout.media.wsUrl };
+  const addresses: Record<string, string> = { api: layout.api.url, media: layout.media.wsUrl, 'codec-server': layout.codecServer.url };
   for (const { name, entry } of STACK_PROCESSES) node(name, entry, addresses[name]);
 
   // Ready means a call placed now is served: the API answers and a worker polls every queue.
