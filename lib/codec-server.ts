@@ -83,11 +83,15 @@ export function createCodecServer(options: CodecServerOptions): Express {
     next();
   };
 
+  // The Web UI can send no static header (its "pass access token" forwards only its own OIDC login),
+  // so the token may instead be the endpoint's first path segment: `http://host:port/<token>`.
   const authenticate: RequestHandler = (req, res, next) => {
-    const presented = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const segments = req.path.split('/').filter((segment) => segment !== '');
+    const presented = bearer ?? (segments.length >= 2 ? decodeURIComponent(segments[0]) : undefined);
     if (!presented || !safeEqual(presented, options.token)) {
       res.set('WWW-Authenticate', 'Bearer realm="ringline-codec"');
-      fail(res, 401, 'UNAUTHENTICATED', 'The codec server token is missing or wrong: Authorization: Bearer <CODEC_SERVER_TOKEN>');
+      fail(res, 401, 'UNAUTHENTICATED', 'The codec server token is missing or wrong: Authorization: Bearer <CODEC_SERVER_TOKEN>, or the endpoint http://host:port/<CODEC_SERVER_TOKEN>');
       return;
     }
     next();

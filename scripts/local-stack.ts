@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       name: 'temporal',
       tier: 'infrastructure',
       address: `${layout.temporal.address} (UI ${layout.temporal.uiUrl})`,
-      start: (output) => startTemporalDevServer({ port, uiPort, uiCodecEndpoint: layout.codecServer.url, namespace, dbFile: path.join(layout.dataDir, 'temporal.sqlite'), output }),
+      start: (output) => startTemporalDevServer({ port, uiPort, uiCodecEndpoint: `${layout.codecServer.url}/${env.CODEC_SERVER_TOKEN}`, namespace, dbFile: path.join(layout.dataDir, 'temporal.sqlite'), output }),
     });
   }
   let databaseNote = ' (external)';

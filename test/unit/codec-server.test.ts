@@ -56,6 +56,15 @@ describe('codec server', () => {
     const wrong = await post('/decode', clearJson, `Bearer ${token.slice(0, -1)}x`).expect(401);
     expect(wrong.body.error.code).toBe('UNAUTHENTICATED');
     await post('/decode', clearJson, token).expect(401);
+    await request(app).post('/codec/decode').send(clearJson).expect(401);
+  });
+
+  it("takes the token as the endpoint's first path segment, the one place the Web UI can carry it", async () => {
+    const sealed = await codec.encode([defaultPayloadConverter.toPayload(value)]);
+    const decoded = await request(app).post(`/${token}/decode`).set('Origin', uiOrigin).send(payloadsToJson(sealed)).expect(200);
+    expect(decoded.body).toEqual(clearJson);
+    expect(decoded.headers['access-control-allow-origin']).toBe(uiOrigin);
+    await request(app).post(`/${token.slice(0, -1)}x/decode`).send(payloadsToJson(sealed)).expect(401);
   });
 
   it('refuses a malformed body with INVALID_PAYLOADS', async () => {
