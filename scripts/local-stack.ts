@@ -83,6 +83,7 @@ function readyLines(layout: StackLayout, databaseNote: string): string[] {
     `  Database      ${layout.database.uri.replace(/\?.*$/, '')}${databaseNote}`,
     `  API           ${layout.api.url}  (health: ${layout.api.url}/health)`,
     `  Media server  ${layout.media.wsUrl}`,
+    `  Codec server  ${layout.codecServer.url}  (decodes payloads for the UI; token CODEC_SERVER_TOKEN in ${path.join(layout.dataDir, LOCAL_SECRETS_FILE)})`,
     `  Status        ./ringline status   (stop: Ctrl-C here, or kill -TERM ${process.pid})`,
   ];
 }
