@@ -88,7 +88,7 @@ export function createCodecServer(options: CodecServerOptions): Express {
   const authenticate: RequestHandler = (req, res, next) => {
     const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     const segments = req.path.split('/').filter((segment) => segment !== '');
-    const presented = bearer ?? (segments.length >= 2 ? decodeURIComponent(segments[0]) : undefined);
+    const presented = bearer ?? (segments.length >= 2 ? segments[0] : undefined);
     if (!presented || !safeEqual(presented, options.token)) {
       res.set('WWW-Authenticate', 'Bearer realm="ringline-codec"');
       fail(res, 401, 'UNAUTHENTICATED', 'The codec server token is missing or wrong: Authorization: Bearer <CODEC_SERVER_TOKEN>, or the endpoint http://host:port/<CODEC_SERVER_TOKEN>');

@@ -65,6 +65,7 @@ describe('codec server', () => {
     expect(decoded.body).toEqual(clearJson);
     expect(decoded.headers['access-control-allow-origin']).toBe(uiOrigin);
     await request(app).post(`/${token.slice(0, -1)}x/decode`).send(payloadsToJson(sealed)).expect(401);
+    await request(app).post('/%E0%A4%A/decode').send(payloadsToJson(sealed)).expect(401);
   });
 
   it('refuses a malformed body with INVALID_PAYLOADS', async () => {
