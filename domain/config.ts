@@ -143,6 +143,16 @@ export const configShape = {
   /** The id in PAYLOAD_KEYS that seals new payloads; may be left unset when there is one key. */
   PAYLOAD_KEY_ID: z.string().min(1).optional(),
 
+  /**
+   * The codec server (codec-server/main.ts) that decodes payloads for the Temporal Web UI: where it
+   * listens, the bearer token the UI must pass (it refuses to start without one), and the UI origins
+   * a browser may call it from.
+   */
+  CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+  CODEC_SERVER_PORT: port.default(8234),
+  CODEC_SERVER_TOKEN: secret.optional(),
+  CODEC_SERVER_CORS_ORIGINS: urlList.default(['http://127.0.0.1:8233', 'http://localhost:8233']),
+
   /** Keyed hash of API keys at rest: a stolen key table then reveals nothing usable. */
   API_KEY_PEPPER: secret,
   /** Bearer token `/metrics` asks for; unset, `/metrics` answers 404 (set METRICS_ADDRESS to serve it elsewhere). */

@@ -12,11 +12,12 @@ export type GeneratedSecrets = {
   MEDIA_TOKEN_SECRET: string;
   API_KEY_PEPPER: string;
   PAYLOAD_KEYS: string;
+  CODEC_SERVER_TOKEN: string;
 };
 
 /**
  * Fresh random values for the secrets that have no default (WEBHOOK_SECRET, MEDIA_TOKEN_SECRET,
- * API_KEY_PEPPER, and the payload keyring PAYLOAD_KEYS): for
+ * API_KEY_PEPPER, the payload keyring PAYLOAD_KEYS, and the Web UI's codec server token): for
  * test harnesses and benches that build a config, and for the local stack's first start.
  */
 export function generateSecrets(): GeneratedSecrets {
@@ -26,6 +27,7 @@ export function generateSecrets(): GeneratedSecrets {
     MEDIA_TOKEN_SECRET: random(),
     API_KEY_PEPPER: random(),
     PAYLOAD_KEYS: generatePayloadKeysSetting(),
+    CODEC_SERVER_TOKEN: random(),
   };
 }
 

@@ -83,6 +83,7 @@ function readyLines(layout: StackLayout, databaseNote: string): string[] {
     `  Database      ${layout.database.uri.replace(/\?.*$/, '')}${databaseNote}`,
     `  API           ${layout.api.url}  (health: ${layout.api.url}/health)`,
     `  Media server  ${layout.media.wsUrl}`,
+    `  Codec server  ${layout.codecServer.url}  (decodes payloads for the UI; token CODEC_SERVER_TOKEN in ${path.join(layout.dataDir, LOCAL_SECRETS_FILE)})`,
     `  Status        ./ringline status   (stop: Ctrl-C here, or kill -TERM ${process.pid})`,
   ];
 }
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
       name: 'temporal',
       tier: 'infrastructure',
       address: `${layout.temporal.address} (UI ${layout.temporal.uiUrl})`,
-      start: (output) => startTemporalDevServer({ port, uiPort, namespace, dbFile: path.join(layout.dataDir, 'temporal.sqlite'), output }),
+      start: (output) => startTemporalDevServer({ port, uiPort, uiCodecEndpoint: `${layout.codecServer.url}/${env.CODEC_SERVER_TOKEN}`, namespace, dbFile: path.join(layout.dataDir, 'temporal.sqlite'), output }),
     });
   }
   let databaseNote = ' (external)';
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
         }),
     });
   for (const sim of layout.simulators) if (sim.used) node(`sim-${sim.name}`, sim.entry, sim.url);
-  const addresses: Record<string, string> = { api: layout.api.url, media: layout.media.wsUrl };
+  const addresses: Record<string, string> = { api: layout.api.url, media: layout.media.wsUrl, 'codec-server': layout.codecServer.url };
   for (const { name, entry } of STACK_PROCESSES) node(name, entry, addresses[name]);
 
   // Ready means a call placed now is served: the API answers and a worker polls every queue.

@@ -12,4 +12,5 @@ export const STACK_PROCESSES: StackProcess[] = [
   { name: 'worker', entry: 'workers/main.ts' },
   { name: 'worker-exotel', entry: 'workers/exotel.ts' },
   { name: 'media', entry: 'media-server/main.ts' },
+  { name: 'codec-server', entry: 'codec-server/main.ts' },
 ];

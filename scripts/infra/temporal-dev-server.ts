@@ -10,6 +10,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Omit for a headless server (tests). */
   uiPort?: number;
+  /** Where the Web UI sends payloads to be decoded (the stack's codec server). */
+  uiCodecEndpoint?: string;
   /** Omit for an in-memory server whose state dies with it (tests). */
   dbFile?: string;
   namespace: string;
@@ -20,6 +22,7 @@ export function temporalDevServerArgs(options: TemporalDevServerOptions): string
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port)];
   args.push('--namespace', options.namespace, '--log-level', 'error');
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   // The dev server asks an outside host for version news by default; this machine has no business there.
   args.push('--dynamic-config-value', 'frontend.enableServerVersionCheck=false');

@@ -28,6 +28,8 @@ export interface StackLayout {
   simulators: SimulatorLayout[];
   api: { port: number; url: string; publicUrl: string };
   media: { port: number; wsUrl: string; controlUrl: string };
+  /** The Web UI's codec server; the dev server's UI is pointed at `url`, and only its own origins may call it. */
+  codecServer: { port: number; url: string; corsOrigins: string[] };
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -93,6 +95,11 @@ export function stackLayout(env: Env, config: Config): StackLayout {
       wsUrl: set(env, 'PUBLIC_MEDIA_WS_URL') ? config.PUBLIC_MEDIA_WS_URL : `ws://${host}:${mediaPort}`,
       controlUrl: set(env, 'MEDIA_CONTROL_URL') ? config.MEDIA_CONTROL_URL : `http://${host}:${mediaPort}`,
     },
+    codecServer: {
+      port: config.CODEC_SERVER_PORT,
+      url: `http://${host}:${config.CODEC_SERVER_PORT}`,
+      corsOrigins: set(env, 'CODEC_SERVER_CORS_ORIGINS') ? config.CODEC_SERVER_CORS_ORIGINS : [`http://${host}:${uiPort}`, `http://localhost:${uiPort}`],
+    },
   };
 }
 
@@ -112,6 +119,7 @@ export function portsToClaim(layout: StackLayout): StackPort[] {
   }
   ports.push({ port: layout.api.port, purpose: 'API, API_PORT' });
   ports.push({ port: layout.media.port, purpose: 'media server, MEDIA_PORT' });
+  ports.push({ port: layout.codecServer.port, purpose: 'codec server for the Web UI, CODEC_SERVER_PORT' });
   return ports;
 }
 
@@ -126,6 +134,8 @@ export function processEnvironment(env: Env, layout: StackLayout, secrets: Reado
     MEDIA_PORT: String(layout.media.port),
     PUBLIC_MEDIA_WS_URL: layout.media.wsUrl,
     MEDIA_CONTROL_URL: layout.media.controlUrl,
+    CODEC_SERVER_PORT: String(layout.codecServer.port),
+    CODEC_SERVER_CORS_ORIGINS: layout.codecServer.corsOrigins.join(','),
     // The local API speaks plain http, where a browser drops a Secure cookie: the dashboard login needs this.
     SESSION_COOKIE_SECURE: env.SESSION_COOKIE_SECURE ?? 'false',
   };

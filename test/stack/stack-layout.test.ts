@@ -2,6 +2,7 @@ import { parseConfig } from '../../domain/config';
 import { generateSecrets } from '../../lib/generated-secrets';
 import { localDatabaseName, portsToClaim, processEnvironment, stackLayout } from '../../scripts/stack/stack-layout';
 import { ROOT_DIR } from '../../scripts/infra/paths';
+import { temporalDevServerArgs } from '../../scripts/infra/temporal-dev-server';
 import path from 'node:path';
 
 const layoutOf = (env: NodeJS.ProcessEnv) => stackLayout(env, parseConfig({ ...generateSecrets(), ...env }));
@@ -9,7 +10,7 @@ const layoutOf = (env: NodeJS.ProcessEnv) => stackLayout(env, parseConfig({ ...g
 describe('the local stack layout', () => {
   it('runs everything on the documented defaults', () => {
     const layout = layoutOf({});
-    expect(portsToClaim(layout).map((p) => p.port)).toEqual([7233, 8233, 27017, 18088, 4010, 4020, 4030, 3000, 3001]);
+    expect(portsToClaim(layout).map((p) => p.port)).toEqual([7233, 8233, 27017, 18088, 4010, 4020, 4030, 3000, 3001, 8234]);
     const env = processEnvironment({}, layout, { WEBHOOK_SECRET: 'w'.repeat(43) });
     expect(env).toMatchObject({
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
@@ -19,12 +20,14 @@ describe('the local stack layout', () => {
       EXOTEL_BASE_URL: 'http://127.0.0.1:4010',
       OPENAI_BASE_URL: 'http://127.0.0.1:4030/v1',
       WEBHOOK_SECRET: 'w'.repeat(43),
+      CODEC_SERVER_PORT: '8234',
+      CODEC_SERVER_CORS_ORIGINS: 'http://127.0.0.1:8233,http://localhost:8233',
     });
     expect(layout.dataDir).toBe(path.join(ROOT_DIR, '.data'));
   });
 
   it('moves every address that follows from a port when only the port is set', () => {
-    const layout = layoutOf({ API_PORT: '3100', MEDIA_PORT: '3101', EXOTEL_SIM_PORT: '4110', TEMPORAL_PORT: '7300', TEMPORAL_UI_PORT: '8300', FERRETDB_PORT: '27100' });
+    const layout = layoutOf({ API_PORT: '3100', MEDIA_PORT: '3101', EXOTEL_SIM_PORT: '4110', TEMPORAL_PORT: '7300', TEMPORAL_UI_PORT: '8300', FERRETDB_PORT: '27100', CODEC_SERVER_PORT: '8400' });
     const env = processEnvironment({}, layout, {});
     expect(env).toMatchObject({
       TEMPORAL_ADDRESS: '127.0.0.1:7300',
@@ -35,6 +38,9 @@ describe('the local stack layout', () => {
       MEDIA_CONTROL_URL: 'http://127.0.0.1:3101',
       EXOTEL_BASE_URL: 'http://127.0.0.1:4110',
       EXOTEL_SIM_PORT: '4110',
+      CODEC_SERVER_PORT: '8400',
+      // The codec server answers the browser only from the Web UI this stack runs.
+      CODEC_SERVER_CORS_ORIGINS: 'http://127.0.0.1:8300,http://localhost:8300',
     });
   });
 
@@ -44,7 +50,7 @@ describe('the local stack layout', () => {
     expect(layout.temporal.external).toBe(true);
     expect(layout.database.external).toBe(true);
     expect(layout.simulators.find((s) => s.name === 'exotel')?.used).toBe(false);
-    expect(portsToClaim(layout).map((p) => p.port)).toEqual([4020, 4030, 3000, 3001]);
+    expect(portsToClaim(layout).map((p) => p.port)).toEqual([4020, 4030, 3000, 3001, 8234]);
     const env = processEnvironment(userEnv, layout, { WEBHOOK_SECRET: 'generated-generated-generated' });
     expect(env).toMatchObject({
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
@@ -52,6 +58,13 @@ describe('the local stack layout', () => {
       EXOTEL_BASE_URL: 'https://api.in.exotel.com',
       WEBHOOK_SECRET: 'mine------------------------------------',
     });
+  });
+
+  it("points the dev server's Web UI at the stack's codec server, and a headless one at none", () => {
+    const layout = layoutOf({ CODEC_SERVER_PORT: '8400' });
+    const args = temporalDevServerArgs({ port: 7233, uiPort: 8233, uiCodecEndpoint: layout.codecServer.url, namespace: 'default' });
+    expect(args.join(' ')).toContain('--ui-codec-endpoint http://127.0.0.1:8400');
+    expect(temporalDevServerArgs({ port: 7233, uiCodecEndpoint: layout.codecServer.url, namespace: 'default' })).not.toContain('--ui-codec-endpoint');
   });
 
   it('refuses a port variable that is not a port, by name', () => {

@@ -22,13 +22,13 @@ describe('docker-compose.temporal.yml', () => {
 
   it('brings up Temporal on PostgreSQL, its UI, MongoDB and Ringline', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'mongodb', 'api', 'worker', 'media-server']),
+      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'mongodb', 'api', 'worker', 'media-server', 'codec-server']),
     );
     expect(compose.services.temporal.environment?.DB).toBe('postgres12');
   });
 
   it('runs each Ringline service from an entry point that exists in the sources', () => {
-    for (const name of ['api', 'worker', 'media-server']) {
+    for (const name of ['api', 'worker', 'media-server', 'codec-server']) {
       const service = compose.services[name];
       expect(service.build).toBe('.');
       const entry = service.command?.[1] ?? '';
@@ -42,6 +42,8 @@ describe('docker-compose.temporal.yml', () => {
   it('keeps Temporal\'s frontend and UI on loopback; only the API and the media server face the network', () => {
     expect(compose.services.temporal.ports).toEqual(['127.0.0.1:7233:7233']);
     expect(compose.services['temporal-ui'].ports).toEqual(['127.0.0.1:8233:8080']);
+    expect(compose.services['codec-server'].ports).toEqual(['127.0.0.1:8234:8234']);
+    expect(compose.services['temporal-ui'].environment?.TEMPORAL_CODEC_ENDPOINT).toMatch(/^http:\/\/localhost:8234\//);
     const published = Object.entries(compose.services)
       .filter(([, service]) => (service.ports ?? []).some((port) => !port.startsWith('127.0.0.1:')))
       .map(([name]) => name);
