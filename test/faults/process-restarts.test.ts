@@ -17,6 +17,7 @@ import { createLogger } from '../../lib/logger';
 import { FAST_TIMINGS, startCallStack, type CallStack } from '../helpers/call-stack';
 import { batchDials, waitForBatch } from '../helpers/campaign-helpers';
 import { dialTimes, numberFor } from '../helpers/schedule-helpers';
+import { configEnvironment } from '../helpers/config-environment';
 
 /**
  * Work outlives every process: the workers are SIGKILLed and the Temporal dev server itself is stopped
@@ -39,8 +40,7 @@ async function startTemporal(): Promise<void> {
 }
 
 function startWorkers(config: Config): void {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const [key, value] of Object.entries(config)) if (value !== undefined) env[key] = String(value);
+  const env = configEnvironment(config);
   workers = ['workers/main.ts', 'workers/exotel.ts'].map(
     (entry) => new ManagedProcess({ name: path.basename(entry), command: process.execPath, args: ['--import', 'tsx', path.join(ROOT, entry)], cwd: ROOT, env, output: quiet }),
   );

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { CallWorkflowResult, CallWorkflowStatus } from '../../domain/call-workflow-types';
-import type { Config } from '../../domain/config';
 import { ManagedProcess } from '../../scripts/infra/managed-process';
 import { callStatusQuery, callWorkflowId } from '../../workflows/messages';
 import { programScenarios, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
+import { configEnvironment } from '../helpers/config-environment';
 
 /**
  * Workers run as real processes here, so they can be SIGKILLed mid-call. Temporal must carry the call
@@ -12,12 +12,6 @@ import { programScenarios, simStats, startCallStack, type CallStack } from '../h
 let stack: CallStack;
 let workers: ManagedProcess[] = [];
 const ROOT = path.join(__dirname, '../..');
-
-function workerEnv(config: Config): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const [key, value] of Object.entries(config)) if (value !== undefined) env[key] = String(value);
-  return env;
-}
 
 function startWorkers(): void {
   const output = process.env.RINGLINE_TEST_VERBOSE ? undefined : () => undefined;
@@ -28,7 +22,7 @@ function startWorkers(): void {
         command: process.execPath,
         args: ['--import', 'tsx', path.join(ROOT, entry)],
         cwd: ROOT,
-        env: workerEnv(stack.config),
+        env: configEnvironment(stack.config),
         output,
       }),
   );
