@@ -1,3 +1,4 @@
+import type { ReceivedRequest } from '../../sim/openai/received-requests';
 import { programScenarios } from '../helpers/call-stack';
 import {
   createAgent,
@@ -105,11 +106,11 @@ describe('conversations end to end', () => {
     const attacked = await conversationWith(hostile);
 
     expect(attacked.requests.length).toBeGreaterThan(0);
-    expect(attacked.requests).toHaveLength(calm.requests.length);
-    attacked.requests.forEach((request, turn) => {
-      const instructions = request.messages.filter((message) => message.role === 'system');
+    const instructionsOf = (request: ReceivedRequest) => request.messages.filter((message) => message.role === 'system');
+    const callerLine = (request: ReceivedRequest) => JSON.stringify(request.messages.at(-1));
+    for (const request of attacked.requests) {
       // The instructions are the same words whatever the data says, and hold none of it.
-      expect(instructions).toEqual(calm.requests[turn].messages.filter((message) => message.role === 'system'));
+      expect(instructionsOf(request)).toEqual(instructionsOf(calm.requests[0]));
       const dataMessages = request.messages.filter((message) => JSON.stringify(message).includes('OTP'));
       expect(dataMessages).toHaveLength(1);
       const data = String(dataMessages[0].content);
@@ -117,9 +118,10 @@ describe('conversations end to end', () => {
       expect(data.startsWith('<call_data>\n') && data.endsWith('\n</call_data>')).toBe(true);
       expect(data.match(/<\/call_data>/g)).toHaveLength(1);
       expect(JSON.parse(data.slice('<call_data>\n'.length, -'\n</call_data>'.length))).toEqual(hostile);
-      // The model answers the caller's words the same.
-      expect(request.reply).toEqual(calm.requests[turn].reply);
-    });
+      // The model answers the caller's same words the same way.
+      const twin = calm.requests.find((candidate) => callerLine(candidate) === callerLine(request));
+      if (twin) expect(request.reply).toEqual(twin.reply);
+    }
     expect(attacked.said).toEqual(calm.said);
     expect(attacked.said.join(' ')).not.toMatch(/OTP|Max|system prompt/i);
   });
