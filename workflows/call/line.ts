@@ -12,6 +12,8 @@ import { nowIso } from './call';
 export class Line {
   private requested = false;
   private granted = false;
+  /** A request was withdrawn before its grant came: that grant, when it comes, is handed back. */
+  private withdrawn = false;
   private probe = false;
   /** A successful dial not yet told to the gate: it rides on the release. */
   private dialOkUnreported = false;
@@ -22,7 +24,9 @@ export class Line {
   request(): Promise<void> {
     const { input, workflowId, lineLeaseMs } = this.call;
     const request = { workflowId, priority: input.priority, requestedAt: nowIso(), leaseMs: lineLeaseMs };
-    this.granted = false;
+    // A grant already here answers a request this same attempt made in a workflow task that timed out
+    // (its local activity reached the gate; its history did not): asking again is harmless, the gate
+    // repeats a holder's grant.
     this.requested = true;
     return lineRequests.requestLine(input.exotelAccount, request);
   }
@@ -34,13 +38,15 @@ export class Line {
   }
 
   onGranted(grant: LineGrant): void {
-    if (this.requested) {
-      this.granted = true;
-      this.probe = grant.probe ?? false;
-    } else {
+    if (this.withdrawn && !this.requested) {
       // A grant for a request we already withdrew: hand it straight back.
+      this.withdrawn = false;
       void this.release();
+      return;
     }
+    // Also a grant that comes before this run has asked: see `request`.
+    this.granted = true;
+    this.probe = grant.probe ?? false;
   }
 
   /** Failed requests and a half-open breaker's probe are told at once; a good dial rides on the release. */
@@ -55,6 +61,7 @@ export class Line {
    * before it returns, inside the deciding workflow task.
    */
   async release(): Promise<void> {
+    if (this.requested && !this.granted) this.withdrawn = true;
     this.requested = false;
     this.granted = false;
     const { input, workflowId } = this.call;
