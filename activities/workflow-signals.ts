@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CampaignCallFinished } from '../domain/campaign-types';
-import type { DialReport, LineRelease } from '../domain/line-gate-types';
-import { campaignCallFinishedSignal, campaignWorkflowId, dialReportSignal, lineGateWorkflowId, releaseLineSignal } from '../workflows/messages';
+import type { DialReport } from '../domain/line-gate-types';
+import { campaignCallFinishedSignal, campaignWorkflowId, dialReportSignal, lineGateWorkflowId } from '../workflows/messages';
 
 /**
- * The signals a call workflow sends to its line gate and its campaign, sent by local activities.
+ * The signals a call workflow sends to its line gate (a breaker probe's result) and its campaign, sent by local activities.
  * A workflow's own "signal external workflow" costs it a workflow task for the server's
  * acknowledgement, and must be awaited (one still in flight when the workflow completes is dropped);
  * sent from a local activity, the signal is delivered before the activity returns, within the task
@@ -24,11 +24,6 @@ export function createWorkflowSignalActivities(client: Client) {
     }
   };
   return {
-    async releaseLineOfGate(account: string, release: LineRelease): Promise<void> {
-      const workflowId = lineGateWorkflowId(account);
-      await send(workflowId, () => client.workflow.getHandle(workflowId).signal(releaseLineSignal, release));
-    },
-
     async reportDialToGate(account: string, report: DialReport): Promise<void> {
       const workflowId = lineGateWorkflowId(account);
       await send(workflowId, () => client.workflow.getHandle(workflowId).signal(dialReportSignal, report));

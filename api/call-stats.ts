@@ -1,9 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { CallLog } from '../db/models/call-log';
 import type { Config } from '../domain/config';
-import type { LineGateStatus } from '../domain/line-gate-types';
 import type { Logger } from '../lib/logger';
-import { lookUpLineGate } from './temporal-calls';
+import { readLineGateStatus } from './line-gate-status';
 
 export interface CallStatsFilter {
   orgId: string;
@@ -13,34 +12,32 @@ export interface CallStatsFilter {
 }
 
 /**
- * Lines now (from the line gate, the one place that knows) and outcomes over a period (from the
- * database). A gate that has not started or does not answer reports idle lines rather than failing
- * the whole answer; `lineGate` says which of the two it was.
+ * Lines now (the line book and the gate) and outcomes over a period (from the database). A gate that
+ * has not started or does not answer reports an empty waiting room and a closed breaker rather than
+ * failing the whole answer; `lineGate` says which of the two it was.
  */
 export async function loadCallStats(
   deps: { temporal: Client; config: Pick<Config, 'EXOTEL_ACCOUNT_SID' | 'MAX_CONCURRENT_CALLS'>; logger: Logger },
   filter: CallStatsFilter,
   queryTimeoutMs: number,
 ) {
-  const [gate, counts, greetingCache] = await Promise.all([
-    lookUpLineGate(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, queryTimeoutMs),
+  const [{ gate, status }, counts, greetingCache] = await Promise.all([
+    readLineGateStatus(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, deps.config.MAX_CONCURRENT_CALLS, queryTimeoutMs),
     countOutcomes(filter),
     countGreetingCache(filter),
   ]);
   if (gate.state === 'unavailable') deps.logger.warn({ err: gate.error }, 'line gate did not answer its status query');
-  const status: LineGateStatus | undefined = gate.state === 'running' ? gate.status : undefined;
-  const limit = status?.limit ?? deps.config.MAX_CONCURRENT_CALLS;
-  const active = status?.active.length ?? 0;
+  const { limit, active } = status;
   return {
     lineGate: gate.state,
     lines: {
       limit,
-      active,
-      waiting: status?.waiting ?? { high: 0, medium: 0, low: 0 },
-      waitingTotal: status?.waitingTotal ?? 0,
-      utilization: limit > 0 ? Math.round((active / limit) * 1000) / 1000 : 0,
+      active: active.length,
+      waiting: status.waiting,
+      waitingTotal: status.waitingTotal,
+      utilization: limit > 0 ? Math.round((active.length / limit) * 1000) / 1000 : 0,
     },
-    circuitBreaker: status?.circuit ?? { state: 'closed', consecutiveFailures: 0, openUntil: null, opensTotal: 0 },
+    circuitBreaker: status.circuit,
     ...counts,
     greetingCache,
   };

@@ -1,6 +1,6 @@
 import { ServiceError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { CallWorkflowStatus } from '../domain/call-workflow-types';
-import type { LineGateStatus } from '../domain/line-gate-types';
+import type { LineGateRoom } from '../domain/line-gate-types';
 import { callStatusQuery, callWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
 
@@ -91,8 +91,9 @@ export async function lookUpLiveCall(client: Client, callId: string, timeoutMs: 
   }
 }
 
+/** The gate workflow's own view (waiting room, breaker); the live lines are in the line book. */
 export type LineGateLookup =
-  | { state: 'running'; status: LineGateStatus }
+  | { state: 'running'; status: LineGateRoom }
   | { state: 'not_started' }
   | { state: 'unavailable'; error: unknown };
 

@@ -160,6 +160,8 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
     const s = app.listen(apiPort, '127.0.0.1', () => resolve(s));
   });
   const { key: apiKey } = await createApiKey({ role: 'admin', name: 'benchmark' }, config.API_KEY_PEPPER);
+  // One set for both queues: the line gate grants lines in the same line book the calls take them from.
+  const activities = createGeneralActivities(infra.client, config);
   const general = await Worker.create({
     connection: infra.nativeConnection,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -173,6 +175,7 @@ export async function startRinglineInProcess(infra: BenchInfra, config: Config, 
     taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
     workflowBundle: infra.workflowBundle,
     dataConverter: infra.dataConverter,
+    activities,
   });
   const exotel = await Worker.create({
     connection: infra.nativeConnection,

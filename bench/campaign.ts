@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { Agent } from '../db/models/agent';
 import { freePort } from '../scripts/infra/free-port';
 import { createExotelSimulator } from '../sim/exotel/simulator';
-import { campaignWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
+import { campaignWorkflowId } from '../workflows/messages';
+import { readLineBookCounters } from './line-book-counters';
 import { benchConfig, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
 import { runHistoryLengths } from './run-histories';
 import { EXOTEL_LIMIT_PER_MINUTE, limitedRunSummary, maxInWindow, percentile, printFigure, rate, round, steadyRate } from './figures';
@@ -110,6 +111,7 @@ async function run(name: string, contacts: number, deps: { infra: BenchInfra; li
       name,
       options: JSON.stringify({ throttle: { maxConcurrent: 500 }, retryPolicy: { rules: { busy: { maxRetries: 0 } } } }),
     });
+    const bookBefore = await readLineBookCounters(account);
     const start = Date.now();
     const response = await fetch(`${ringline.apiUrl}/api/v1/bulk/import/process?${query}`, {
       method: 'POST',
@@ -143,7 +145,7 @@ async function run(name: string, contacts: number, deps: { infra: BenchInfra; li
     const campaignHistories = await runHistoryLengths(infra.client, campaignWorkflowId(batchId));
     const callSample = [...perContact.keys()].filter((_, i) => i % Math.max(1, Math.floor(contacts / 50)) === 0);
     const callHistories = await Promise.all(callSample.map(async (callId) => (await infra.client.workflow.getHandle(`call-${callId}`).fetchHistory()).events?.length ?? 0));
-    const gateStatus = await infra.client.workflow.getHandle(lineGateWorkflowId(account)).query(lineGateStatusQuery);
+    const bookAfter = await readLineBookCounters(account);
     const lastDial = dialTimes[dialTimes.length - 1] ?? start;
 
     const result: RunResult = {
@@ -158,7 +160,7 @@ async function run(name: string, contacts: number, deps: { infra: BenchInfra; li
       maxCampaignHistoryEvents: Math.max(...campaignHistories),
       campaignRuns: campaignHistories.length,
       maxCallHistoryEvents: Math.max(...callHistories),
-      gatePermitsPerSec: gateStatus.grantsTotal / Math.max(0.001, (lastDial - start) / 1000),
+      gatePermitsPerSec: (bookAfter.grantsTotal - bookBefore.grantsTotal) / Math.max(0.001, (lastDial - start) / 1000),
       rateLimited: stats.rateLimited,
       peakRssMb: deps.rss.peakMb(),
       calledExactlyOnce,

@@ -5,7 +5,8 @@ import { CallLog } from '../db/models/call-log';
 import { freePort } from '../scripts/infra/free-port';
 import { createExotelSimulator } from '../sim/exotel/simulator';
 import { benchConfig, placeCalls, quietLogger, startBenchInfra, startRinglineInProcess, type BenchInfra } from './bench-infra';
-import { callWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../workflows/messages';
+import { callWorkflowId, lineGateWorkflowId } from '../workflows/messages';
+import { readLineBookCounters } from './line-book-counters';
 import { runHistoryLengths } from './run-histories';
 import { historyCost, meanCost, type HistoryCost } from './history-cost';
 import { EXOTEL_LIMIT_PER_MINUTE, limitedRunSummary, maxInWindow, percentile, printFigure, rate, round, steadyRate } from './figures';
@@ -51,8 +52,10 @@ interface RunResult {
   webhookToStateP50Ms: number;
   webhookToStateP99Ms: number;
   gatePermitsPerSec: number;
-  /** The line gate's history events per call, over all its runs: what one call costs the one workflow every call passes. */
+  /** The line gate's history events per call, over all its runs (zero when no call had to wait). */
   gateEventsPerCall: number;
+  /** Writes of the account's line-book document per call: takes and releases are group-committed. */
+  lineBookWritesPerCall: number;
   /** Mean over the sampled calls' own histories (the gate's share is gateEventsPerCall). */
   callCost: HistoryCost;
   rateLimited: number;
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
       webhookToStateP99Ms: round(unlimited.webhookToStateP99Ms),
       gatePermitsPerSec: round(unlimited.gatePermitsPerSec),
       gateEventsPerCall: round(unlimited.gateEventsPerCall),
+      lineBookWritesPerCall: round(unlimited.lineBookWritesPerCall),
       workflowTasksPerCall: round(unlimited.callCost.workflowTasks),
       eventsPerCall: round(unlimited.callCost.events),
       activitiesPerCall: round(unlimited.callCost.activities),
@@ -162,6 +166,7 @@ async function measure(
     { $setOnInsert: { name: 'Bench agent', prompt: 'Benchmark.', greeting: 'Hello.', maxCallDurationSec: 60 } },
     { upsert: true },
   );
+  const bookBefore = await readLineBookCounters(account);
   const start = Date.now();
   const { acceptedAt, acceptLatencyMs: acceptLatency, seconds: acceptedSec } = await placeCalls(ringline, calls, Number(args.concurrency), (i) => ({
     phoneNumber: `+9190${String(i).padStart(5, '0')}001`,
@@ -195,12 +200,12 @@ async function measure(
     printFigure(`orchestration.${name}.stage.${stage}.p99Ms`, percentile(values, 99));
   }
 
-  // Permits the gate handed out per second while calls were arriving: the rate it sustained under
-  // this load (every call holds one permit from its grant to its end), not a ceiling.
-  const gateStatus = await infra.client.workflow.getHandle(lineGateWorkflowId(account)).query(lineGateStatusQuery);
+  // Lines handed out per second while calls were arriving: the rate sustained under this load
+  // (every call holds one line from its grant to its end), not a ceiling.
+  const bookAfter = await readLineBookCounters(account);
   const lastDial = dialTimes[dialTimes.length - 1] ?? start;
   const gateEvents = (await runHistoryLengths(infra.client, lineGateWorkflowId(account))).reduce((sum, n) => sum + n, 0);
-  const gatePermitsPerSec = gateStatus.grantsTotal / Math.max(0.001, (lastDial - start) / 1000);
+  const gatePermitsPerSec = (bookAfter.grantsTotal - bookBefore.grantsTotal) / Math.max(0.001, (lastDial - start) / 1000);
 
   const result: RunResult = {
     name,
@@ -218,6 +223,7 @@ async function measure(
     webhookToStateP99Ms: percentile(webhookToState, 99),
     gatePermitsPerSec,
     gateEventsPerCall: gateEvents / calls,
+    lineBookWritesPerCall: (bookAfter.version - bookBefore.version) / calls,
     callCost: meanCost(costs),
     rateLimited: stats.rateLimited,
     wallSec,
@@ -238,7 +244,7 @@ async function sampleHistories(
 ): Promise<{ webhookToState: number[]; stages: Record<string, number[]>; costs: HistoryCost[] }> {
   const webhookToState: number[] = [];
   const costs: HistoryCost[] = [];
-  const stages: Record<string, number[]> = { startToLineRequested: [], lineAcquired: [], lineToDialScheduled: [], dialQueued: [], dialRun: [] };
+  const stages: Record<string, number[]> = { firstTaskQueued: [], firstTaskRun: [], lineWaitWhenQueued: [], lineToDialScheduled: [], dialQueued: [], dialRun: [] };
   const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
     t ? Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : NaN;
   for (const call of calls) {
@@ -252,15 +258,18 @@ async function sampleHistories(
     const scheduled = (name: string) => events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
     const following = (event: (typeof events)[number] | undefined, kind: 'activityTaskStartedEventAttributes' | 'activityTaskCompletedEventAttributes') =>
       event ? events.find((e) => e[kind] && String(e[kind]?.scheduledEventId) === String(event.eventId)) : undefined;
-    const lineRequest = scheduled('requestLine');
-    const lineAnswered = following(lineRequest, 'activityTaskCompletedEventAttributes');
+    // The line is taken by a local activity inside the first workflow task; a call that had to wait
+    // gets its grant later, as a signal.
+    const firstTaskStarted = events.find((e) => e.workflowTaskStartedEventAttributes);
+    const firstTaskCompleted = events.find((e) => e.workflowTaskCompletedEventAttributes);
     const lateGrant = events.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'lineGranted');
-    const lineAt = lateGrant ? ms(lateGrant.eventTime) : ms(lineAnswered?.eventTime);
+    const lineAt = lateGrant ? ms(lateGrant.eventTime) : ms(firstTaskCompleted?.eventTime);
     const dial = scheduled('dialAttempt');
     const dialStarted = following(dial, 'activityTaskStartedEventAttributes');
     const dialCompleted = following(dial, 'activityTaskCompletedEventAttributes');
-    if (lineRequest) stages.startToLineRequested.push(ms(lineRequest.eventTime) - startedAt);
-    if (lineRequest && Number.isFinite(lineAt)) stages.lineAcquired.push(lineAt - ms(lineRequest.eventTime));
+    if (firstTaskStarted) stages.firstTaskQueued.push(ms(firstTaskStarted.eventTime) - startedAt);
+    if (firstTaskStarted && firstTaskCompleted) stages.firstTaskRun.push(ms(firstTaskCompleted.eventTime) - ms(firstTaskStarted.eventTime));
+    if (lateGrant && firstTaskCompleted) stages.lineWaitWhenQueued.push(ms(lateGrant.eventTime) - ms(firstTaskCompleted.eventTime));
     if (dial && Number.isFinite(lineAt)) stages.lineToDialScheduled.push(ms(dial.eventTime) - lineAt);
     if (dial && dialStarted) stages.dialQueued.push(ms(dialStarted.eventTime) - ms(dial.eventTime));
     if (dialStarted && dialCompleted) stages.dialRun.push(ms(dialCompleted.eventTime) - ms(dialStarted.eventTime));

@@ -24,13 +24,15 @@ async function main(): Promise<void> {
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: bundlerLogger(logger),
   });
+  // One set for both queues: the line gate grants lines in the same line book the calls take them from.
+  const activities = createGeneralActivities(client, config);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
     dataConverter,
-    activities: createGeneralActivities(client, config),
+    activities,
     ...GENERAL_WORKER_CAPACITY,
   });
   // The line gates get workflow slots of their own: every call waits on them.
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
     workflowBundle,
     dataConverter,
+    activities,
   });
   await ensureRetentionSchedule(client, config, logger);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, gateTaskQueue: config.TEMPORAL_GATE_TASK_QUEUE }, 'worker started');

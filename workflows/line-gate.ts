@@ -1,255 +1,147 @@
-import {
-  condition,
-  continueAsNew,
-  getExternalWorkflowHandle,
-  log,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type {
-  CircuitState,
-  DialReport,
-  LineGateCarriedState,
-  LineGateInput,
-  LineGateStatus,
-  LineRelease,
-  LineRequest,
-} from '../domain/line-gate-types';
-import { PRIORITIES, priorityRank, type Priority } from '../domain/priority';
-import {
-  dialReportSignal,
-  lineDelayedSignal,
-  lineGateStatusQuery,
-  lineGrantedSignal,
-  releaseLineSignal,
-  requestLineSignal,
-} from './messages';
+import { condition, continueAsNew, getExternalWorkflowHandle, log, proxyLocalActivities, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
+import type { LineGateActivities } from '../activities/line-gate';
+import { circuitAfterReport, circuitAfterTick, circuitWithoutProbe, CLOSED_CIRCUIT, grantableCount, type CircuitChange } from '../domain/gate-circuit';
+import { servingOrder, waitingRoom } from '../domain/line-book';
+import type { DialReport, GateCircuit, LineGateCarriedState, LineGateInput, LineFreed, LineRequest, LineWaiter } from '../domain/line-gate-types';
+import { dialReportSignal, lineDelayedSignal, lineGateStatusQuery, lineGrantedSignal, releaseLineSignal, requestLineSignal } from './messages';
 
 /**
- * One per Exotel account (`line-gate-<account>`): hands out at most `limit` line permits at a time,
- * serving waiting calls high > medium > low and first come first served within a priority. A permit
- * whose holder never gives it back (a terminated workflow) is reclaimed when its lease runs out.
- *
- * It also carries the account's circuit breaker: after N consecutive failed dial requests it stops
- * granting lines for a while, then lets a single probe call through before opening up again.
+ * One per Exotel account (`line-gate-<account>`): the waiting room for calls that could not take a
+ * line from the account's line book at once, and the account's circuit breaker. It grants waiting
+ * calls lines in the book (high > medium > low, first come first served within one), as far as the
+ * limit allows. After N failed dial requests in a row it stops every call for a while (the book's
+ * fast path closes), then lets a single probe call dial before opening up again.
  */
 
-type Holder = LineGateCarriedState['holders'][number];
-type Waiter = LineGateCarriedState['waiting'][number];
+const book = proxyLocalActivities<LineGateActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
 
-/** Continue-as-new well before Temporal's own history limits; state is small, so this is cheap. */
+/** Continue-as-new well before Temporal's own history limits; the state is small. */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 4_000;
+/** While calls wait, the book is asked this often: it refreshes their entries, which expire unconfirmed. */
+const WAITING_REFRESH_MS = 15_000;
+
+class LineGate {
+  readonly waiting: LineWaiter[];
+  private seq: number;
+  circuit: GateCircuit;
+  bookFastPath: boolean | null;
+  changed = true;
+  private readonly outgoing = new Set<Promise<void>>();
+
+  constructor(readonly input: LineGateInput) {
+    const carried = input.carried;
+    this.waiting = carried?.waiting ?? [];
+    this.seq = carried?.seq ?? 0;
+    this.circuit = carried?.circuit ?? CLOSED_CIRCUIT;
+    this.bookFastPath = carried?.bookFastPath ?? null;
+  }
+
+  enqueue(request: LineRequest): void {
+    if (this.waiting.some((w) => w.workflowId === request.workflowId)) return;
+    this.waiting.push({ workflowId: request.workflowId, priority: request.priority, leaseMs: request.leaseMs, seq: this.seq++ });
+    this.changed = true;
+  }
+
+  /** A waiting call that gave up, or a line freed that a waiting call may now take. */
+  released({ workflowId }: LineFreed): void {
+    const index = this.waiting.findIndex((w) => w.workflowId === workflowId);
+    if (index >= 0) this.waiting.splice(index, 1);
+    this.circuit = circuitWithoutProbe(this.circuit, workflowId);
+    this.changed = true;
+  }
+
+  dialReported(report: DialReport, now: number): void {
+    // The book closed its fast path when it counted the failure that tripped the breaker.
+    if (report.tripped) this.bookFastPath = false;
+    this.moveCircuit(circuitAfterReport(this.circuit, report, now, this.input.breaker.openMs));
+    this.changed = true;
+  }
+
+  tick(now: number): void {
+    this.moveCircuit(circuitAfterTick(this.circuit, now));
+  }
+
+  private moveCircuit({ circuit, change }: { circuit: GateCircuit; change: CircuitChange }): void {
+    this.circuit = circuit;
+    if (change === 'half_opened') log.info('Exotel circuit breaker half-open: one probe call may dial');
+    if (change === 'closed') log.info('Exotel circuit breaker closed: dialing resumes');
+    if (change !== 'opened') return;
+    const until = new Date(circuit.openUntil!).toISOString();
+    log.warn('Exotel circuit breaker opened: dialing paused', { until });
+    // Waiting calls learn why they wait, so their own status (and the UI) can say so.
+    for (const waiter of this.waiting) this.send(waiter.workflowId, lineDelayedSignal, { reason: 'circuit_open', until });
+  }
+
+  /** Grants lines in the book to waiting calls in serving order; returns when the next lease ends. */
+  async serve(now: number): Promise<number | null> {
+    const order = servingOrder(this.waiting);
+    const max = grantableCount(this.circuit, this.waiting.length);
+    const { granted, nextExpiryAt } = await book.grantWaitingLines(this.input.account, order, max);
+    const probe = this.circuit.state === 'half_open';
+    for (const workflowId of granted) {
+      const waiter = order.find((w) => w.workflowId === workflowId)!;
+      this.waiting.splice(this.waiting.indexOf(waiter), 1);
+      if (probe) this.circuit = { ...this.circuit, probe: { workflowId, expiresAt: now + waiter.leaseMs } };
+      this.send(workflowId, lineGrantedSignal, { grantedAt: new Date(now).toISOString(), probe }, () =>
+        // The caller is gone (finished or terminated): its line goes back for the next in line.
+        book.returnLine(this.input.account, workflowId).then(() => {
+          this.changed = true;
+        }),
+      );
+    }
+    return nextExpiryAt;
+  }
+
+  async continueAsNewWhenLong(): Promise<void> {
+    if (workflowInfo().historyLength <= HISTORY_EVENTS_BEFORE_CONTINUE && !workflowInfo().continueAsNewSuggested) return;
+    await Promise.all([...this.outgoing]);
+    const carried: LineGateCarriedState = { waiting: this.waiting, seq: this.seq, circuit: this.circuit, bookFastPath: this.bookFastPath };
+    await continueAsNew<typeof lineGateWorkflow>({ ...this.input, carried });
+  }
+
+  private send<T>(workflowId: string, signal: SignalDefinition<[T]>, arg: T, onFailure?: () => Promise<void>): void {
+    const sent = getExternalWorkflowHandle(workflowId)
+      .signal(signal, arg)
+      .catch((err: unknown) => {
+        log.warn('could not signal a waiting call', { workflowId, error: String(err) });
+        return onFailure?.();
+      });
+    this.outgoing.add(sent);
+    void sent.finally(() => this.outgoing.delete(sent));
+  }
+}
 
 export async function lineGateWorkflow(input: LineGateInput): Promise<void> {
-  const carried = input.carried;
-  let limit = carried?.limit ?? 1;
-  const holders = new Map<string, Holder>((carried?.holders ?? []).map((h) => [h.workflowId, h]));
-  const waiting: Waiter[] = [...(carried?.waiting ?? [])];
-  let seq = carried?.seq ?? 0;
-  let grantsTotal = carried?.grantsTotal ?? 0;
-  let reclaimedTotal = carried?.reclaimedTotal ?? 0;
-  const circuit = carried?.circuit ?? {
-    state: 'closed' as CircuitState,
-    consecutiveFailures: 0,
-    openUntil: null as number | null,
-    opensTotal: 0,
-    probeInFlight: null as string | null,
-  };
-  const outgoing = new Set<Promise<void>>();
-  let changed = true;
-
-  const send = (promise: Promise<void>) => {
-    outgoing.add(promise);
-    void promise.finally(() => outgoing.delete(promise));
-  };
-
-  const grant = (waiter: Waiter, now: number) => {
-    holders.set(waiter.workflowId, {
-      workflowId: waiter.workflowId,
-      priority: waiter.priority,
-      grantedAt: now,
-      leaseExpiresAt: now + waiter.leaseMs,
-    });
-    grantsTotal++;
-    const probe = circuit.state === 'half_open';
-    if (probe) circuit.probeInFlight = waiter.workflowId;
-    send(
-      getExternalWorkflowHandle(waiter.workflowId)
-        .signal(lineGrantedSignal, { grantedAt: new Date(now).toISOString(), probe })
-        .catch((err: unknown) => {
-          // The caller is gone (finished or terminated): the permit goes to the next in line.
-          log.warn('line granted to a workflow that cannot be signalled; taking it back', {
-            workflowId: waiter.workflowId,
-            error: String(err),
-          });
-          holders.delete(waiter.workflowId);
-          changed = true;
-        }),
-    );
-  };
-
-  const nextWaiter = (): Waiter | undefined => {
-    let best: Waiter | undefined;
-    for (const waiter of waiting) {
-      if (
-        !best ||
-        priorityRank(waiter.priority) < priorityRank(best.priority) ||
-        (waiter.priority === best.priority && waiter.seq < best.seq)
-      ) {
-        best = waiter;
-      }
-    }
-    return best;
-  };
-
-  const mayGrant = (): boolean => {
-    if (circuit.state === 'open') return false;
-    if (circuit.state === 'half_open') return circuit.probeInFlight === null;
-    return true;
-  };
-
-  const dispatch = (now: number) => {
-    while (holders.size < limit && mayGrant()) {
-      const waiter = nextWaiter();
-      if (!waiter) return;
-      waiting.splice(waiting.indexOf(waiter), 1);
-      grant(waiter, now);
-    }
-  };
-
-  const reclaimExpired = (now: number) => {
-    for (const holder of [...holders.values()]) {
-      if (holder.leaseExpiresAt <= now) {
-        holders.delete(holder.workflowId);
-        reclaimedTotal++;
-        if (circuit.probeInFlight === holder.workflowId) circuit.probeInFlight = null;
-        log.warn('line lease expired without a release; reclaimed', { workflowId: holder.workflowId });
-      }
-    }
-  };
-
-  const openCircuit = (now: number, openMs: number) => {
-    circuit.state = 'open';
-    circuit.openUntil = now + openMs;
-    circuit.opensTotal++;
-    circuit.probeInFlight = null;
-    log.warn('Exotel circuit breaker opened: dialing paused', { until: new Date(circuit.openUntil).toISOString() });
-    // Waiting calls learn why they wait, so their own status (and the UI) can say so.
-    for (const waiter of waiting) {
-      send(
-        getExternalWorkflowHandle(waiter.workflowId)
-          .signal(lineDelayedSignal, { reason: 'circuit_open', until: new Date(circuit.openUntil).toISOString() })
-          .catch(() => undefined),
-      );
-    }
-  };
-
-  setHandler(requestLineSignal, (request: LineRequest) => {
-    limit = request.limit;
-    const held = holders.get(request.workflowId);
-    if (held) {
-      // A repeated request (activity retry) from a holder: repeat the grant, it may have been lost.
-      send(
-        getExternalWorkflowHandle(request.workflowId)
-          .signal(lineGrantedSignal, { grantedAt: new Date(held.grantedAt).toISOString(), probe: circuit.probeInFlight === request.workflowId })
-          .catch(() => undefined),
-      );
-      return;
-    }
-    if (waiting.some((w) => w.workflowId === request.workflowId)) return;
-    waiting.push({
-      workflowId: request.workflowId,
-      priority: request.priority,
-      requestedAt: Date.parse(request.requestedAt),
-      leaseMs: request.leaseMs,
-      seq: seq++,
-    });
-    changed = true;
-  });
-
-  setHandler(releaseLineSignal, ({ workflowId, dialOk }: LineRelease) => {
-    if (dialOk && circuit.state === 'closed') circuit.consecutiveFailures = 0;
-    holders.delete(workflowId);
-    const index = waiting.findIndex((w) => w.workflowId === workflowId);
-    if (index >= 0) waiting.splice(index, 1);
-    if (circuit.probeInFlight === workflowId) circuit.probeInFlight = null;
-    changed = true;
-  });
-
-  setHandler(dialReportSignal, ({ workflowId, ok }: DialReport) => {
-    const now = Date.now();
-    if (ok) {
-      if (circuit.state !== 'closed') log.info('Exotel circuit breaker closed: dialing resumes');
-      circuit.state = 'closed';
-      circuit.consecutiveFailures = 0;
-      circuit.openUntil = null;
-      circuit.probeInFlight = null;
-    } else {
-      circuit.consecutiveFailures++;
-      const probeFailed = circuit.state === 'half_open' && circuit.probeInFlight === workflowId;
-      if (probeFailed || (circuit.state === 'closed' && circuit.consecutiveFailures >= input.breaker.failureThreshold)) {
-        openCircuit(now, input.breaker.openMs);
-      }
-    }
-    changed = true;
-  });
-
-  setHandler(lineGateStatusQuery, (): LineGateStatus => {
-    const counts = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
-    for (const waiter of waiting) counts[waiter.priority]++;
-    return {
-      account: input.account,
-      limit,
-      active: [...holders.values()].map((h) => ({
-        workflowId: h.workflowId,
-        priority: h.priority,
-        grantedAt: new Date(h.grantedAt).toISOString(),
-        leaseExpiresAt: new Date(h.leaseExpiresAt).toISOString(),
-      })),
-      waiting: counts,
-      waitingTotal: waiting.length,
-      grantsTotal,
-      reclaimedTotal,
-      circuit: {
-        state: circuit.state,
-        consecutiveFailures: circuit.consecutiveFailures,
-        openUntil: circuit.openUntil === null ? null : new Date(circuit.openUntil).toISOString(),
-        opensTotal: circuit.opensTotal,
-      },
-    };
-  });
+  const gate = new LineGate(input);
+  setHandler(requestLineSignal, (request) => gate.enqueue(request));
+  setHandler(releaseLineSignal, (release) => gate.released(release));
+  setHandler(dialReportSignal, (report) => gate.dialReported(report, Date.now()));
+  setHandler(lineGateStatusQuery, () => waitingRoom(gate.waiting, gate.circuit));
 
   for (;;) {
+    gate.changed = false;
     const now = Date.now();
-    reclaimExpired(now);
-    if (circuit.state === 'open' && circuit.openUntil !== null && circuit.openUntil <= now) {
-      circuit.state = 'half_open';
-      log.info('Exotel circuit breaker half-open: one probe call may dial');
+    gate.tick(now);
+    const wakes: number[] = [];
+    // Calls take lines at once only while the breaker is closed. A new gate does not know the book;
+    // one that lost a race with a trip corrects it next round.
+    const open = gate.circuit.state === 'closed';
+    if (gate.bookFastPath !== open) {
+      await book.setFastPath(input.account, open);
+      gate.bookFastPath = open;
     }
-    dispatch(now);
-    changed = false;
-
-    if (workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE || workflowInfo().continueAsNewSuggested) {
-      await Promise.all([...outgoing]);
-      const state: LineGateCarriedState = {
-        limit,
-        holders: [...holders.values()],
-        waiting,
-        seq,
-        grantsTotal,
-        reclaimedTotal,
-        circuit,
-      };
-      await continueAsNew<typeof lineGateWorkflow>({ ...input, carried: state });
+    if (gate.waiting.length > 0) {
+      const nextExpiryAt = await gate.serve(now);
+      if (nextExpiryAt !== null) wakes.push(nextExpiryAt);
+      wakes.push(now + WAITING_REFRESH_MS);
     }
-
-    const deadlines = [...holders.values()].map((h) => h.leaseExpiresAt);
-    if (circuit.state === 'open' && circuit.openUntil !== null) deadlines.push(circuit.openUntil);
-    const wakeAt = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
-    if (wakeAt === undefined) {
-      await condition(() => changed);
-    } else {
-      await condition(() => changed, Math.max(1, wakeAt - Date.now()));
-    }
+    if (gate.circuit.state === 'open' && gate.circuit.openUntil !== null) wakes.push(gate.circuit.openUntil);
+    if (gate.circuit.probe) wakes.push(gate.circuit.probe.expiresAt);
+    await gate.continueAsNewWhenLong();
+    if (wakes.length === 0) await condition(() => gate.changed);
+    else await condition(() => gate.changed, Math.max(1, Math.min(...wakes) - Date.now()));
   }
 }

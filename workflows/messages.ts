@@ -10,7 +10,7 @@ import type {
 } from '../domain/call-workflow-types';
 import type { CampaignCallFinished, CampaignStatusView } from '../domain/campaign-types';
 import type { SeriesStatusView } from '../domain/series-types';
-import type { DialReport, LineDelayed, LineGateStatus, LineGrant, LineRelease, LineRequest } from '../domain/line-gate-types';
+import type { DialReport, LineDelayed, LineFreed, LineGateRoom, LineGrant, LineRequest } from '../domain/line-gate-types';
 
 /** Signals, queries and updates: the contract between workflows, the API and the media server. */
 
@@ -26,9 +26,9 @@ export const lineGrantedSignal = defineSignal<[LineGrant]>('lineGranted');
 export const lineDelayedSignal = defineSignal<[LineDelayed]>('lineDelayed');
 
 export const requestLineSignal = defineSignal<[LineRequest]>('requestLine');
-export const releaseLineSignal = defineSignal<[LineRelease]>('releaseLine');
+export const releaseLineSignal = defineSignal<[LineFreed]>('releaseLine');
 export const dialReportSignal = defineSignal<[DialReport]>('dialReport');
-export const lineGateStatusQuery = defineQuery<LineGateStatus>('gateStatus');
+export const lineGateStatusQuery = defineQuery<LineGateRoom>('gateStatus');
 
 export const pauseSeriesUpdate = defineUpdate<SeriesStatusView>('pause');
 export const resumeSeriesUpdate = defineUpdate<SeriesStatusView>('resume');

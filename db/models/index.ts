@@ -12,3 +12,4 @@ export { RecurrenceSeries } from './recurrence-series';
 export { RetryAttempt } from './retry-attempt';
 export { ScheduledCall } from './scheduled-call';
 export { UsageCounter } from './usage-counter';
+export { LineBookRecord } from './line-book';

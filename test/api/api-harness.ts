@@ -11,12 +11,12 @@ import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import { parseConfig, type Config } from '../../domain/config';
 import { generateSecrets } from '../../lib/generated-secrets';
 import type { CallWorkflowInput } from '../../domain/call-workflow-types';
-import type { LineGateStatus } from '../../domain/line-gate-types';
+import type { LineGateRoom } from '../../domain/line-gate-types';
 import { createApiKey, type NewApiKey } from '../../lib/api-keys';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { callWorkflowId, lineGateWorkflowId } from '../../workflows/messages';
-import { finishSignal, recordedCallQuery, setCallStateSignal, type FixtureCallState, type RecordedCall } from '../fixtures/workflows/recording-call';
+import { fakeLineGateWorkflow, finishSignal, recordedCallQuery, setCallStateSignal, type FixtureCallState, type RecordedCall } from '../fixtures/workflows/recording-call';
 import { freePort } from '../../scripts/infra/free-port';
 import { testDataConverter } from '../helpers/temporal-test-env';
 import { testDatabaseUri, testInfra } from '../helpers/test-infra';
@@ -41,7 +41,7 @@ export interface ApiHarness {
   recorded(callId: string): Promise<RecordedCall>;
   setCallState(callId: string, state: FixtureCallState): Promise<void>;
   finishCall(callId: string): Promise<void>;
-  startLineGate(status: Omit<LineGateStatus, 'account'>, account?: string): Promise<() => Promise<void>>;
+  startLineGate(room: LineGateRoom, account?: string): Promise<() => Promise<void>>;
   workflowExists(workflowId: string): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -117,11 +117,11 @@ export async function startApiHarness(
       await handle(callId).signal(finishSignal);
       await handle(callId).result();
     },
-    async startLineGate(status, account = config.EXOTEL_ACCOUNT_SID) {
-      const gate = await client.workflow.start('lineGateWorkflow', {
+    async startLineGate(room, account = config.EXOTEL_ACCOUNT_SID) {
+      const gate = await client.workflow.start(fakeLineGateWorkflow, {
         workflowId: lineGateWorkflowId(account),
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ account, ...status }],
+        args: [room],
       });
       return async () => {
         await gate.signal(finishSignal);
@@ -169,15 +169,11 @@ export async function unreachableTemporalClient(): Promise<Client> {
   return new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}` }) });
 }
 
-export function gateStatus(overrides: Partial<Omit<LineGateStatus, 'account'>> = {}): Omit<LineGateStatus, 'account'> {
+export function gateRoom(overrides: Partial<LineGateRoom> = {}): LineGateRoom {
   return {
-    limit: 10,
-    active: [],
     waiting: { high: 0, medium: 0, low: 0 },
     waitingTotal: 0,
-    grantsTotal: 0,
-    reclaimedTotal: 0,
-    circuit: { state: 'closed', consecutiveFailures: 0, openUntil: null, opensTotal: 0 },
+    circuit: { state: 'closed', openUntil: null, opensTotal: 0 },
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { CallLog } from '../../db/models/call-log';
+import { LineBookRecord } from '../../db/models/line-book';
 import type { CallStatus } from '../../domain/call-status';
-import { gateStatus, startApiHarness, unreachableTemporalClient, type ApiHarness } from './api-harness';
+import { gateRoom, startApiHarness, unreachableTemporalClient, type ApiHarness } from './api-harness';
 
 let harness: ApiHarness;
 
@@ -98,29 +99,37 @@ describe('GET /api/v1/calls/outbound/stats', () => {
     expect(none.body.greetingCache).toEqual({ greetingsPlayed: 0, cacheHits: 0, prewarmedHits: 0, hitRate: 0, prewarmedHitRate: 0 });
   });
 
-  it('reports the line gate\'s figures while it runs', async () => {
+  it('reports the live lines from the line book and the waiting room and breaker from the gate', async () => {
+    const account = harness.config.EXOTEL_ACCOUNT_SID;
+    const expiresAt = Date.now() + 600_000;
+    await LineBookRecord.create({
+      _id: account,
+      version: 1,
+      holders: [
+        { workflowId: 'call-a', priority: 'high', grantedAt: Date.now(), expiresAt },
+        { workflowId: 'call-b', priority: 'low', grantedAt: Date.now(), expiresAt },
+        { workflowId: 'call-c', priority: 'low', grantedAt: Date.now(), expiresAt },
+        { workflowId: 'call-gone', priority: 'low', grantedAt: Date.now() - 60_000, expiresAt: Date.now() - 1 },
+      ],
+      waiting: [],
+      consecutiveFailures: 5,
+      fastPath: false,
+      grantsTotal: 4,
+      reclaimedTotal: 0,
+    });
     const stopGate = await harness.startLineGate(
-      gateStatus({
-        limit: 4,
-        active: [
-          { workflowId: 'call-a', priority: 'high', grantedAt: '2026-11-23T10:00:00Z', leaseExpiresAt: '2026-11-23T10:20:00Z' },
-          { workflowId: 'call-b', priority: 'low', grantedAt: '2026-11-23T10:00:00Z', leaseExpiresAt: '2026-11-23T10:20:00Z' },
-          { workflowId: 'call-c', priority: 'low', grantedAt: '2026-11-23T10:00:00Z', leaseExpiresAt: '2026-11-23T10:20:00Z' },
-        ],
-        waiting: { high: 2, medium: 5, low: 1 },
-        waitingTotal: 8,
-        circuit: { state: 'open', consecutiveFailures: 5, openUntil: '2026-11-23T10:01:00Z', opensTotal: 2 },
-      }),
+      gateRoom({ waiting: { high: 2, medium: 5, low: 1 }, waitingTotal: 8, circuit: { state: 'open', openUntil: '2026-11-23T10:01:00Z', opensTotal: 2 } }),
     );
     try {
       const res = await harness.api.get('/api/v1/calls/outbound/stats');
       expect(res.body).toMatchObject({
         lineGate: 'running',
-        lines: { limit: 4, active: 3, waiting: { high: 2, medium: 5, low: 1 }, waitingTotal: 8, utilization: 0.75 },
+        lines: { limit: 8, active: 3, waiting: { high: 2, medium: 5, low: 1 }, waitingTotal: 8, utilization: 0.375 },
         circuitBreaker: { state: 'open', consecutiveFailures: 5, openUntil: '2026-11-23T10:01:00Z', opensTotal: 2 },
       });
     } finally {
       await stopGate();
+      await LineBookRecord.deleteOne({ _id: account });
     }
   });
 

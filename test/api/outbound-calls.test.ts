@@ -4,7 +4,7 @@ import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Agent } from '../../db/models/agent';
 import { CallLog } from '../../db/models/call-log';
 import { callWorkflowId } from '../../workflows/messages';
-import { gateStatus, startApiHarness, unreachableTemporalClient, type ApiHarness } from './api-harness';
+import { gateRoom, startApiHarness, unreachableTemporalClient, type ApiHarness } from './api-harness';
 
 let harness: ApiHarness;
 let keyCounter = 0;
@@ -238,7 +238,7 @@ describe('POST /api/v1/calls/outbound', () => {
     it('answers 429 CONCURRENT_LIMIT_REACHED and accepts again once the queue shrinks', async () => {
       const account = `acct-full-${process.pid}-${Date.now()}`;
       const app = harness.makeApp({ config: { EXOTEL_ACCOUNT_SID: account, MAX_WAITING_CALLS: '3' } });
-      const stopGate = await harness.startLineGate(gateStatus({ waiting: { high: 1, medium: 2, low: 0 }, waitingTotal: 3 }), account);
+      const stopGate = await harness.startLineGate(gateRoom({ waiting: { high: 1, medium: 2, low: 0 }, waitingTotal: 3 }), account);
       const key = newKey('full');
       const res = await harness.authed(app).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
       expect(res.status).toBe(429);
@@ -250,7 +250,7 @@ describe('POST /api/v1/calls/outbound', () => {
       expect(scheduled.status).toBe(202);
 
       await stopGate();
-      const roomy = await harness.startLineGate(gateStatus({ waiting: { high: 0, medium: 2, low: 0 }, waitingTotal: 2 }), account);
+      const roomy = await harness.startLineGate(gateRoom({ waiting: { high: 0, medium: 2, low: 0 }, waitingTotal: 2 }), account);
       const accepted = await harness.authed(app).post('/api/v1/calls/outbound').set('Idempotency-Key', key).send(body());
       expect(accepted.status).toBe(202);
       await roomy();

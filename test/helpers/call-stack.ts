@@ -149,12 +149,14 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
   let workers: Worker[] = [];
   let running: Promise<unknown>[] = [];
   const startWorkers = async () => {
+    // One set for both queues: the line gate grants lines in the same line book the calls take them from.
+    const activities = createGeneralActivities(env.client, config);
     const general = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowsPath: require.resolve('../../workflows'),
       dataConverter: env.dataConverter,
-      activities: createGeneralActivities(env.client, config),
+      activities,
       ...GENERAL_WORKER_CAPACITY,
     });
     const api = new ExotelApi({
@@ -177,6 +179,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
       taskQueue: config.TEMPORAL_GATE_TASK_QUEUE,
       workflowsPath: require.resolve('../../workflows'),
       dataConverter: env.dataConverter,
+      activities,
     });
     workers = [general, exotel, gate];
     running = workers.map((w) => w.run());

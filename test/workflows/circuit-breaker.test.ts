@@ -1,5 +1,6 @@
 import type { CallWorkflowResult } from '../../domain/call-workflow-types';
-import { callStatusQuery, callWorkflowId, lineGateStatusQuery, lineGateWorkflowId } from '../../workflows/messages';
+import { readLineGateStatus } from '../../api/line-gate-status';
+import { callStatusQuery, callWorkflowId } from '../../workflows/messages';
 import { FAST_TIMINGS, setFaults, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
 
 /** An Exotel 5xx storm: the breaker opens, calls wait (and say why), nothing is lost or dialed twice. */
@@ -24,7 +25,7 @@ it('opens after consecutive failures, holds calls while open, and lets them all 
   for (let i = 0; i < 5; i++) {
     ids.push(await stack.startCall(`+91987650${String(i).padStart(2, '0')}00`, { timings, retryPolicy }));
   }
-  const gate = () => stack.env.client.workflow.getHandle(lineGateWorkflowId(stack.config.EXOTEL_ACCOUNT_SID)).query(lineGateStatusQuery);
+  const gate = async () => (await readLineGateStatus(stack.env.client, stack.config.EXOTEL_ACCOUNT_SID, 1, 5_000)).status;
 
   // While the breaker is open, a waiting call says why it waits.
   let sawCircuitOpen = false;

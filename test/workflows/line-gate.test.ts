@@ -1,24 +1,32 @@
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createLineGateActivities } from '../../activities/line-gate';
+import { readLineGateStatus } from '../../api/line-gate-status';
+import { connectDatabase, disconnectDatabase } from '../../db/connection';
 import type { Priority } from '../../domain/priority';
-import { lineGateStatusQuery, lineGateWorkflowId } from '../../workflows/messages';
+import { lineGateWorkflowId } from '../../workflows/messages';
 import { letGoSignal, lineHolderWorkflow } from '../fixtures/workflows/line-holder';
 import { connectToTestTemporal, uniqueName } from '../helpers/temporal-test-env';
+import { testDatabaseUri } from '../helpers/test-infra';
 
-describe('line gate on the real dev server', () => {
+describe('line book and line gate on the real dev server and database', () => {
   let env: Awaited<ReturnType<typeof connectToTestTemporal>>;
+  /** The limit the activities read, per test (they read it on every write, as the worker reads its config). */
+  let limit = 1;
 
   beforeAll(async () => {
     env = await connectToTestTemporal();
+    await connectDatabase(testDatabaseUri('line_gate'));
   });
   afterAll(async () => {
     await env?.close();
+    await disconnectDatabase();
   });
 
-  async function withGateWorker<T>(limit: number, breaker: { failureThreshold: number; openMs: number }, body: (taskQueue: string, account: string, client: Client) => Promise<T>) {
+  async function withGateWorker<T>(lines: number, breaker: { failureThreshold: number; openMs: number }, body: (taskQueue: string, account: string, client: Client) => Promise<T>) {
     const taskQueue = uniqueName('gate');
     const account = uniqueName('acct');
+    limit = lines;
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
@@ -58,6 +66,20 @@ describe('line gate on the real dev server', () => {
     );
     return { queued, results };
   }
+
+  it('hands out lines at once while the limit is far off, without a gate workflow', async () => {
+    await withGateWorker(10, { failureThreshold: 5, openMs: 60_000 }, async (taskQueue, account, client) => {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          client.workflow.execute(lineHolderWorkflow, { taskQueue, workflowId: `${account}-fast-${i}`, args: [account, 'medium', 200] }),
+        ),
+      );
+      expect(results.map((r) => r.queued)).toEqual(Array(10).fill(false));
+      const { gate, status } = await readLineGateStatus(client, account, 10, 2_000);
+      expect(gate.state).toBe('not_started');
+      expect(status).toMatchObject({ active: [], waitingTotal: 0, grantsTotal: 10 });
+    });
+  });
 
   it('never has more lines out than the limit', async () => {
     await withGateWorker(3, { failureThreshold: 5, openMs: 60_000 }, async (taskQueue, account, client) => {
@@ -111,7 +133,8 @@ describe('line gate on the real dev server', () => {
 });
 
 async function gateStatus(client: Client, account: string) {
-  return client.workflow.getHandle(lineGateWorkflowId(account)).query(lineGateStatusQuery);
+  const { status } = await readLineGateStatus(client, account, 0, 2_000);
+  return status;
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {

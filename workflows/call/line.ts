@@ -5,13 +5,16 @@ import type { Call } from './call';
 import { nowIso } from './call';
 
 /**
- * The call's side of its account's line gate: ask for a line, wait for the grant signal, tell the
- * gate how the dial went, give the line back. The gate holds the line under a lease, so a release
- * that never arrives (a terminated call) still frees it.
+ * The call's side of its account's lines: take one from the line book (at once while the limit is far
+ * off, otherwise by waiting in the line gate for its grant signal), report how the dial went, give the
+ * line back. A line is held under a lease, so a release that never arrives (a terminated call) still
+ * frees it.
  */
 export class Line {
   private requested = false;
   private granted = false;
+  /** This attempt waited in the gate: its release must reach the gate too. */
+  private queued = false;
   /** A request was withdrawn before its grant came: that grant, when it comes, is handed back. */
   private withdrawn = false;
   private probe = false;
@@ -20,15 +23,17 @@ export class Line {
 
   constructor(private readonly call: Call) {}
 
-  /** Starts the request; the grant arrives as a signal (`onGranted`). */
-  request(): Promise<void> {
+  /** Takes a line, or joins the gate's queue; a queued call's grant arrives as a signal (`onGranted`). */
+  async request(): Promise<void> {
     const { input, workflowId, lineLeaseMs } = this.call;
     const request = { workflowId, priority: input.priority, requestedAt: nowIso(), leaseMs: lineLeaseMs };
     // A grant already here answers a request this same attempt made in a workflow task that timed out
-    // (its local activity reached the gate; its history did not): asking again is harmless, the gate
-    // repeats a holder's grant.
+    // (its local activity reached the gate; its history did not): asking again is harmless, the book
+    // finds the line already held.
     this.requested = true;
-    return lineRequests.requestLine(input.exotelAccount, request);
+    const taken = await lineRequests.takeLine(input.exotelAccount, request);
+    if (taken.granted) this.granted = true;
+    else this.queued = true;
   }
 
   /** True once granted; false if the call was cancelled first (its request is then withdrawn). */
@@ -49,10 +54,19 @@ export class Line {
     this.probe = grant.probe ?? false;
   }
 
-  /** Failed requests and a half-open breaker's probe are told at once; a good dial rides on the release. */
+  /**
+   * A half-open breaker's probe tells the gate at once; other failed requests are counted in the book
+   * (the gate hears of the one that trips the breaker); a good dial rides on the release.
+   */
   async dialed(failedRequest: boolean): Promise<void> {
-    if (failedRequest || this.probe) await this.reportDial(!failedRequest);
-    else this.dialOkUnreported = true;
+    const { input, workflowId } = this.call;
+    try {
+      if (this.probe) await signals.reportDialToGate(input.exotelAccount, { workflowId, ok: !failedRequest });
+      else if (failedRequest) await lineRequests.reportDialFailure(input.exotelAccount, workflowId);
+      else this.dialOkUnreported = true;
+    } catch (err) {
+      log.warn('could not report the dial result to the circuit breaker', { error: String(err) });
+    }
   }
 
   /**
@@ -65,20 +79,14 @@ export class Line {
     this.requested = false;
     this.granted = false;
     const { input, workflowId } = this.call;
-    const dialOk = this.dialOkUnreported;
+    const release = { workflowId, dialOk: this.dialOkUnreported, queued: this.queued };
     this.dialOkUnreported = false;
+    this.queued = false;
+    this.probe = false;
     try {
-      await signals.releaseLineOfGate(input.exotelAccount, dialOk ? { workflowId, dialOk } : { workflowId });
+      await lineRequests.releaseLine(input.exotelAccount, release);
     } catch (err) {
-      log.warn('could not release the line; the gate reclaims it when the lease ends', { error: String(err) });
-    }
-  }
-
-  private async reportDial(ok: boolean): Promise<void> {
-    try {
-      await signals.reportDialToGate(this.call.input.exotelAccount, { workflowId: this.call.workflowId, ok });
-    } catch (err) {
-      log.warn('could not report the dial result to the line gate', { error: String(err) });
+      log.warn('could not release the line; it is reclaimed when the lease ends', { error: String(err) });
     }
   }
 }
