@@ -187,6 +187,7 @@ export async function placeOutboundCall(
       callingWindow,
       dndCheck: ctx.config.DND_CHECK_ENABLED,
       prewarmLeadMs: schedule ? ctx.config.PREWARM_LEAD_SEC * 1000 : undefined,
+      firstAttemptRow: status,
     },
     {
       callId,

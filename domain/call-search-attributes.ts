@@ -10,6 +10,25 @@ export const CAMPAIGN_ID_KEY = defineSearchAttributeKey('RinglineCampaignId', Se
 export const SERIES_ID_KEY = defineSearchAttributeKey('RinglineSeriesId', SearchAttributeType.KEYWORD);
 export const PHONE_LAST4_KEY = defineSearchAttributeKey('RinglinePhoneLast4', SearchAttributeType.KEYWORD);
 
+/** What a call's changing search attributes say. */
+export interface CallSearchState {
+  status: CallStatus;
+  attempt: number;
+  /** Epoch ms, or null for none. */
+  nextAttemptAt: number | null;
+}
+
+/**
+ * The upsert a phase change needs, or null when none is: the attributes already say it, or the phase
+ * is `dialing`, which lasts one Exotel request (the status query shows it; an upsert would add a
+ * history event to every call).
+ */
+export function searchAttributeChange(current: CallSearchState | null, next: CallSearchState): SearchAttributeUpdatePair[] | null {
+  if (next.status === 'dialing') return null;
+  if (current && current.status === next.status && current.attempt === next.attempt && current.nextAttemptAt === next.nextAttemptAt) return null;
+  return callSearchAttributes({ ...next, nextAttemptAt: next.nextAttemptAt === null ? null : new Date(next.nextAttemptAt) });
+}
+
 /** The attributes that change with every phase; a null next time removes the attribute. */
 export function callSearchAttributes(state: { status: CallStatus; attempt: number; nextAttemptAt: Date | null }): SearchAttributeUpdatePair[] {
   return [

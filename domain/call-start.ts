@@ -23,6 +23,7 @@ export type CallSettings = Pick<
   | 'ringTimeoutSec'
   | 'timings'
   | 'prewarmLeadMs'
+  | 'firstAttemptRow'
 >;
 
 /** What one call adds to its source's settings; a `timezone` and `legalTimezones` move the settings' calling window to the callee's zones. */

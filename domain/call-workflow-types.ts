@@ -39,6 +39,11 @@ export interface CallWorkflowInput {
   dndCheck?: boolean;
   /** Synthesize the agent's greeting this long before a scheduled first dial, so the call opens on a cache hit. */
   prewarmLeadMs?: number;
+  /**
+   * The status the starter wrote attempt 1's row with before starting the workflow (the API does, so
+   * that a call can be read the moment it is accepted); absent: the workflow writes the row itself.
+   */
+  firstAttemptRow?: 'scheduled' | 'waiting_for_line';
 }
 
 /** An Exotel status callback, routed to the attempt named in its callback URL. */

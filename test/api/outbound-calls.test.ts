@@ -89,6 +89,7 @@ describe('POST /api/v1/calls/outbound', () => {
       ringTimeoutSec: 25,
       callingWindow: { timezone: 'Asia/Kolkata', legalTimezones: ['Asia/Kolkata'], legal: { start: '00:00', end: '24:00' }, business: null, peakHours: null },
       dndCheck: false,
+      firstAttemptRow: 'waiting_for_line',
     });
     const described = await harness.client.workflow.getHandle(res.body.workflowId).describe();
     expect(described.taskQueue).toBe(harness.config.TEMPORAL_TASK_QUEUE);

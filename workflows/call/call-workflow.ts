@@ -35,7 +35,8 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallWorkfl
     call.setPhase('waiting_for_line', attempt.number);
     // The queued record and the line request do not depend on each other: together, the line is
     // asked for one database write sooner, which is what a scheduled call's punctuality waits on.
-    await Promise.all([call.record(attempt, { timings: { queuedAt: nowIso() } }), line.request()]);
+    const queued = call.queuedRowWritten(attempt) ? undefined : call.record(attempt, { timings: { queuedAt: nowIso() } });
+    await Promise.all([queued, line.request()]);
     const granted = await line.waitForGrant();
     call.waitReason = null;
     if (!granted) {

@@ -3,8 +3,8 @@ import type { AttemptRecord } from '../../domain/attempt-record';
 import { nextCallableTime } from '../../domain/daily-window';
 import { firstDialWindows, retryWindows } from '../../domain/call-window-settings';
 import type { AttemptOutcome } from '../../domain/call-outcome';
-import { callSearchAttributes } from '../../domain/call-search-attributes';
-import type { CallStatus } from '../../domain/call-status';
+import { ATTEMPT_KEY, CALL_STATUS_KEY, NEXT_ATTEMPT_AT_KEY, searchAttributeChange, type CallSearchState } from '../../domain/call-search-attributes';
+import { CALL_STATUSES, type CallStatus } from '../../domain/call-status';
 import { DEFAULT_CALL_TIMINGS, type CallTimings } from '../../domain/call-timings';
 import type { CallWorkflowInput, CallWorkflowStatus, WaitReason } from '../../domain/call-workflow-types';
 import type { FailureReason, RecordedFailureReason } from '../../domain/failure-reason';
@@ -39,6 +39,8 @@ export class Call {
   finalReason: RecordedFailureReason | null = null;
   readonly retriesByReason: Partial<Record<FailureReason, number>> = {};
   readonly attempts: AttemptState[] = [];
+  /** What the call's search attributes say now: its starter set the first ones. */
+  private searchState: CallSearchState | null = startingSearchState();
 
   constructor(readonly input: CallWorkflowInput) {
     this.timings = { ...DEFAULT_CALL_TIMINGS, ...input.timings };
@@ -65,8 +67,16 @@ export class Call {
 
   setPhase(next: CallStatus, attempt: number): void {
     this.phase = next;
-    const nextAttemptAt = this.nextAttemptAt === null ? null : new Date(this.nextAttemptAt);
-    upsertSearchAttributes(callSearchAttributes({ status: next, attempt, nextAttemptAt }));
+    const state = { status: next, attempt, nextAttemptAt: this.nextAttemptAt };
+    const change = searchAttributeChange(this.searchState, state);
+    if (!change) return;
+    upsertSearchAttributes(change);
+    this.searchState = state;
+  }
+
+  /** Attempt 1's row was written by the starter with the status a queued attempt has: no write needed. */
+  queuedRowWritten(attempt: AttemptState): boolean {
+    return attempt.number === 1 && this.input.firstAttemptRow === 'waiting_for_line';
   }
 
   cancel(reason: string | undefined): void {
@@ -120,6 +130,13 @@ export class Call {
       retriesByReason: { ...this.retriesByReason },
     };
   }
+}
+
+function startingSearchState(): CallSearchState | null {
+  const attributes = workflowInfo().typedSearchAttributes;
+  const status = attributes.get(CALL_STATUS_KEY);
+  if (!status || !(CALL_STATUSES as readonly string[]).includes(status)) return null;
+  return { status: status as CallStatus, attempt: attributes.get(ATTEMPT_KEY) ?? 1, nextAttemptAt: attributes.get(NEXT_ATTEMPT_AT_KEY)?.getTime() ?? null };
 }
 
 export function nowIso(): string {
