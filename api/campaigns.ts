@@ -15,7 +15,7 @@ import { NUMBER_ON_DO_NOT_CALL_LIST } from '../domain/do-not-call';
 import { lastFourDigits } from '../domain/phone-mask';
 import type { Priority } from '../domain/priority';
 import type { RetryPolicyOverride } from '../domain/retry-policy';
-import { campaignWorkflow } from '../workflows/campaign';
+import { campaignWorkflow } from '../workflows/campaign/campaign-workflow';
 import { campaignStatusQuery, campaignWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
 import { reserveOrgCallsOrRefuse } from './org-limits';

@@ -2,5 +2,5 @@
 export { callWorkflow } from './call/call-workflow';
 export { lineGateWorkflow } from './line-gate';
 export { recurrenceWorkflow } from './recurrence';
-export { campaignWorkflow } from './campaign';
+export { campaignWorkflow } from './campaign/campaign-workflow';
 export { retentionWorkflow } from './retention';
