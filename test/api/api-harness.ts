@@ -16,7 +16,7 @@ import { createApiKey, type NewApiKey } from '../../lib/api-keys';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { callWorkflowId, lineGateWorkflowId } from '../../workflows/messages';
-import { fakeLineGateWorkflow, finishSignal, recordedCallQuery, setCallStateSignal, type FixtureCallState, type RecordedCall } from '../fixtures/workflows/recording-call';
+import { callWorkflow as recordingCallWorkflow, fakeLineGateWorkflow, finishSignal, recordedCallQuery, setCallStateSignal, type FixtureCallState, type RecordedCall } from '../fixtures/workflows/recording-call';
 import { freePort } from '../../scripts/infra/free-port';
 import { testDataConverter } from '../helpers/temporal-test-env';
 import { testDatabaseUri, testInfra } from '../helpers/test-infra';
@@ -109,7 +109,7 @@ export async function startApiHarness(
     config,
     makeApp,
     async startFixtureCall(input) {
-      await client.workflow.start('callWorkflow', { workflowId: callWorkflowId(input.callId), taskQueue: config.TEMPORAL_TASK_QUEUE, args: [input] });
+      await client.workflow.start(recordingCallWorkflow, { workflowId: callWorkflowId(input.callId), taskQueue: config.TEMPORAL_TASK_QUEUE, args: [input] });
     },
     recorded: (callId) => handle(callId).query(recordedCallQuery),
     setCallState: (callId, state) => handle(callId).signal(setCallStateSignal, state),

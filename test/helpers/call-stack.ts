@@ -17,6 +17,7 @@ import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { freePort } from '../../scripts/infra/free-port';
 import { createExotelSimulator, type ExotelSimulator, type ExotelSimulatorOptions } from '../../sim/exotel/simulator';
+import { callWorkflow } from '../../workflows/call/call-workflow';
 import { callWorkflowId } from '../../workflows/messages';
 import { startRealMediaServer, type RealMediaServer } from './real-media-server';
 import { startStandInMediaServer, type StandInBehaviour, type StandInMediaServer } from './stand-in-media-server';
@@ -215,7 +216,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
         timings: FAST_TIMINGS,
         ...overrides,
       };
-      await env.client.workflow.start('callWorkflow', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: callWorkflowId(callId), args: [input] });
+      await env.client.workflow.start(callWorkflow, { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: callWorkflowId(callId), args: [input] });
       return callId;
     },
     startWorkers,

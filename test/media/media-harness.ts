@@ -22,7 +22,7 @@ import { createLogger } from '../../lib/logger';
 import { CONTROL_SIGNATURE_HEADER, controlRequestHeaders, mediaStreamUrl } from '../../lib/hmac-auth';
 import { databaseTokenNonces } from '../../media-server/token-nonces';
 import { callWorkflowId } from '../../workflows/messages';
-import { mediaRecordQuery, type MediaRecord } from '../fixtures/workflows/media-recorder';
+import { mediaRecorderWorkflow, mediaRecordQuery, type MediaRecord } from '../fixtures/workflows/media-recorder';
 import { ExotelVoicebotClient, type VoicebotClientOptions } from '../helpers/exotel-voicebot-client';
 import { connectToTestTemporal, uniqueName } from '../helpers/temporal-test-env';
 import { testDatabaseUri } from '../helpers/test-infra';
@@ -169,7 +169,7 @@ export async function startMediaHarness(label: string, options: MediaHarnessOpti
         metadata: extra.metadata ?? {},
       });
       if (extra.workflow !== false) {
-        await env.client.workflow.start('mediaRecorderWorkflow', { taskQueue, workflowId: callWorkflowId(callId) });
+        await env.client.workflow.start(mediaRecorderWorkflow, { taskQueue, workflowId: callWorkflowId(callId) });
         workflows.push(callId);
       }
       return { callId, attempt, agentId, url: mediaStreamUrl(`ws://127.0.0.1:${port}`, SECRET, { callId, attempt, expiresAt: Date.now() + 60_000 }) };

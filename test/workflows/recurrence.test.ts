@@ -14,6 +14,7 @@ import {
   seriesWorkflowId,
   skipNextOccurrenceUpdate,
 } from '../../workflows/messages';
+import { recurrenceWorkflow } from '../../workflows/recurrence';
 import { saveRecordedHistories, type RecordedWorkflow } from '../helpers/recorded-histories';
 import { FAST_TIMINGS, startCallStack, type CallStack } from '../helpers/call-stack';
 import { dialTimes, numberFor } from '../helpers/schedule-helpers';
@@ -93,7 +94,7 @@ async function startSeries(rule: RecurrenceRule, phoneNumber: string, orgId?: st
       callingWindow: { timezone: ZONE, legal: { start: '00:00', end: '24:00' } },
     },
   };
-  const handle = await stack.env.client.workflow.start('recurrenceWorkflow', {
+  const handle = await stack.env.client.workflow.start(recurrenceWorkflow, {
     workflowId: seriesWorkflowId(seriesId),
     taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
     args: [input],

@@ -17,7 +17,7 @@ const fixtures = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
 describe('replay of recorded histories', () => {
   it('has a fixture of every workflow type', () => {
     const types = new Set(fixtures.map((f) => workflowTypeOf(JSON.parse(readFileSync(path.join(dir, f), 'utf8')))));
-    expect([...types].sort()).toEqual(['callWorkflow', 'campaignWorkflow', 'lineGateWorkflow', 'recurrenceWorkflow']);
+    expect([...types].sort()).toEqual(['callWorkflow', 'campaignWorkflow', 'lineGateWorkflow', 'recurrenceWorkflow', 'retentionWorkflow']);
   });
 
   it.each(fixtures)('%s replays deterministically', async (file) => {

@@ -12,6 +12,7 @@ import { generateSecrets } from '../../lib/generated-secrets';
 import { createLogger } from '../../lib/logger';
 import { ensureRetentionSchedule } from '../../workers/retention-schedule';
 import { retentionWorkflow } from '../../workflows/retention';
+import { saveRecordedHistories } from '../helpers/recorded-histories';
 import { connectToTestTemporal, uniqueName } from '../helpers/temporal-test-env';
 import { testDatabaseUri } from '../helpers/test-infra';
 
@@ -76,9 +77,11 @@ it('clears personal data of finished records older than the retention period, in
     workflowsPath: require.resolve('../../workflows'),
     activities: createRetentionActivities(),
   });
-  const run = () =>
-    env.client.workflow.execute(retentionWorkflow, { taskQueue, workflowId: uniqueName('retention-run'), args: [{ retentionDays: 30, batchSize: 10 }] });
-  const [first, second] = await worker.runUntil(async () => [await run(), await run()]);
+  const firstRunId = uniqueName('retention-run');
+  const run = (workflowId: string) =>
+    env.client.workflow.execute(retentionWorkflow, { taskQueue, workflowId, args: [{ retentionDays: 30, batchSize: 10 }] });
+  const [first, second] = await worker.runUntil(async () => [await run(firstRunId), await run(uniqueName('retention-run'))]);
+  await saveRecordedHistories(env.client, [{ name: 'retention-run', workflowId: firstRunId }]);
 
   expect(first).toMatchObject({ callLogs: 23, scheduledCalls: 1, campaignContacts: 1 });
   expect(Date.parse(first.cutoff)).toBeGreaterThan(Date.now() - 31 * DAY);
