@@ -65,10 +65,13 @@ export const CONFIRM_GAP_MS = 300;
 /**
  * India's ringback (400 Hz × 25, 0.4 s on, 0.2 s off, 0.4 s on, 2 s off) and busy tone (400 Hz,
  * 0.75 s on and off) sit in this band. A tone there is a beep only when it is alone: no other tone in
- * the band came within CADENCE_LOOKBACK_MS before it, nor within LOW_CONFIRM_GAP_MS after it (the busy
- * tone's pause is 750 ms).
+ * the band came within CADENCE_LOOKBACK_MS before it, nor within its confirmation gap after it. The
+ * usual gap (300 ms) already outlasts ringback's 200 ms pause; only a tone as long as a busy burst
+ * (BUSY_BURST_MS), or one already sounding when the stream began (a burst cut short), waits
+ * LOW_CONFIRM_GAP_MS to outlast the busy tone's 750 ms pause.
  */
 export const CALL_PROGRESS_BAND_HZ = { low: 360, high: 480 } as const;
+export const BUSY_BURST_MS = { min: 600, max: 900 } as const;
 export const LOW_CONFIRM_GAP_MS = 800;
 const CADENCE_LOOKBACK_MS = 4000;
 /** DTMF rows and columns; a dual tone with one of each (±2.5 %) is a key press, not a beep. */
@@ -100,14 +103,16 @@ export interface ToneTrackerState {
   informationTones: readonly InformationTone[];
   /** End of the latest frame seen. */
   nowMs: number;
+  /** Start of the first frame seen: a tone starting there may have begun before the stream. */
+  firstFrameMs: number | null;
 }
 
-export const INITIAL_TONE_STATE: ToneTrackerState = { run: null, sequence: [], recent: [], beeps: [], informationTones: [], nowMs: 0 };
+export const INITIAL_TONE_STATE: ToneTrackerState = { run: null, sequence: [], recent: [], beeps: [], informationTones: [], nowMs: 0, firstFrameMs: null };
 
 /** Feeds one frame's measurement (the window ending at `startMs + FRAME_MS`) into the tracker. */
 export function trackTone(state: ToneTrackerState, startMs: number, tonality: FrameTonality): ToneTrackerState {
   const nowMs = startMs + FRAME_MS;
-  let next: ToneTrackerState = { ...state, nowMs };
+  let next: ToneTrackerState = { ...state, nowMs, firstFrameMs: state.firstFrameMs ?? startMs };
   const { run } = state;
   if (isTonalFrame(tonality)) {
     const hz = tonality.tones.map((tone) => tone.hz);
@@ -177,15 +182,19 @@ function inCallProgressBand(tone: Tone): boolean {
 }
 
 /** How long after its last tone a sequence must stay quiet before it is judged. */
-export function confirmGapMs(sequence: readonly Tone[]): number {
+export function confirmGapMs(sequence: readonly Tone[], firstFrameMs: number | null = null): number {
   const last = sequence[sequence.length - 1];
-  return last && inCallProgressBand(last) ? LOW_CONFIRM_GAP_MS : CONFIRM_GAP_MS;
+  if (!last || !inCallProgressBand(last)) return CONFIRM_GAP_MS;
+  const lengthMs = last.endMs - last.startMs;
+  const mayBeBusyBurst = lengthMs >= BUSY_BURST_MS.min && lengthMs <= BUSY_BURST_MS.max;
+  const cutShort = firstFrameMs !== null && last.startMs <= firstFrameMs + FRAME_MS;
+  return mayBeBusyBurst || cutShort ? LOW_CONFIRM_GAP_MS : CONFIRM_GAP_MS;
 }
 
 function judgeIfQuiet(state: ToneTrackerState): ToneTrackerState {
   const { sequence } = state;
   if (sequence.length === 0) return state;
-  if (state.nowMs - sequence[sequence.length - 1].endMs < confirmGapMs(sequence)) return state;
+  if (state.nowMs - sequence[sequence.length - 1].endMs < confirmGapMs(sequence, state.firstFrameMs)) return state;
   const judged = judgeSequence(sequence, state.recent);
   const recent = [...state.recent, ...sequence].filter((tone) => tone.endMs >= state.nowMs - CADENCE_LOOKBACK_MS);
   return {

@@ -65,24 +65,33 @@ describe('tone tracking and judging', () => {
     expect(state.informationTones[0].endMs).toBeLessThanOrEqual(300 + 928 + 40);
   });
 
-  it('judges a beep CONFIRM_GAP_MS after it ends, or LOW_CONFIRM_GAP_MS in the ringback band, and says a tone sounds until then', () => {
-    for (const [hz, gapMs] of [
-      [1000, CONFIRM_GAP_MS],
-      [420, LOW_CONFIRM_GAP_MS],
-    ]) {
-      const listener = new ToneListener(RATE);
-      const signal = concat(silence(200), sine(hz, 400), silence(1500));
-      const samplesPerFrame = RATE / 50;
-      let judgedAtMs: number | null = null;
-      for (let start = 0, atMs = 0; start + samplesPerFrame <= signal.length; start += samplesPerFrame, atMs += 20) {
-        listener.hear(atMs, signal.subarray(start, start + samplesPerFrame));
-        if (atMs + 20 === 400) expect(toneSounding(listener.tones)).toBe(true);
-        if (judgedAtMs === null && listener.tones.beeps.length > 0) judgedAtMs = atMs + 20;
-      }
-      // The beep ends at 600 ms (its last window at most one frame later).
-      expect(judgedAtMs).toBeGreaterThanOrEqual(600 + gapMs);
-      expect(judgedAtMs).toBeLessThanOrEqual(600 + gapMs + 60);
+  it.each([
+    ['a 1000 Hz beep', 1000, 200, 400, CONFIRM_GAP_MS],
+    ['a 420 Hz beep as short as a ringback burst (ringback pauses only 200 ms)', 420, 200, 400, CONFIRM_GAP_MS],
+    ['a 420 Hz beep as long as a busy burst', 420, 200, 750, LOW_CONFIRM_GAP_MS],
+    ['a 420 Hz tone already sounding when the stream began', 420, 0, 400, LOW_CONFIRM_GAP_MS],
+    ['a 1000 Hz beep already sounding when the stream began', 1000, 0, 400, CONFIRM_GAP_MS],
+  ])('judges %s its confirmation gap after it ends, and says a tone sounds until then', (_case, hz, leadMs, lengthMs, gapMs) => {
+    const listener = new ToneListener(RATE);
+    const signal = concat(silence(leadMs), sine(hz, lengthMs), silence(1500));
+    const samplesPerFrame = RATE / 50;
+    const endMs = leadMs + lengthMs;
+    let judgedAtMs: number | null = null;
+    for (let start = 0, atMs = 0; start + samplesPerFrame <= signal.length; start += samplesPerFrame, atMs += 20) {
+      listener.hear(atMs, signal.subarray(start, start + samplesPerFrame));
+      if (atMs + 20 === endMs) expect(toneSounding(listener.tones)).toBe(true);
+      if (judgedAtMs === null && listener.tones.beeps.length > 0) judgedAtMs = atMs + 20;
     }
+    // Its last window ends at most one frame after the tone.
+    expect(judgedAtMs).toBeGreaterThanOrEqual(endMs + gapMs);
+    expect(judgedAtMs).toBeLessThanOrEqual(endMs + gapMs + 60);
+  });
+
+  it.each([
+    ['a busy tone joined mid-burst', concat(sine(400, 300, 0.4), silence(750), busy(3))],
+    ['ringback joined between its two bursts', concat(sine(400, 200, 0.4), silence(200), ringback(2))],
+  ])('finds no beep in %s', (_case, signal) => {
+    expect(scan(signal).beeps).toEqual([]);
   });
 
   it('finds the same beep at 16 kHz', () => {
