@@ -58,8 +58,13 @@ export interface ClipRun {
   /** When the final verdict was given (stream time), and when a person was first declared. */
   decidedAtMs: number | null;
   humanAtMs: number | null;
-  /** When the voicemail message could start (machine verdict and ready to speak). */
+  /**
+   * When the voicemail message starts for good: the machine verdict is ready to speak from then to the
+   * clip's end. Each earlier readiness that the machine's side broke (it went on talking, or beeped) is
+   * a start the media server abandons and gives again: `restarts`.
+   */
   readyAtMs: number | null;
+  restarts: number;
 }
 
 const CHUNK_MS = 100;
@@ -87,13 +92,19 @@ export function runClip(clip: EvalClip, pcm: Buffer, sampleRate: number, transcr
   const chunkBytes = (sampleRate * 2 * CHUNK_MS) / 1000;
   let humanAtMs: number | null = null;
   let readyAtMs: number | null = null;
+  let restarts = 0;
   for (let offset = 0, atMs = 0; offset < pcm.length; offset += chunkBytes, atMs += CHUNK_MS) {
     detector.pushAudio(pcm.subarray(offset, offset + chunkBytes), atMs);
     const nowMs = atMs + CHUNK_MS;
     while (events.length > 0 && events[0].atMs <= nowMs) (events.shift() as Event).run(detector);
     const verdict = detector.verdict(nowMs);
     if (verdict.kind === 'human') humanAtMs ??= nowMs;
-    if (verdict.kind === 'machine' && verdict.readyToSpeak) readyAtMs ??= nowMs;
+    const ready = verdict.kind === 'machine' && verdict.readyToSpeak;
+    if (ready) readyAtMs ??= nowMs;
+    else if (readyAtMs !== null) {
+      readyAtMs = null;
+      restarts += 1;
+    }
   }
   const decision = detector.decision();
   return {
@@ -104,6 +115,7 @@ export function runClip(clip: EvalClip, pcm: Buffer, sampleRate: number, transcr
     decidedAtMs: decision.decidedAtMs,
     humanAtMs,
     readyAtMs,
+    restarts,
   };
 }
 

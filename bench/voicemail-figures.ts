@@ -13,6 +13,10 @@ export interface ModeFigures {
   human: { misjudged: number; declaredWithin2500MsOfFirstWord: number };
   decisionMs: Record<ClipLabel, { p50: number; p90: number; max: number }>;
   messageAfterBeepEndMs: { p50: number; p95: number; max: number };
+  /** Machines without a beep: from the end of the greeting's last word. */
+  messageAfterGreetingEndMs: { p50: number; p95: number; max: number };
+  /** Messages started and then given again because the machine's side sounded (per machine detected). */
+  messageRestarts: { machines: number; restarted: number; total: number };
 }
 
 const round = (value: number, digits = 3): number => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : NaN);
@@ -35,6 +39,8 @@ function decisionMs(run: ClipRun): number | null {
 function times(values: number[]): { p50: number; p90: number; max: number } {
   return { p50: percentile(values, 50), p90: percentile(values, 90), max: values.length ? Math.max(...values) : NaN };
 }
+
+const spread = (values: number[]): { p50: number; p95: number; max: number } => ({ p50: percentile(values, 50), p95: percentile(values, 95), max: values.length ? Math.max(...values) : NaN });
 
 const endsInBeep = (run: ClipRun): boolean => run.clip.label === 'machine' && run.clip.tones.some((tone) => tone.kind === 'beep');
 
@@ -60,8 +66,20 @@ export function summarizeRuns(runs: ClipRun[]): { lines: Record<string, unknown>
   const afterBeep = runs
     .filter((run) => endsInBeep(run) && run.verdict === 'machine' && run.readyAtMs !== null)
     .map((run) => (run.readyAtMs as number) - Math.max(...run.clip.tones.filter((tone) => tone.kind === 'beep').map((tone) => tone.endMs)));
-  const messageAfterBeepEndMs = { p50: percentile(afterBeep, 50), p95: percentile(afterBeep, 95), max: afterBeep.length ? Math.max(...afterBeep) : NaN };
+  const messageAfterBeepEndMs = spread(afterBeep);
   lines.push({ figure: 'message_after_beep_end_ms', clips: afterBeep.length, ...messageAfterBeepEndMs });
+  const afterGreeting = runs
+    .filter((run) => run.clip.label === 'machine' && !endsInBeep(run) && run.clip.speech.length > 0 && run.verdict === 'machine' && run.readyAtMs !== null)
+    .map((run) => (run.readyAtMs as number) - Math.max(...run.clip.speech.map((segment) => segment.endMs)));
+  const messageAfterGreetingEndMs = spread(afterGreeting);
+  lines.push({ figure: 'message_after_greeting_end_ms', clips: afterGreeting.length, ...messageAfterGreetingEndMs });
+  const machinesDetected = runs.filter((run) => run.verdict === 'machine' && run.readyAtMs !== null);
+  const messageRestarts = {
+    machines: machinesDetected.length,
+    restarted: machinesDetected.filter((run) => run.restarts > 0).length,
+    total: machinesDetected.reduce((sum, run) => sum + run.restarts, 0),
+  };
+  lines.push({ figure: 'message_restarts', ...messageRestarts });
   const humans = runs.filter((run) => run.clip.label === 'human');
   const beepGreetings = runs.filter(endsInBeep);
   const machine = precisionRecall(runs, 'machine');
@@ -77,6 +95,8 @@ export function summarizeRuns(runs: ClipRun[]): { lines: Record<string, unknown>
       },
       decisionMs: decision,
       messageAfterBeepEndMs,
+      messageAfterGreetingEndMs,
+      messageRestarts,
     },
   };
 }

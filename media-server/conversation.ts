@@ -88,6 +88,12 @@ const STT_RETRY_DELAY_MS = 300;
 const STT_BUFFER_MAX_MS = 10_000;
 /** A machine that never gives the go-ahead (no beep heard) still gets the message after this long. */
 const VOICEMAIL_MAX_WAIT_MS = 15_000;
+/**
+ * The message starts after a short silence (domain/voicemail/ready-to-speak); when the machine's side
+ * sounds again (its greeting went on, or a late beep), it stops and starts over, for this long after
+ * its first start at most: a line whose noise never stops still gets the message.
+ */
+const VOICEMAIL_RESTART_WINDOW_MS = 15_000;
 /** If a farewell's last mark never comes back, the socket closes anyway after its likely length plus this. */
 const FAREWELL_GRACE_MS = 3_000;
 /** Generous speaking time per character (about 12 characters a second), for that bound. */
@@ -139,6 +145,8 @@ export class Conversation {
   private botLastAnswered = false;
   private ending: EndReason | undefined;
   private awaitingBeep = false;
+  /** The voicemail message playing, and the timer that closes the call should its last mark never return. */
+  private message: { firstStartAt: number; restarts: number; closeTimer: NodeJS.Timeout | undefined } | undefined;
   /** The greeting's cache result and when it was asked for, recorded once it has played. */
   private greeting: { said: SaidPhrase; askedAt: number } | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -197,6 +205,7 @@ export class Conversation {
     this.speculateOnPause();
     this.voicemail?.audio(pcm, atMs, this.clock.offsetMs);
     if (this.awaitingBeep && this.voicemail?.readyToSpeak()) this.leaveVoicemail();
+    else if (this.message && this.voicemail?.readyToSpeak() === false) this.restartVoicemail();
   }
 
   markReturned(name: string): void {
@@ -521,7 +530,20 @@ export class Conversation {
   private leaveVoicemail(): void {
     if (!this.awaitingBeep || this.finished) return;
     this.awaitingBeep = false;
-    this.sayFarewell('voicemail');
+    const closeTimer = this.sayFarewell('voicemail');
+    this.message = { firstStartAt: this.message?.firstStartAt ?? this.now(), restarts: this.message?.restarts ?? 0, closeTimer };
+  }
+
+  /** The machine is not recording yet: stop the message and give it again once it is. */
+  private restartVoicemail(): void {
+    const message = this.message;
+    if (!message?.closeTimer || this.now() - message.firstStartAt > VOICEMAIL_RESTART_WINDOW_MS || this.finished) return;
+    this.log.info({ restarts: message.restarts + 1 }, 'machine still talking or beeping: voicemail message starts over');
+    this.message = { ...message, restarts: message.restarts + 1, closeTimer: undefined };
+    if (message.closeTimer) this.cancel(message.closeTimer);
+    this.awaitingBeep = true;
+    this.speaker.interrupt();
+    this.after(VOICEMAIL_MAX_WAIT_MS, () => this.leaveVoicemail());
   }
 
   // --- the end ---
@@ -558,14 +580,15 @@ export class Conversation {
     }
   }
 
-  private sayFarewell(phrase: 'goodbye' | 'voicemail'): void {
+  /** Says the farewell; returns the timer that closes the call should its last mark never return. */
+  private sayFarewell(phrase: 'goodbye' | 'voicemail'): NodeJS.Timeout | undefined {
     const spoken = this.sayPhrase(phrase);
     if (!spoken) {
       this.speaker.interrupt();
       this.finish();
-      return;
+      return undefined;
     }
-    this.after(FAREWELL_GRACE_MS + spoken.length * FAREWELL_MS_PER_CHARACTER, () => {
+    return this.after(FAREWELL_GRACE_MS + spoken.length * FAREWELL_MS_PER_CHARACTER, () => {
       this.log.warn({ phrase }, 'farewell not confirmed by Exotel; closing anyway');
       this.finish();
     });
@@ -672,12 +695,18 @@ export class Conversation {
 
   // --- timers ---
 
-  private after(ms: number, fire: () => void): void {
+  private after(ms: number, fire: () => void): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       fire();
     }, ms);
     this.timers.add(timer);
+    return timer;
+  }
+
+  private cancel(timer: NodeJS.Timeout): void {
+    clearTimeout(timer);
+    this.timers.delete(timer);
   }
 
   private clearTimers(): void {

@@ -1,17 +1,17 @@
-import { AFTER_GREETING_SILENCE_MS } from './greeting-tracker';
-
 /**
  * When may the bot start its voicemail message so that the recording gets all of it?
  *
  * 1. Never while a tone is sounding: it may be the beep.
  * 2. Right after a beep, if the caller's side has said nothing since: the machine records from the beep.
- * 3. With no beep: once the greeting is followed by AFTER_GREETING_SILENCE_MS (800 ms) of silence,
- *    since a machine without a beep records from the end of its greeting.
- * 4. But if the greeting announced a beep ("after the tone") and none has come, wait up to
- *    ANNOUNCED_BEEP_WAIT_MS of silence for it: a beep outside the 800–1200 Hz band, or too quiet to
- *    detect, must not make the bot speak into the machine's greeting tail.
+ * 3. With no beep: once the greeting is followed by NO_BEEP_MESSAGE_SILENCE_MS of silence, since a
+ *    machine without a beep records from the end of its greeting, even one that promised a beep.
+ *
+ * Rule 3 can fire in a pause between a greeting's sentences, or before a beep that comes late. Then
+ * the machine's side sounds again and readiness ends: the media server stops the message and starts it
+ * over once ready again (conversation.ts), so the bot never talks on over a greeting, and a machine
+ * that records from a late beep still gets the whole message.
  */
-export const ANNOUNCED_BEEP_WAIT_MS = 2500;
+export const NO_BEEP_MESSAGE_SILENCE_MS = 400;
 
 export interface ReadinessFacts {
   /** Stream time of the latest audio seen. */
@@ -23,7 +23,6 @@ export interface ReadinessFacts {
   /** End of the latest beep, once it has ended. */
   lastBeepEndMs: number | null;
   toneSounding: boolean;
-  beepAnnounced: boolean;
 }
 
 export function isReadyToSpeak(facts: ReadinessFacts): boolean {
@@ -31,5 +30,5 @@ export function isReadyToSpeak(facts: ReadinessFacts): boolean {
   if (facts.lastBeepEndMs !== null && (facts.lastSpeechEndMs === null || facts.lastSpeechEndMs <= facts.lastBeepEndMs)) return true;
   if (facts.lastSoundEndMs === null) return false;
   const quietMs = facts.nowMs - facts.lastSoundEndMs;
-  return quietMs >= (facts.beepAnnounced ? ANNOUNCED_BEEP_WAIT_MS : AFTER_GREETING_SILENCE_MS);
+  return quietMs >= NO_BEEP_MESSAGE_SILENCE_MS;
 }

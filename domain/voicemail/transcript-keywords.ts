@@ -8,8 +8,6 @@ export type KeywordStrength = 'strong' | 'weak';
 export interface VoicemailKeyword {
   phrase: string;
   strength: KeywordStrength;
-  /** The greeting promises a beep: wait for it before speaking. */
-  announcesBeep: boolean;
 }
 
 const STRONG = [
@@ -56,6 +54,7 @@ const STRONG = [
   'संदेश छोड़ें',
 ];
 
+/** Also strong: the greeting promises a beep. */
 const ANNOUNCING_BEEP = [
   'after the beep',
   'after the tone',
@@ -113,9 +112,8 @@ export function normalizeTranscript(text: string): string {
 }
 
 export const VOICEMAIL_KEYWORDS: readonly VoicemailKeyword[] = [
-  ...STRONG.map((phrase) => ({ phrase, strength: 'strong' as const, announcesBeep: false })),
-  ...ANNOUNCING_BEEP.map((phrase) => ({ phrase, strength: 'strong' as const, announcesBeep: true })),
-  ...WEAK.map((phrase) => ({ phrase, strength: 'weak' as const, announcesBeep: false })),
+  ...[...STRONG, ...ANNOUNCING_BEEP].map((phrase) => ({ phrase, strength: 'strong' as const })),
+  ...WEAK.map((phrase) => ({ phrase, strength: 'weak' as const })),
 ];
 
 const NORMALIZED = VOICEMAIL_KEYWORDS.map((keyword) => ({ keyword, words: ` ${normalizeTranscript(keyword.phrase)} ` }));

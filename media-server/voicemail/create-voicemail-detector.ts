@@ -47,7 +47,6 @@ class StreamVoicemailDetector implements VoicemailDetector {
   /** The latest interim, for announcements only: it is replaced by the next one and by its final. */
   private interimText = '';
   private askedQuestion = false;
-  private beepAnnounced = false;
   private answeredBy: CarrierAnsweredBy | null = null;
   private readonly interactionsMs: number[] = [];
   private nowMs = 0;
@@ -67,8 +66,6 @@ class StreamVoicemailDetector implements VoicemailDetector {
   }
 
   pushTranscript(text: string, isFinal: boolean, atMs: number): void {
-    // Readiness listens for the promise of a beep in interims too: it can come late in a long greeting.
-    if (findVoicemailKeywords(text).some((keyword) => keyword.announcesBeep)) this.beepAnnounced = true;
     if (atMs > this.timeoutMs) return;
     // Voicemail words count once final: an interim "you can leave a message" may still end "… with me".
     // An announcement's condition and framing together are unambiguous, so interims count for them:
@@ -191,7 +188,6 @@ class StreamVoicemailDetector implements VoicemailDetector {
       lastSoundEndMs: this.lastSoundEndMs,
       lastBeepEndMs: this.listener.tones.beeps.at(-1)?.endMs ?? null,
       toneSounding: toneSounding(this.listener.tones),
-      beepAnnounced: this.beepAnnounced,
     });
   }
 }

@@ -3,6 +3,7 @@ import { attemptCallLogId } from '../../domain/attempt-address';
 import { clipPcm, loadEvalSet, type EvalClip } from '../../bench/voicemail-eval-set';
 import { createVoicemailDetector } from '../../media-server/voicemail/create-voicemail-detector';
 import { startMediaHarness, type MediaHarness, type TestCall } from './media-harness';
+import { concat, silence, sine, toPcm, vowel } from '../unit/voicemail-signals';
 
 /**
  * The real voicemail detector inside the media server, hearing recorded answers from the evaluation
@@ -80,5 +81,27 @@ describe('media server: voicemail detection on recorded answers', () => {
     await client.closed;
     expect((await h.ended(call.callId)).ended[0].outcome).toBe('voicemail');
     expect((await h.callLog(call))?.voicemailDetection?.reasons).toContain('Exotel AnsweredBy machine (machine threshold 0.45)');
+  });
+
+  it('a machine that talks again after its beep: the message stops, and starts over once the machine is quiet', async () => {
+    // Syllables of a voice: 180 ms, 40 ms apart.
+    const speech = (ms: number) => concat(...Array.from({ length: Math.floor(ms / 220) }, () => concat(vowel(140, [700, 1200], 180, 0.4), silence(40))));
+    // The beep ends at 1,000 ms and is judged at about 1,300 ms; the machine talks from 1,600 to about 3,360 ms.
+    const answer = concat(silence(500), sine(1000, 500, 0.5), silence(600), speech(1760), silence(4000));
+    const call = await h.createCall(agent);
+    const client = await h.connect(call.url, { callerAudio: playing(toPcm(answer)) });
+    client.start();
+    await client.closed;
+    expect((await h.ended(call.callId)).ended[0].outcome).toBe('voicemail');
+    const at = (ms: number) => ms - client.startSentAt;
+    // The message started after the beep was judged, and was cleared once the machine talked again.
+    expect(client.media.some((m) => at(m.at) > 1_250 && at(m.at) < 1_700)).toBe(true);
+    expect(client.clears.map(at).filter((ms) => ms > 1_250)).toEqual([expect.any(Number)]);
+    expect(at(client.clears[client.clears.length - 1])).toBeLessThan(1_600 + 400);
+    // Given again from the start after the machine's last word plus 400 ms of silence, and played to its end.
+    const messages = ((await h.callLog(call))?.transcript ?? []).filter((turn) => turn.speaker === 'bot' && turn.text === 'Please call Acme Finance back.');
+    expect(messages).toHaveLength(1);
+    expect(at(new Date(messages[0].startedAt).getTime())).toBeGreaterThanOrEqual(3_360 + 400);
+    expect((await h.callLog(call))?.voicemailDetection).toMatchObject({ verdict: 'machine', messageLeft: true });
   });
 });

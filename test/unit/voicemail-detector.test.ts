@@ -50,7 +50,7 @@ describe('voicemail detector', () => {
     expect(detector.decision().reasons[0]).toMatch(/^beep 100\d Hz at 1[12]\d0 ms \(\+0\.60\)$/);
   });
 
-  it('calls a long greeting with a strong phrase a machine on its final transcript, and waits 800 ms of silence after it', () => {
+  it('calls a long greeting with a strong phrase a machine on its final transcript, and waits 400 ms of silence after it', () => {
     const { verdicts } = listen(concat(silence(500), speech(3000), silence(2000)), {
       1400: (d) => d.pushTranscript("Hi, you've reached", false, 1400),
       3850: (d) => d.pushTranscript("Hi, you've reached Priya, I'm away.", true, 3500),
@@ -58,19 +58,34 @@ describe('voicemail detector', () => {
     // A person, provisionally, 2.3 s after the first word (at 500 ms); a machine once the words are final.
     expect(firstTime(verdicts, isHuman)).toBe(2800);
     expect(firstTime(verdicts, isMachine)).toBe(3900);
-    // The greeting ends at 3500 ms; the last 40 ms window to hold some of it ends at 3520 ms, and 800 ms
-    // of silence after that falls in the chunk that ends at 4400 ms.
-    expect(firstTime(verdicts, isReady)).toBe(4400);
+    // The greeting ends at 3500 ms; the last 40 ms window to hold some of it ends at 3520 ms, and 400 ms
+    // of silence after that falls in the chunk that ends at 4000 ms.
+    expect(firstTime(verdicts, isReady)).toBe(4000);
   });
 
-  it('waits for a promised beep and speaks right after it', () => {
+  it('is no longer ready to speak when the greeting resumes after a pause, and ready again once it ends', () => {
+    const { verdicts } = listen(concat(silence(500), speech(3000), silence(700), speech(1500), silence(1500)), {
+      3850: (d) => d.pushTranscript("Hi, you've reached Priya, I'm away.", true, 3500),
+    });
+    expect(firstTime(verdicts, isReady)).toBe(4000);
+    // The greeting resumes at 4200 ms and ends at 5700 ms (its last window at 5720 ms).
+    expect(verdicts.get(4300)).toMatchObject({ kind: 'machine', readyToSpeak: false });
+    expect(verdicts.get(5700)).toMatchObject({ kind: 'machine', readyToSpeak: false });
+    expect(verdicts.get(6200)).toMatchObject({ kind: 'machine', readyToSpeak: true });
+  });
+
+  it('is ready in the silence after a greeting that promised a beep, not while the late beep sounds, and ready right after it', () => {
     const { verdicts } = listen(concat(silence(500), speech(4500), silence(600), beep(500), silence(1000)), {
       2000: (d) => d.pushTranscript("You've reached Priya", false, 2000),
       5350: (d) => d.pushTranscript("You've reached Priya. Leave a message after the beep.", true, 5000),
     });
     expect(firstTime(verdicts, isMachine)).toBe(5400);
-    // 600 ms of silence after the greeting is not enough: the beep was promised. It ends at 6100 ms.
-    expect(firstTime(verdicts, isReady)).toBe(6500);
+    // 400 ms of silence after the greeting (its last window at 5020 ms) lets the message start; the beep
+    // at 5600 ms stops it, and it may start again once the beep (ending at 6100 ms) is judged.
+    expect(firstTime(verdicts, isReady)).toBe(5500);
+    expect(verdicts.get(5700)).toMatchObject({ kind: 'machine', readyToSpeak: false });
+    expect(verdicts.get(6300)).toMatchObject({ kind: 'machine', readyToSpeak: false });
+    expect(verdicts.get(6500)).toMatchObject({ kind: 'machine', readyToSpeak: true });
   });
 
   it('turns a provisional person into a machine when a beep ends a long greeting at 20 s', () => {

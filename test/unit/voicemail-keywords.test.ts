@@ -25,11 +25,6 @@ describe('voicemail keywords in transcripts', () => {
     expect(phrases(text)).toEqual(expected);
   });
 
-  it('marks the phrases that promise a beep', () => {
-    expect(findVoicemailKeywords('leave a message after the tone').filter((keyword) => keyword.announcesBeep).map((keyword) => keyword.phrase)).toEqual(['after the tone']);
-    expect(findVoicemailKeywords('leave a message').some((keyword) => keyword.announcesBeep)).toBe(false);
-  });
-
   it('normalizes case, apostrophes, punctuation and Devanagari nukta spellings', () => {
     expect(normalizeTranscript("  You’ve REACHED... Priya!! ")).toBe('youve reached priya');
     // ड़ typed as one code point (U+095C) and as ड + nukta match alike.

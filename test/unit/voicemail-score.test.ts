@@ -57,17 +57,16 @@ describe('ready to speak (the voicemail message goes after the beep)', () => {
     lastSoundEndMs: 6000,
     lastBeepEndMs: null,
     toneSounding: false,
-    beepAnnounced: false,
   };
 
   it.each([
     ['right after a beep', true, { lastBeepEndMs: 6800, lastSoundEndMs: 6800, nowMs: 6820 }],
     ['never while a tone sounds', false, { lastBeepEndMs: 5000, toneSounding: true }],
-    ['not when the caller spoke after the beep', false, { lastBeepEndMs: 5000, lastSpeechEndMs: 6500, lastSoundEndMs: 6500 }],
-    ['no beep: 800 ms of silence after the greeting', true, { nowMs: 6800 }],
-    ['no beep: not before 800 ms', false, { nowMs: 6780 }],
-    ['a beep was announced: wait for it up to 2.5 s', false, { beepAnnounced: true, nowMs: 8000 }],
-    ['a beep was announced and never came: speak after 2.5 s', true, { beepAnnounced: true, nowMs: 8500 }],
+    ['not when the caller spoke after the beep', false, { lastBeepEndMs: 5000, lastSpeechEndMs: 6500, lastSoundEndMs: 6500, nowMs: 6600 }],
+    ['no beep: 400 ms of silence after the greeting', true, { nowMs: 6400 }],
+    ['no beep: not before 400 ms', false, { nowMs: 6380 }],
+    ['no beep: not once the greeting resumes', false, { nowMs: 6520, lastSpeechEndMs: 6500, lastSoundEndMs: 6500 }],
+    ['no beep: not while a late beep sounds', false, { nowMs: 6700, lastSoundEndMs: 6700, toneSounding: true }],
     ['nothing heard at all', false, { lastSpeechEndMs: null, lastSoundEndMs: null }],
   ] as [string, boolean, Partial<ReadinessFacts>][])('%s → %s', (_case, ready, facts) => {
     expect(isReadyToSpeak({ ...AFTER_GREETING, ...facts })).toBe(ready);
