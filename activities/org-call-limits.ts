@@ -1,6 +1,6 @@
 import { DEFAULT_ORG_ID } from '../domain/access-control';
 import type { OccurrenceRefusal } from '../domain/schedule-records';
-import { reserveOrgCalls, type OrgCallLimits } from '../lib/org-call-limits';
+import { OrgCallGuard, type OrgCallLimits } from '../lib/org-call-limits';
 
 const REFUSAL_OF_CODE = {
   ORG_DAILY_CALL_CAP: 'org_daily_call_cap',
@@ -12,9 +12,10 @@ const REFUSAL_OF_CODE = {
  * at the occurrence's time, as the API counts a call when it is placed.
  */
 export function createOrgCallLimitActivities(limits: OrgCallLimits) {
+  const guard = new OrgCallGuard(limits);
   return {
     async reserveOccurrenceCall(orgId: string | undefined): Promise<OccurrenceRefusal | null> {
-      const refusal = await reserveOrgCalls(limits, orgId ?? DEFAULT_ORG_ID, 1);
+      const refusal = await guard.reserve(orgId ?? DEFAULT_ORG_ID, 1);
       return refusal ? REFUSAL_OF_CODE[refusal.code] : null;
     },
   };

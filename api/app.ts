@@ -22,6 +22,7 @@ import { callsRouter } from './routes/calls';
 import { campaignsRouter } from './routes/campaigns';
 import { exotelRouter } from './routes/exotel';
 import { LineGateSnapshot } from './line-gate-snapshot';
+import { OrgCallGuard } from '../lib/org-call-limits';
 import { healthRouter, type HealthChecks } from './routes/health';
 import { metricsRouter } from './routes/metrics';
 import { phoneNumbersRouter } from './routes/phone-numbers';
@@ -69,6 +70,7 @@ function apiV1Router(deps: ApiDependencies): Router {
     logger: deps.logger,
     timeouts,
     lineGate: new LineGateSnapshot(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, timeouts.queryMs, timeouts.lineGateSnapshotMs),
+    orgCalls: new OrgCallGuard(deps.config),
   };
   const router = Router();
   router.use(validateIdempotencyKey());

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../domain/config';
 import type { Logger } from '../lib/logger';
+import type { OrgCallGuard } from '../lib/org-call-limits';
 import type { LineGateSnapshot } from './line-gate-snapshot';
 import type { TemporalTimeouts } from './temporal-calls';
 
@@ -11,4 +12,5 @@ export interface CallRoutesContext {
   logger: Logger;
   timeouts: TemporalTimeouts;
   lineGate: LineGateSnapshot;
+  orgCalls: OrgCallGuard;
 }

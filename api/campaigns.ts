@@ -144,7 +144,7 @@ export async function createCampaign(
   }
 
   try {
-    await reserveOrgCallsOrRefuse(ctx.config, orgId, total);
+    await reserveOrgCallsOrRefuse(ctx.orgCalls, orgId, total);
   } catch (err) {
     await discardImport(campaignId);
     throw err;

@@ -15,6 +15,7 @@ import { lastFourDigits } from '../domain/phone-mask';
 import { describePhoneNumberProblem, normalizePhoneNumber } from '../domain/phone-number';
 import type { Priority } from '../domain/priority';
 import type { Logger } from '../lib/logger';
+import type { OrgCallGuard } from '../lib/org-call-limits';
 import { callWorkflow } from '../workflows/call/call-workflow';
 import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
@@ -51,6 +52,7 @@ export interface OutboundCallContext {
   logger: Logger;
   timeouts: TemporalTimeouts;
   lineGate: LineGateSnapshot;
+  orgCalls: OrgCallGuard;
 }
 
 export interface AcceptedCall {
@@ -145,7 +147,7 @@ export async function placeOutboundCall(
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${call.agentId} is inactive`);
   const waitsFirst = call.scheduledFor !== undefined || placed.moved;
   if (!waitsFirst) await ensureRoomInLineQueue(ctx);
-  await reserveOrgCallsOrRefuse(ctx.config, orgId, 1);
+  await reserveOrgCallsOrRefuse(ctx.orgCalls, orgId, 1);
 
   const status: InitialCallStatus = waitsFirst ? 'scheduled' : 'waiting_for_line';
   const prior = await insertFirstAttemptRow(callId, {

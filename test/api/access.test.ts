@@ -2,6 +2,7 @@ import request from 'supertest';
 import { Agent } from '../../db/models/agent';
 import { ApiKey } from '../../db/models/api-key';
 import { AuditEntry } from '../../db/models/audit-entry';
+import { OPEN_CALLS_RECOUNT_MS } from '../../lib/org-call-limits';
 import { CallLog } from '../../db/models/call-log';
 import { OPEN_ACCESS, PERMISSIONS, ROLES, roleAllows, type Role } from '../../domain/access-control';
 import { concretePath, listRoutes } from '../helpers/route-table';
@@ -237,6 +238,11 @@ describe('per-key rate limits', () => {
     expect((await place()).status).toBe(202);
     const refused = await place();
     expect([refused.status, refused.body.error.code]).toEqual([429, 'ORG_QUEUE_SHARE_EXCEEDED']);
+    // Once the open call has finished, the next count (at most OPEN_CALLS_RECOUNT_MS later) lets one more in.
+    await CallLog.updateMany({ orgId: 'org_queued' }, { $set: { finalStatus: 'completed' } });
+    await new Promise((resolve) => setTimeout(resolve, OPEN_CALLS_RECOUNT_MS));
+    expect((await place()).status).toBe(202);
+    expect((await place()).status).toBe(429);
   });
 });
 

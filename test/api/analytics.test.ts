@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import type { CallRoutesContext } from '../../api/call-context';
 import { LineGateSnapshot } from '../../api/line-gate-snapshot';
+import { OrgCallGuard } from '../../lib/org-call-limits';
 import { errorHandler, notFoundHandler } from '../../api/middleware/error-handler';
 import { analyticsRouter } from '../../api/routes/analytics';
 import { DEFAULT_TEMPORAL_TIMEOUTS } from '../../api/temporal-calls';
@@ -205,6 +206,7 @@ beforeAll(async () => {
     logger,
     timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
     lineGate: new LineGateSnapshot(temporal, config.EXOTEL_ACCOUNT_SID, DEFAULT_TEMPORAL_TIMEOUTS.queryMs),
+    orgCalls: new OrgCallGuard(config),
   };
   app = express().use(express.json()).use(authenticate(config, logger)).use('/api/v1', analyticsRouter(ctx)).use(notFoundHandler()).use(errorHandler(logger));
 

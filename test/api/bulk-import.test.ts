@@ -8,6 +8,7 @@ import request from 'supertest';
 import { readContactsCsv } from '../../api/bulk/contacts-csv-reader';
 import type { CallRoutesContext } from '../../api/call-context';
 import { LineGateSnapshot } from '../../api/line-gate-snapshot';
+import { OrgCallGuard } from '../../lib/org-call-limits';
 import { errorHandler, notFoundHandler } from '../../api/middleware/error-handler';
 import { bulkImportRouter } from '../../api/routes/bulk-import';
 import { DEFAULT_TEMPORAL_TIMEOUTS } from '../../api/temporal-calls';
@@ -62,6 +63,7 @@ function makeApp(env: Record<string, string> = {}): Express {
     logger,
     timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
     lineGate: new LineGateSnapshot(temporal, config.EXOTEL_ACCOUNT_SID, DEFAULT_TEMPORAL_TIMEOUTS.queryMs),
+    orgCalls: new OrgCallGuard(config),
   };
   return express().use(authenticate(config, logger)).use('/api/v1', bulkImportRouter(ctx)).use(notFoundHandler()).use(errorHandler(logger));
 }
