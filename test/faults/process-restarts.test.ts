@@ -12,6 +12,7 @@ import { callWorkflowId } from '../../workflows/messages';
 import { createCampaign } from '../../api/campaigns';
 import { campaignRequestOf } from '../../api/campaign-settings';
 import { LineGateSnapshot } from '../../api/line-gate-snapshot';
+import { OrgCallGuard } from '../../lib/org-call-limits';
 import { DEFAULT_TEMPORAL_TIMEOUTS } from '../../api/temporal-calls';
 import { createLogger } from '../../lib/logger';
 import { FAST_TIMINGS, startCallStack, type CallStack } from '../helpers/call-stack';
@@ -113,6 +114,7 @@ it('workers killed and the dev server restarted mid-campaign: every contact is c
     logger: createLogger('api', { level: 'silent' }),
     timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
     lineGate: new LineGateSnapshot(stack.env.client, stack.config.EXOTEL_ACCOUNT_SID, 1_000, 500),
+    orgCalls: new OrgCallGuard(stack.config),
   };
   const request = await campaignRequestOf(stack.config, DEFAULT_ORG_ID, { priority: 'medium', respectBusinessHours: false, agentId: stack.agentId, throttle: { maxConcurrent: 3 } }, 'json');
   async function* contacts() {
