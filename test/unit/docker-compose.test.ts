@@ -22,13 +22,16 @@ describe('docker-compose.temporal.yml', () => {
 
   it('brings up Temporal on PostgreSQL, its UI, MongoDB and Ringline', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'mongodb', 'api', 'worker', 'media-server', 'codec-server']),
+      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'mongodb', 'api', 'worker', 'worker-exotel', 'media-server', 'codec-server']),
     );
     expect(compose.services.temporal.environment?.DB).toBe('postgres12');
   });
 
-  it('runs each Ringline service from an entry point that exists in the sources', () => {
-    for (const name of ['api', 'worker', 'media-server', 'codec-server']) {
+  it('runs every process of the local stack, each from an entry point that exists in the sources', () => {
+    const ringlineServices = Object.keys(compose.services).filter((name) => compose.services[name].build === '.');
+    const entries = ringlineServices.map((name) => compose.services[name].command?.[1]?.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+    expect(entries.sort()).toEqual(STACK_PROCESSES.map((p) => p.entry).sort());
+    for (const name of ringlineServices) {
       const service = compose.services[name];
       expect(service.build).toBe('.');
       const entry = service.command?.[1] ?? '';
