@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Application } from 'express';
 import type { RouteAccess } from '../domain/access-control';
 
 /** One route of the app as the router holds it, with the access its first handler declares (if any). */
@@ -19,7 +19,7 @@ interface LayerLike {
  * `withAccess` wrappers, whose access covers every route inside). A route's access is its first
  * handler's `access`, as `allow(…)` declares it; routes nothing declares come back with none.
  */
-export function listRoutes(app: Express): RouteEntry[] {
+export function listRoutes(app: Application): RouteEntry[] {
   const root = (app as unknown as { router: { stack: LayerLike[] } }).router;
   const out: RouteEntry[] = [];
   walk(root.stack, '', undefined, out);
