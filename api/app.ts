@@ -25,6 +25,7 @@ import { LineGateSnapshot } from './line-gate-snapshot';
 import { OrgCallGuard } from '../lib/org-call-limits';
 import { healthRouter, type HealthChecks } from './routes/health';
 import { metricsRouter } from './routes/metrics';
+import { openApiRouter } from './routes/openapi';
 import { phoneNumbersRouter } from './routes/phone-numbers';
 import { schedulesRouter } from './routes/schedules';
 import { seriesRouter } from './routes/series';
@@ -74,6 +75,7 @@ function apiV1Router(deps: ApiDependencies): Router {
   };
   const router = Router();
   router.use(validateIdempotencyKey());
+  router.use(openApiRouter());
   router.use(accessRouter(deps.config));
   router.use(agentsRouter(deps.config));
   // Before the call routes, whose /calls/:callLogId would take "scheduled" for an id.

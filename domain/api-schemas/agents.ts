@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paginationQueryShape, resourceIdSchema, booleanQuerySchema } from './common';
+import { instantSchema, pageAnswerSchema, paginationQueryShape, resourceIdSchema, booleanQuerySchema } from './common';
 
 const sentence = (max: number) => z.string().trim().min(1).max(max);
 
@@ -57,3 +57,14 @@ export type UpdateAgentRequest = z.infer<typeof updateAgentSchema>;
 export const agentIdParamsSchema = z.object({ agentId: resourceIdSchema });
 
 export const listAgentsQuerySchema = z.object({ ...paginationQueryShape, active: booleanQuerySchema.optional() });
+
+/** An agent with every field filled (the defaults where a create left one out); deactivated agents keep `active: false`. */
+export const agentAnswerSchema = z.object({
+  id: z.string(),
+  ...agentFields,
+  active: z.boolean(),
+  createdAt: instantSchema,
+  updatedAt: instantSchema,
+});
+
+export const agentPageAnswerSchema = pageAnswerSchema(agentAnswerSchema);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { CALL_STATUSES } from '../call-status';
 import { PRIORITIES } from '../priority';
-import { callLogIdSchema, isoDateTimeSchema, resourceIdSchema } from './common';
+import { callLogIdSchema, instantSchema, isoDateTimeSchema, resourceIdSchema, tallySchema } from './common';
 import { retryPolicyOverrideSchema } from './retry-policy';
 
 /** Metadata travels in the workflow input and history and in every CallLog row, so it stays small. */
@@ -42,3 +43,65 @@ export const callStatsQuerySchema = z
     message: 'from must not be after to',
     path: ['from'],
   });
+
+/** Fields the API reports as they are stored and does not describe further here: see the linked docs. */
+const openObjectSchema = z.record(z.string(), z.unknown());
+
+/** A call taken (202): it dials now, or at `effectiveAt` when the calling windows moved it. */
+export const acceptedCallAnswerSchema = z.object({
+  callLogId: z.string(),
+  workflowId: z.string(),
+  status: z.enum(CALL_STATUSES),
+  statusUrl: z.string(),
+  effectiveAt: instantSchema.optional(),
+  windowMoved: z.boolean().optional(),
+  /** Only on a repeat of an Idempotency-Key: the call the first request placed. */
+  idempotentReplay: z.literal(true).optional(),
+});
+
+const callAttemptAnswerSchema = z.object({
+  attempt: z.int().min(1),
+  callLogId: z.string(),
+  status: z.enum(CALL_STATUSES),
+  outboundStatus: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  exotelCallSid: z.string().nullable(),
+  timings: openObjectSchema,
+  recordingUrl: z.string().nullable(),
+});
+
+/** A call with every attempt, its transcript and, while its workflow runs, the workflow's live view. */
+export const callViewAnswerSchema = z.object({
+  callLogId: z.string(),
+  callId: z.string(),
+  workflowId: z.string(),
+  status: z.enum(CALL_STATUSES),
+  failureReason: z.string().nullable(),
+  direction: z.string(),
+  phoneNumber: z.string(),
+  agentId: z.string(),
+  priority: z.enum(PRIORITIES),
+  campaignId: z.string().nullable(),
+  seriesId: z.string().nullable(),
+  scheduledCallId: z.string().nullable(),
+  timings: openObjectSchema,
+  metadata: openObjectSchema,
+  createdAt: instantSchema,
+  updatedAt: instantSchema,
+  attempts: z.array(callAttemptAnswerSchema),
+  transcript: z.array(z.looseObject({ speaker: z.string(), text: z.string() })),
+  live: z.looseObject({ callId: z.string(), phase: z.enum(CALL_STATUSES), attempt: z.int() }).nullable(),
+});
+
+export const cancelRequestedAnswerSchema = z.object({ callLogId: z.string(), cancelRequested: z.literal(true) });
+
+/** The account's lines now, and the attempts of the period by status and failure reason. */
+export const callStatsAnswerSchema = z.object({
+  lineGate: z.string(),
+  lines: z.object({ limit: z.int(), active: z.int(), waiting: z.int(), waitingTotal: z.int(), utilization: z.number() }),
+  circuitBreaker: openObjectSchema,
+  attemptsTotal: z.int().min(0),
+  outcomes: tallySchema,
+  failureReasons: tallySchema,
+  greetingCache: openObjectSchema,
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CAMPAIGN_STATUSES } from '../campaign-types';
 import { PRIORITIES } from '../priority';
-import { paginationQueryShape, resourceIdSchema } from './common';
+import { instantSchema, pageAnswerSchema, paginationQueryShape, resourceIdSchema, rowErrorAnswerSchema, tallySchema } from './common';
 import { retryPolicyOverrideSchema } from './retry-policy';
 import { businessHoursSchema, localOrZonedDateTimeSchema } from './schedules';
 
@@ -112,3 +112,70 @@ export const listContactsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   status: z.enum(CONTACT_STATUS_FILTERS).optional(),
 });
+
+/** A campaign with its progress: from its workflow while it runs (`live: true`), else as last written. */
+export const campaignAnswerSchema = z.object({
+  batchId: z.string(),
+  campaignId: z.string(),
+  name: z.string(),
+  source: z.string(),
+  status: z.enum(CAMPAIGN_STATUSES),
+  agentId: z.string().nullable(),
+  priority: z.enum(PRIORITIES),
+  throttle: z.object({ maxConcurrent: z.int(), delayBetweenCallsMs: z.int() }),
+  scheduledFor: instantSchema.nullable(),
+  workflowId: z.string(),
+  progress: z.object({
+    total: z.int(),
+    dispatched: z.int(),
+    processed: z.int(),
+    successful: z.int(),
+    failed: z.int(),
+    voicemail: z.int(),
+    cancelled: z.int(),
+    inProgress: z.int(),
+    pending: z.int(),
+    percentComplete: z.number(),
+    outcomes: tallySchema,
+  }),
+  rowErrorCount: z.int().min(0),
+  rowErrors: z.array(rowErrorAnswerSchema),
+  createdAt: instantSchema,
+  startedAt: instantSchema.nullable(),
+  completedAt: instantSchema.nullable(),
+  live: z.boolean(),
+});
+
+/**
+ * A campaign taken (202; 200 with `idempotentReplay` for a repeat of its Idempotency-Key). `totals` counts
+ * the JSON body's calls (`requested`) or the CSV's rows (`rows`); `callIds` come with a JSON body only.
+ */
+export const campaignCreatedAnswerSchema = campaignAnswerSchema.extend({
+  totals: z.object({ requested: z.int().optional(), rows: z.int().optional(), accepted: z.int(), rejected: z.int() }),
+  callIds: z.array(z.string()).optional(),
+  statusUrl: z.string(),
+  idempotentReplay: z.literal(true).optional(),
+});
+
+export const campaignPageAnswerSchema = pageAnswerSchema(campaignAnswerSchema);
+
+export const campaignStatsAnswerSchema = z.object({
+  campaigns: z.object({ total: z.int().min(0), byStatus: tallySchema }),
+  contacts: z.object({ total: z.int().min(0), byStatus: tallySchema }),
+});
+
+/** A campaign's contact: the number masked, variables masked unless their column is in CONTACT_VARIABLES_IN_CLEAR. */
+export const campaignContactAnswerSchema = z.object({
+  seq: z.int(),
+  line: z.int().nullable(),
+  phoneNumber: z.string(),
+  agentId: z.string().nullable(),
+  status: z.string(),
+  failureReason: z.string().nullable(),
+  attempts: z.int().min(0),
+  callId: z.string().nullable(),
+  workflowId: z.string().nullable(),
+  variables: z.record(z.string(), z.string()),
+});
+
+export const campaignContactPageAnswerSchema = pageAnswerSchema(campaignContactAnswerSchema);

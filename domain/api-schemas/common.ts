@@ -23,3 +23,26 @@ export const paginationQueryShape = {
 
 /** RFC 9110 visible ASCII plus space: what an HTTP header carries safely and a log line shows readably. */
 export const idempotencyKeySchema = z.string().regex(/^[\x20-\x7e]{1,255}$/, 'must be 1-255 printable ASCII characters');
+
+/**
+ * Answer bodies. They describe what the API sends, for the OpenAPI document (api/openapi) and the
+ * examples in docs/api.md: instants are ISO strings with `Z`, and objects list every field they carry.
+ */
+
+export const instantSchema = z.iso.datetime();
+
+/** Counts by status, reason or outcome; keys whose count is 0 may be left out. */
+export const tallySchema = z.record(z.string(), z.int().min(0));
+
+/** Every 4xx and 5xx: `details` is zod's issues for VALIDATION_ERROR, the code's own object, or null. */
+export const errorAnswerSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
+});
+
+/** One page of a list, with the page asked for and the count of every match. */
+export function pageAnswerSchema<Item extends z.ZodType>(item: Item) {
+  return z.object({ data: z.array(item), page: z.int().min(1), limit: z.int().min(1), total: z.int().min(0) });
+}
+
+/** A row of an upload that was not taken, by its line in the file. */
+export const rowErrorAnswerSchema = z.object({ line: z.int(), field: z.string().nullable(), code: z.string(), message: z.string() });

@@ -89,3 +89,9 @@ export const voicebotUrlQuerySchema = z.looseObject({
   /** Required: the media URL is bound to this Exotel call, which must be the attempt's own. */
   CallSid: z.string().trim().regex(CALL_SID_SHAPE, 'must be an Exotel CallSid'),
 });
+
+/** 200 once the workflow has the event, or with `ignored` when the call is over (so that Exotel stops retrying). */
+export const statusCallbackAnswerSchema = z.object({ received: z.literal(true), ignored: z.literal('call_finished').optional() });
+
+/** A media-stream URL bound to the attempt's CallSid, good for one socket, once. */
+export const voicebotUrlAnswerSchema = z.object({ url: z.string() });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../daily-window';
 import { PRIORITIES } from '../priority';
 import { callMetadataSchema } from './calls';
-import { callLogIdSchema, isoDateTimeSchema, paginationQueryShape, resourceIdSchema } from './common';
+import { callLogIdSchema, instantSchema, isoDateTimeSchema, pageAnswerSchema, paginationQueryShape, resourceIdSchema } from './common';
 import { retryPolicyOverrideSchema } from './retry-policy';
 
 /**
@@ -106,3 +106,77 @@ export const seriesIdParamsSchema = z.object({ seriesId: resourceIdSchema });
 
 export const SERIES_ACTIONS = ['pause', 'resume', 'skip', 'cancel'] as const;
 export const seriesActionParamsSchema = z.object({ seriesId: resourceIdSchema, action: z.enum(SERIES_ACTIONS) });
+
+const storedObjectSchema = z.record(z.string(), z.unknown());
+
+/** A scheduled call as stored: `scheduledFor` as asked, `effectiveAt` as moved into the calling windows. */
+export const scheduleAnswerSchema = z.object({
+  scheduleId: z.string(),
+  callLogId: z.string(),
+  workflowId: z.string(),
+  status: z.enum(SCHEDULE_STATUSES),
+  phoneNumber: z.string(),
+  agentId: z.string(),
+  scheduledFor: instantSchema,
+  effectiveAt: instantSchema,
+  timezone: z.string(),
+  respectBusinessHours: z.boolean(),
+  businessHours: storedObjectSchema.nullable(),
+  priority: z.enum(PRIORITIES),
+  seriesId: z.string().nullable(),
+  occurrence: z.int().nullable(),
+  finalStatus: z.string().nullable(),
+  finalFailureReason: z.string().nullable(),
+  prewarmedAt: instantSchema.nullable(),
+  metadata: storedObjectSchema,
+  statusUrl: z.string(),
+  createdAt: instantSchema,
+  updatedAt: instantSchema,
+});
+
+/** 201 for a new booking; 200 with `idempotentReplay` for a repeat of its Idempotency-Key. */
+export const scheduledCallAnswerSchema = scheduleAnswerSchema.extend({
+  windowMoved: z.boolean(),
+  idempotentReplay: z.literal(true).optional(),
+});
+
+export const schedulePageAnswerSchema = pageAnswerSchema(scheduleAnswerSchema);
+
+export const rescheduledAnswerSchema = z.object({ scheduleId: z.string(), effectiveAt: instantSchema, moved: z.boolean() });
+
+export const scheduleCancelAnswerSchema = z.object({ scheduleId: z.string(), callLogId: z.string(), cancelRequested: z.literal(true) });
+
+/** A series with its next occurrences: from its workflow while it runs (`live: true`), else computed from the stored rule. */
+export const seriesAnswerSchema = z.object({
+  seriesId: z.string(),
+  workflowId: z.string(),
+  status: z.enum(SERIES_STATUSES),
+  agentId: z.string(),
+  phoneNumber: z.string(),
+  frequency: z.enum(FREQUENCIES),
+  interval: z.int().min(1),
+  daysOfWeek: z.array(z.int()),
+  dayOfMonth: z.int().nullable(),
+  timeOfDay: z.string(),
+  timezone: z.string(),
+  startDate: z.string(),
+  endDate: z.string().nullable(),
+  maxOccurrences: z.int().nullable(),
+  businessHours: storedObjectSchema.nullable(),
+  callTemplate: storedObjectSchema,
+  occurrencesStarted: z.int().min(0),
+  nextOccurrenceAt: instantSchema.nullable(),
+  nextOccurrences: z.array(storedObjectSchema),
+  lastCallId: z.string().nullable(),
+  pendingSkips: z.int().min(0),
+  skipped: z.array(storedObjectSchema),
+  statusReason: z.string().nullable(),
+  live: z.boolean(),
+  createdAt: instantSchema,
+  updatedAt: instantSchema,
+});
+
+/** 201 for a new series; 200 with `idempotentReplay` for a repeat of its Idempotency-Key or id. */
+export const createdSeriesAnswerSchema = seriesAnswerSchema.extend({ idempotentReplay: z.literal(true).optional() });
+
+export const seriesPageAnswerSchema = pageAnswerSchema(seriesAnswerSchema);

@@ -5,7 +5,8 @@ import { AuditEntry } from '../../db/models/audit-entry';
 import { OPEN_CALLS_RECOUNT_MS } from '../../lib/org-call-limits';
 import { CallLog } from '../../db/models/call-log';
 import { OPEN_ACCESS, PERMISSIONS, ROLES, roleAllows, type Role } from '../../domain/access-control';
-import { concretePath, listRoutes } from '../helpers/route-table';
+import { listRoutes } from '../../api/route-table';
+import { concretePath } from '../helpers/concrete-path';
 import { startApiHarness, type ApiHarness } from './api-harness';
 
 let harness: ApiHarness;

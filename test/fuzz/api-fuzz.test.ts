@@ -4,7 +4,8 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { Agent } from '../../db/models/agent';
 import { OPEN_ACCESS } from '../../domain/access-control';
-import { concretePath, listRoutes, type RouteEntry } from '../helpers/route-table';
+import { listRoutes, type RouteEntry } from '../../api/route-table';
+import { concretePath } from '../helpers/concrete-path';
 import { startApiHarness, type ApiHarness } from '../api/api-harness';
 
 /**

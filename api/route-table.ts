@@ -1,5 +1,5 @@
-import type { Express } from 'express';
-import type { RouteAccess } from '../../domain/access-control';
+import type { Application } from 'express';
+import type { RouteAccess } from '../domain/access-control';
 
 /** One route of the app as the router holds it, with the access its first handler declares (if any). */
 export interface RouteEntry {
@@ -15,11 +15,11 @@ interface LayerLike {
 }
 
 /**
- * Walks the app's router the way a request would, down every mounted router (and through the
+ * Every route the app answers, as the OpenAPI check and the access tests see it. Walks the app's router the way a request would, down every mounted router (and through the
  * `withAccess` wrappers, whose access covers every route inside). A route's access is its first
  * handler's `access`, as `allow(…)` declares it; routes nothing declares come back with none.
  */
-export function listRoutes(app: Express): RouteEntry[] {
+export function listRoutes(app: Application): RouteEntry[] {
   const root = (app as unknown as { router: { stack: LayerLike[] } }).router;
   const out: RouteEntry[] = [];
   walk(root.stack, '', undefined, out);
@@ -40,11 +40,4 @@ function walk(stack: LayerLike[], prefix: string, inherited: RouteAccess | undef
     const mount = matched ? matched.path : '';
     walk(inner, prefix + mount, layer.handle.access ?? inherited, out);
   }
-}
-
-const PARAM_VALUES: Record<string, string> = { action: 'pause', keyId: 'key_0123456789abcdef' };
-
-/** The route's path with each parameter filled by a well-formed value that names nothing. */
-export function concretePath(path: string): string {
-  return path.replace(/:(\w+)/g, (_, name: string) => PARAM_VALUES[name] ?? `nothing_${name}`);
 }
