@@ -75,7 +75,8 @@ function periodCondition(query: Pick<CallListQuery, 'from' | 'to'>, zone: string
   const to = query.to === undefined ? undefined : periodBound(query.to, 'to', zone);
   if (from === null) throw new ApiError(400, 'INVALID_PERIOD', `from ${query.from} is not a date`);
   if (to === null) throw new ApiError(400, 'INVALID_PERIOD', `to ${query.to} is not a date`);
-  if (from && to && from.getTime() > to.getTime()) throw new ApiError(400, 'INVALID_PERIOD', 'from must not be after to');
+  // A date-only `to` the day before `from` ends where `from` starts: backwards, though not by its instants.
+  if (from && to && from.getTime() >= to.getTime()) throw new ApiError(400, 'INVALID_PERIOD', 'from must be before to');
   if (!from && !to) return undefined;
   return { ...(from && { $gte: from }), ...(to && { $lt: to }) };
 }
