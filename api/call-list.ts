@@ -14,7 +14,7 @@ type StoredRow = CallLogRecord & { _id: string; createdAt: Date; updatedAt: Date
 /** A call's list entry is its first attempt's row; transcripts and latency stay out of the list. */
 const CALL_FIELDS = {
   callId: 1, attempt: 1, status: 1, failureReason: 1, finalStatus: 1, finalFailureReason: 1, direction: 1, phoneNumber: 1,
-  agentId: 1, priority: 1, campaignId: 1, seriesId: 1, scheduledCallId: 1, createdAt: 1, updatedAt: 1,
+  agentId: 1, priority: 1, workflowId: 1, campaignId: 1, seriesId: 1, scheduledCallId: 1, createdAt: 1, updatedAt: 1,
 };
 const ATTEMPT_FIELDS = { callId: 1, attempt: 1, status: 1, outboundStatus: 1, failureReason: 1, exotelCallSid: 1, timings: 1, createdAt: 1, updatedAt: 1 };
 
@@ -109,6 +109,7 @@ function entryOf(first: StoredRow, attempts: StoredRow[]): CallListAnswer['data'
   const finalStatus = (first.finalStatus ?? null) as CallStatus | null;
   return {
     callLogId: first._id,
+    workflowId: first.workflowId,
     status: logicalOutcome(first.status, finalStatus),
     failureReason: logicalFailureReason({ failureReason: first.failureReason ?? null, finalStatus, finalFailureReason: first.finalFailureReason ?? null }),
     direction: first.direction,

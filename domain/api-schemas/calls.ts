@@ -52,11 +52,14 @@ export const CALL_LIST_MAX_LIMIT = 200;
 /** An ISO instant, or a date that stands for the whole day in the account's time zone (domain/day-bounds.ts). */
 const periodBoundSchema = z.union([isoDateTimeSchema, z.iso.date()]);
 
+/** What a call's failure reason can be: an attempt's reason, or a reason whose retries ran out. */
+export const CALL_LIST_FAILURE_REASONS = [...FAILURE_REASONS, ...FAILURE_REASONS.map(exhausted)];
+
 /** Unknown parameters are refused, so a misspelt filter is an error instead of an unfiltered list. */
 export const callListQuerySchema = z.strictObject({
   /** The call's logical outcome (domain/analytics/logical-outcome.ts), not one attempt's status. */
   status: z.enum(CALL_STATUSES).optional(),
-  failureReason: z.enum([...FAILURE_REASONS, ...FAILURE_REASONS.map(exhausted)]).optional(),
+  failureReason: z.enum(CALL_LIST_FAILURE_REASONS).optional(),
   agentId: resourceIdSchema.optional(),
   campaignId: resourceIdSchema.optional(),
   seriesId: resourceIdSchema.optional(),
@@ -83,6 +86,7 @@ const attemptTimingsSchema = z.object({
 
 export const callListEntrySchema = z.object({
   callLogId: callLogIdSchema,
+  workflowId: z.string(),
   status: z.enum(CALL_STATUSES),
   failureReason: z.string().nullable(),
   direction: z.enum(['outbound', 'inbound']),
