@@ -30,8 +30,9 @@ export function callListFilter(
   const conditions: Record<string, unknown>[] = [];
   const filter: Record<string, unknown> = { orgId: scope.orgId, attempt: 1 };
   if (scope.agentId) {
-    const mine = scope.agentId.$in;
-    filter.agentId = { $in: query.agentId === undefined ? mine : mine.filter((agentId) => agentId === query.agentId) };
+    const mine = scope.agentId.$in.filter((agentId) => query.agentId === undefined || agentId === query.agentId);
+    // FerretDB hands equality to PostgreSQL but filters `$in` itself (docs/database.md): one agent, one value.
+    filter.agentId = mine.length === 1 ? mine[0] : { $in: mine };
   } else if (query.agentId !== undefined) {
     filter.agentId = query.agentId;
   }
