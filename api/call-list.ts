@@ -46,6 +46,7 @@ export function callListFilter(
   }
   if (query.status !== undefined) conditions.push(outcomeCondition(query.status));
   if (query.failureReason !== undefined) {
+    // logicalFailureReason as a query: the final reason of an ended call, the first attempt's before that.
     conditions.push({
       $or: [
         { finalStatus: { $ne: null }, finalFailureReason: query.failureReason },
