@@ -10,6 +10,12 @@
   const POLL_MS = 5000;
   const CAMPAIGNS_SHOWN = 20;
   const CONTACTS_PER_PAGE = 50;
+  const CALLS_PER_PAGE = 25;
+  /**
+   * The call list follows the poll less often than the figures: on FerretDB (the local stack) a page
+   * reads every call of the organization that matches the filter (docs/database.md).
+   */
+  const CALLS_POLL_MS = 30000;
   const FINAL_STATUSES = ['completed', 'cancelled'];
   /** No pause, resume or cancel for these: finished, or already winding down. */
   const UNSTEERABLE_STATUSES = [...FINAL_STATUSES, 'cancelling'];
@@ -48,6 +54,11 @@
     config: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
     selected: selectedFromHash(),
     contactsPage: 1,
+    /** The call list's filters as applied, and the cursors of the pages before the one shown (the first is null). */
+    callFilters: {},
+    callCursors: [null],
+    callNextCursor: null,
+    callsLoadedAt: 0,
     campaigns: new Map(),
     charts: {},
     refreshes: 0,
@@ -445,6 +456,83 @@
     byTestId('contacts-next').disabled = last >= contacts.total;
   }
 
+  // ---- the call list ------------------------------------------------------------------------
+
+  function fillFilterChoices() {
+    const form = byTestId('calls-filters');
+    const choices = [
+      [form.elements.status, state.config.callStatuses || []],
+      [form.elements.failureReason, state.config.failureReasons || []],
+    ];
+    for (const [select, values] of choices) {
+      select.replaceChildren(el('option', { value: '', text: 'any' }), ...values.map((value) => el('option', { value, text: value.replace(/_/g, ' ') })));
+    }
+  }
+
+  /** The form's non-empty fields; dates go as YYYY-MM-DD, which the API reads as whole days in the account's zone. */
+  function readCallFilters() {
+    const filters = {};
+    for (const field of byTestId('calls-filters').elements) {
+      const text = field.name ? field.value.trim() : '';
+      if (text !== '') filters[field.name] = text;
+    }
+    return filters;
+  }
+
+  function applyCallFilters() {
+    state.callFilters = readCallFilters();
+    state.callCursors = [null];
+    refreshCalls().catch(showError);
+  }
+
+  async function refreshCalls() {
+    const filters = state.callFilters;
+    const cursor = state.callCursors[state.callCursors.length - 1];
+    const query = new URLSearchParams({ ...filters, limit: String(CALLS_PER_PAGE), ...(cursor && { cursor }) });
+    const error = byTestId('calls-error');
+    state.callsLoadedAt = Date.now();
+    let answer;
+    try {
+      answer = await api(`/api/v1/calls?${query}`);
+    } catch (err) {
+      // A filter the API refuses is the user's to fix, not a failed refresh of the page.
+      if (err.status !== 400) throw err;
+      error.textContent = err.message.replace(/^[^:]*: 400 /, '');
+      error.hidden = false;
+      byTestId('calls-body').replaceChildren();
+      return;
+    }
+    if (filters !== state.callFilters || cursor !== state.callCursors[state.callCursors.length - 1]) return;
+    error.hidden = true;
+    state.callNextCursor = answer.nextCursor;
+    byTestId('calls-body').replaceChildren(
+      ...answer.data.map((call) =>
+        el('tr', { 'data-testid': 'call-row', 'data-call-log-id': call.callLogId, 'data-status': call.status }, [
+          el('td', { text: formatDate(call.createdAt) }),
+          el('td', { class: 'mono', 'data-testid': 'call-number', text: call.phoneNumber }),
+          el('td', { class: 'mono', text: call.agentId }),
+          el('td', {}, [el('span', { class: `badge status-${call.status}`, 'data-testid': 'call-status', text: call.status.replace(/_/g, ' ') })]),
+          el('td', { 'data-testid': 'call-reason', text: call.failureReason ? call.failureReason.replace(/_/g, ' ') : '—' }),
+          el('td', { class: 'num', 'data-testid': 'call-attempts', text: formatInt(call.attemptCount) }),
+          el('td', {}, [
+            el('a', {
+              href: workflowUrl(call.workflowId),
+              target: '_blank',
+              rel: 'noopener noreferrer',
+              'aria-label': `Call ${call.callLogId} in the Temporal UI`,
+              text: `#${call.latestAttempt.attempt} ${call.latestAttempt.status.replace(/_/g, ' ')}`,
+            }),
+          ]),
+          el('td', { class: 'mono', text: call.campaignId || call.seriesId || '—' }),
+        ]),
+      ),
+    );
+    byTestId('calls-empty').hidden = answer.data.length > 0;
+    byTestId('calls-page').textContent = `Page ${formatInt(state.callCursors.length)}`;
+    byTestId('calls-newer').disabled = state.callCursors.length <= 1;
+    byTestId('calls-older').disabled = !answer.nextCursor;
+  }
+
   // ---- the refresh loop -----------------------------------------------------------------------
 
   function showError(error) {
@@ -455,7 +543,8 @@
 
   async function refresh() {
     clearTimeout(state.timer);
-    const results = await Promise.allSettled([refreshTiles(), refreshCampaigns(), refreshCharts(), refreshContacts()]);
+    const callsDue = Date.now() - state.callsLoadedAt >= CALLS_POLL_MS;
+    const results = await Promise.allSettled([refreshTiles(), refreshCampaigns(), refreshCharts(), refreshContacts(), ...(callsDue ? [refreshCalls()] : [])]);
     const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
     const status = byTestId('refresh-status');
     status.classList.toggle('stale', failures.length > 0);
@@ -535,6 +624,23 @@
       showError(error);
     }
     makeCharts();
+    fillFilterChoices();
+    const filters = byTestId('calls-filters');
+    filters.addEventListener('submit', (event) => {
+      event.preventDefault();
+      applyCallFilters();
+    });
+    // After the reset has emptied the fields.
+    filters.addEventListener('reset', () => setTimeout(applyCallFilters));
+    byTestId('calls-older').addEventListener('click', () => {
+      if (!state.callNextCursor) return;
+      state.callCursors.push(state.callNextCursor);
+      refreshCalls().catch(showError);
+    });
+    byTestId('calls-newer').addEventListener('click', () => {
+      if (state.callCursors.length > 1) state.callCursors.pop();
+      refreshCalls().catch(showError);
+    });
     byTestId('period').addEventListener('change', () => refreshCharts().catch(showError));
     byTestId('contacts-prev').addEventListener('click', () => {
       state.contactsPage = Math.max(1, state.contactsPage - 1);

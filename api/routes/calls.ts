@@ -2,10 +2,11 @@ import { Router } from 'express';
 import { scopeOf } from '../../domain/access-control';
 import { allow, principalOf } from '../access/route-access';
 import { CallLog } from '../../db/models/call-log';
-import { callLogIdParamsSchema, callStatsQuerySchema, cancelCallSchema, outboundCallSchema } from '../../domain/api-schemas/calls';
+import { callListQuerySchema, callLogIdParamsSchema, callStatsQuerySchema, cancelCallSchema, outboundCallSchema } from '../../domain/api-schemas/calls';
 import { ApiError } from '../api-error';
 import { requestCallCancel } from '../call-cancel';
 import type { CallRoutesContext } from '../call-context';
+import { listCalls } from '../call-list';
 import { loadCallStats } from '../call-stats';
 import { loadCallView } from '../call-view';
 import { idempotencyKeyOf } from '../middleware/idempotency-key';
@@ -25,6 +26,11 @@ export function callsRouter(ctx: CallRoutesContext): Router {
     const { from, to, agentId } = callStatsQuerySchema.parse(req.query);
     const filter = { orgId: principalOf(res).orgId, agentId, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
     res.json(await loadCallStats(ctx, filter, ctx.timeouts.queryMs));
+  });
+
+  router.get('/calls', allow('calls.read'), async (req, res) => {
+    const query = callListQuerySchema.parse(req.query);
+    res.json(await listCalls(scopeOf(principalOf(res)), query, ctx.config));
   });
 
   router.get('/calls/:callLogId', allow('calls.read'), async (req, res) => {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Router, type Response } from 'express';
 import { DashboardSession } from '../../db/models/dashboard-session';
 import { dashboardLoginSchema } from '../../domain/api-schemas/access';
+import { CALL_LIST_FAILURE_REASONS } from '../../domain/api-schemas/calls';
+import { CALL_STATUSES } from '../../domain/call-status';
 import type { Principal } from '../../domain/access-control';
 import { findUsableKey } from '../../lib/api-keys';
 import { SESSION_COOKIE, hashSessionToken } from '../access/authenticate';
@@ -62,6 +64,9 @@ export function dashboardRouter(ctx: Pick<CallRoutesContext, 'config'>): Router 
   const pageConfig = {
     temporalUiUrl: ctx.config.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     namespace: ctx.config.TEMPORAL_NAMESPACE,
+    // The call list's filter choices, from the same lists the API validates them against.
+    callStatuses: CALL_STATUSES,
+    failureReasons: CALL_LIST_FAILURE_REASONS,
   };
 
   // The page and its assets hold no data: they are public, and the page asks for a login.

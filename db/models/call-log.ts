@@ -107,11 +107,18 @@ const callLogSchema = new Schema(
 callLogSchema.index({ exotelCallSid: 1 }, { unique: true, sparse: true });
 callLogSchema.index({ callId: 1, attempt: 1 }, { unique: true });
 callLogSchema.index({ status: 1, createdAt: -1 });
-callLogSchema.index({ agentId: 1, createdAt: -1 });
 callLogSchema.index({ campaignId: 1, status: 1 });
 callLogSchema.index({ retryOf: 1 });
-callLogSchema.index({ phoneLast4: 1, createdAt: -1 });
-callLogSchema.index({ orgId: 1, createdAt: -1 });
+// The call list (GET /calls, api/call-list.ts) reads newest first by (createdAt, _id) within an
+// organization: one index per filter that narrows a list sharply, each ending in that order so a page
+// is read in order and stops at its limit. Status and failure reason are checked on the rows these
+// return (they match large shares of calls); the agent and org ones also serve analytics.
+callLogSchema.index({ orgId: 1, createdAt: -1, _id: -1 });
+callLogSchema.index({ orgId: 1, agentId: 1, createdAt: -1, _id: -1 });
+callLogSchema.index({ orgId: 1, campaignId: 1, createdAt: -1, _id: -1 });
+callLogSchema.index({ orgId: 1, seriesId: 1, createdAt: -1, _id: -1 });
+// Also erasure's look-up (api/number-erasure.ts).
+callLogSchema.index({ orgId: 1, phoneNumber: 1, createdAt: -1, _id: -1 });
 
 export type CallLogRecord = InferSchemaType<typeof callLogSchema>;
 export const CallLog = model('CallLog', callLogSchema);

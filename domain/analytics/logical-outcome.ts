@@ -14,3 +14,23 @@ export function logicalOutcome(status: CallStatus, finalStatus: CallStatus | nul
 export function isFinished(outcome: CallStatus): boolean {
   return isTerminalStatus(outcome);
 }
+
+/**
+ * The stored states `logicalOutcome` reads as `outcome`, so that a query can select calls by their
+ * outcome: a final status equal to it (`final`), or no final status yet and a first attempt in one of
+ * `unfinished`. A first attempt that failed without a final status reads as `retry_scheduled`, never as
+ * `failed`.
+ */
+export function storedStatesOf(outcome: CallStatus): { final: boolean; unfinished: CallStatus[] } {
+  if (outcome === 'failed') return { final: true, unfinished: [] };
+  if (outcome === 'retry_scheduled') return { final: false, unfinished: ['failed', 'retry_scheduled'] };
+  return { final: isTerminalStatus(outcome), unfinished: [outcome] };
+}
+
+/**
+ * Why a logical call stands where it does: the call's final reason once it has ended, before that its
+ * first attempt's reason (set when that attempt failed and the call waits for a retry).
+ */
+export function logicalFailureReason(row: { failureReason: string | null; finalStatus: CallStatus | null; finalFailureReason: string | null }): string | null {
+  return row.finalStatus !== null ? row.finalFailureReason : row.failureReason;
+}

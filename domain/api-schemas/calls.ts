@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CALL_STATUSES } from '../call-status';
+import { exhausted, FAILURE_REASONS } from '../failure-reason';
 import { PRIORITIES } from '../priority';
 import { callLogIdSchema, instantSchema, isoDateTimeSchema, resourceIdSchema, tallySchema } from './common';
 import { retryPolicyOverrideSchema } from './retry-policy';
@@ -105,3 +106,77 @@ export const callStatsAnswerSchema = z.object({
   failureReasons: tallySchema,
   greetingCache: openObjectSchema,
 });
+
+/** The call list's page size: a dashboard screen by default, bounded so one request stays cheap. */
+export const CALL_LIST_DEFAULT_LIMIT = 50;
+export const CALL_LIST_MAX_LIMIT = 200;
+
+/** An ISO instant, or a date that stands for the whole day in the account's time zone (domain/day-bounds.ts). */
+const periodBoundSchema = z.union([isoDateTimeSchema, z.iso.date()]);
+
+/** What a call's failure reason can be: an attempt's reason, or a reason whose retries ran out. */
+export const CALL_LIST_FAILURE_REASONS = [...FAILURE_REASONS, ...FAILURE_REASONS.map(exhausted)];
+
+/** Unknown parameters are refused, so a misspelt filter is an error instead of an unfiltered list. */
+export const callListQuerySchema = z.strictObject({
+  /** The call's logical outcome (domain/analytics/logical-outcome.ts), not one attempt's status. */
+  status: z.enum(CALL_STATUSES).optional(),
+  failureReason: z.enum(CALL_LIST_FAILURE_REASONS).optional(),
+  agentId: resourceIdSchema.optional(),
+  campaignId: resourceIdSchema.optional(),
+  seriesId: resourceIdSchema.optional(),
+  /** Any format the phone-number library reads; matched as E.164. */
+  phoneNumber: z.string().trim().min(1).max(64).optional(),
+  /** Calls created at or after `from` and before `to`. */
+  from: periodBoundSchema.optional(),
+  to: periodBoundSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(CALL_LIST_MAX_LIMIT).default(CALL_LIST_DEFAULT_LIMIT),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().min(1).max(400).optional(),
+});
+export type CallListQuery = z.infer<typeof callListQuerySchema>;
+
+const attemptTimingsSchema = z.object({
+  queuedAt: isoDateTimeSchema.optional(),
+  dialedAt: isoDateTimeSchema.optional(),
+  ringingAt: isoDateTimeSchema.optional(),
+  answeredAt: isoDateTimeSchema.optional(),
+  mediaStartedAt: isoDateTimeSchema.optional(),
+  endedAt: isoDateTimeSchema.optional(),
+  durationSec: z.number().optional(),
+});
+
+export const callListEntrySchema = z.object({
+  callLogId: callLogIdSchema,
+  workflowId: z.string(),
+  status: z.enum(CALL_STATUSES),
+  failureReason: z.string().nullable(),
+  direction: z.enum(['outbound', 'inbound']),
+  phoneNumber: z.string(),
+  agentId: z.string(),
+  priority: z.enum(PRIORITIES),
+  campaignId: z.string().nullable(),
+  seriesId: z.string().nullable(),
+  scheduledCallId: z.string().nullable(),
+  createdAt: isoDateTimeSchema,
+  updatedAt: isoDateTimeSchema,
+  attemptCount: z.int().min(1),
+  latestAttempt: z.object({
+    attempt: z.int().min(1),
+    callLogId: callLogIdSchema,
+    status: z.enum(CALL_STATUSES),
+    outboundStatus: z.string().nullable(),
+    failureReason: z.string().nullable(),
+    exotelCallSid: z.string().nullable(),
+    timings: attemptTimingsSchema,
+    createdAt: isoDateTimeSchema,
+    updatedAt: isoDateTimeSchema,
+  }),
+});
+
+export const callListAnswerSchema = z.object({
+  data: z.array(callListEntrySchema),
+  /** Null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type CallListAnswer = z.infer<typeof callListAnswerSchema>;
