@@ -7,6 +7,7 @@ import { ApiError } from '../api-error';
 import { requestCallCancel } from '../call-cancel';
 import type { CallRoutesContext } from '../call-context';
 import { loadCallStats } from '../call-stats';
+import { loadCallRecording } from '../call-recording';
 import { loadCallView } from '../call-view';
 import { idempotencyKeyOf } from '../middleware/idempotency-key';
 import { placeOutboundCall } from '../outbound-calls';
@@ -30,6 +31,11 @@ export function callsRouter(ctx: CallRoutesContext): Router {
   router.get('/calls/:callLogId', allow('calls.read'), async (req, res) => {
     const { callLogId } = callLogIdParamsSchema.parse(req.params);
     res.json(await loadCallView(ctx.temporal, scopeOf(principalOf(res)), callLogId, ctx.timeouts.queryMs));
+  });
+
+  router.get('/calls/:callLogId/recording', allow('calls.read'), async (req, res) => {
+    const { callLogId } = callLogIdParamsSchema.parse(req.params);
+    res.json(await loadCallRecording(scopeOf(principalOf(res)), callLogId));
   });
 
   router.post('/calls/:callLogId/cancel', allow('calls.cancel'), async (req, res) => {

@@ -29,6 +29,8 @@ export const outboundCallSchema = z.strictObject({
   scheduledFor: isoDateTimeSchema.optional(),
   /** Exotel's TimeOut; the account's default applies when absent. */
   ringTimeoutSec: z.int().min(5).max(120).optional(),
+  /** Record the conversation; absent: the agent's `record` setting. */
+  record: z.boolean().optional(),
 });
 export type OutboundCallRequest = z.infer<typeof outboundCallSchema>;
 
@@ -42,3 +44,12 @@ export const callStatsQuerySchema = z
     message: 'from must not be after to',
     path: ['from'],
   });
+
+/** The answer of `GET /calls/:callLogId/recording`. */
+export const callRecordingAnswerSchema = z.object({
+  callLogId: z.string(),
+  /** Exotel's recording of the conversation, under one of EXOTEL_RECORDING_URL_PREFIXES. */
+  recordingUrl: z.url(),
+  /** Exotel's duration of the recorded attempt, once known. */
+  durationSec: z.number().nonnegative().optional(),
+});
