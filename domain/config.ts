@@ -180,6 +180,8 @@ export const configShape = {
   LEGAL_CALLING_WINDOW_END: timeOfDay.default('21:00'),
   /** The callee's time zone when a request names none. */
   DEFAULT_CALLEE_TIMEZONE: timeZone.default('Asia/Kolkata'),
+  /** The account's own time zone: a date without a time in a report's `from`/`to` is a day there. */
+  ACCOUNT_TIMEZONE: timeZone.default('Asia/Kolkata'),
   /** Retries whose policy sets `avoidPeakHours` do not land in this daily window (callee's time zone). */
   PEAK_HOURS_START: timeOfDay.default('10:00'),
   PEAK_HOURS_END: timeOfDay.default('13:00'),

@@ -23,8 +23,8 @@ export function callsRouter(ctx: CallRoutesContext): Router {
 
   // Declared before /calls/:callLogId, which would otherwise take "outbound" for an id.
   router.get('/calls/outbound/stats', allow('analytics.read'), async (req, res) => {
-    const { from, to, agentId } = callStatsQuerySchema.parse(req.query);
-    const filter = { orgId: principalOf(res).orgId, agentId, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
+    const { from, to, agentId } = callStatsQuerySchema(ctx.config.ACCOUNT_TIMEZONE).parse(req.query);
+    const filter = { orgId: principalOf(res).orgId, agentId, from, to };
     res.json(await loadCallStats(ctx, filter, ctx.timeouts.queryMs));
   });
 

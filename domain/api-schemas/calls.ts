@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../priority';
-import { callLogIdSchema, isoDateTimeSchema, resourceIdSchema } from './common';
+import { reportBoundary } from '../report-boundary';
+import { callLogIdSchema, isoDateTimeSchema, reportBoundarySchema, resourceIdSchema } from './common';
 import { retryPolicyOverrideSchema } from './retry-policy';
 
 /** Metadata travels in the workflow input and history and in every CallLog row, so it stays small. */
@@ -38,12 +39,75 @@ export const callLogIdParamsSchema = z.object({ callLogId: callLogIdSchema });
 
 export const cancelCallSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
-export const callStatsQuerySchema = z
-  .object({ from: isoDateTimeSchema.optional(), to: isoDateTimeSchema.optional(), agentId: resourceIdSchema.optional() })
-  .refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
+/**
+ * The stats period: either end may be open; bare dates are days in `zone` (ACCOUNT_TIMEZONE), `to`
+ * taking its whole day in (domain/report-boundary).
+ */
+export function callStatsQuerySchema(zone: string) {
+  return z
+    .object({ from: reportBoundarySchema.optional(), to: reportBoundarySchema.optional(), agentId: resourceIdSchema.optional() })
+    .transform((query, ctx) => {
+      const from = query.from === undefined ? undefined : reportBoundary(query.from, 'from', zone);
+      const to = query.to === undefined ? undefined : reportBoundary(query.to, 'to', zone);
+      if (from === null || to === null) {
+        ctx.addIssue({ code: 'custom', path: [from === null ? 'from' : 'to'], message: 'must be a real date or date-time' });
+        return z.NEVER;
+      }
+      if (from && to && from.getTime() > to.getTime()) {
+        ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+        return z.NEVER;
+      }
+      return { from, to, agentId: query.agentId };
+    });
+}
+
+const rateFields = {
+  /** Logical calls (first attempts) created in the period, and attempts after the first. */
+  calls: z.int().nonnegative(),
+  retries: z.int().nonnegative(),
+  /** Completed calls over finished ones, in [0, 1]. */
+  successRate: z.number().min(0).max(1),
+  /** Retries per logical call. */
+  retryRate: z.number().nonnegative(),
+  totalDurationSec: z.number().nonnegative(),
+  /** Null when no attempt has a duration yet. */
+  averageDurationSec: z.number().nonnegative().nullable(),
+  callsPerHour: z.number().nonnegative(),
+  callsPerDay: z.number().nonnegative(),
+};
+
+const countsByName = z.record(z.string(), z.int().nonnegative());
+
+/** The answer of `GET /calls/outbound/stats`. */
+export const callStatsAnswerSchema = z.object({
+  lineGate: z.enum(['running', 'not_started', 'unavailable']),
+  lines: z.object({
+    limit: z.int().nonnegative(),
+    active: z.int().nonnegative(),
+    waiting: z.object({ high: z.int().nonnegative(), medium: z.int().nonnegative(), low: z.int().nonnegative() }),
+    waitingTotal: z.int().nonnegative(),
+    utilization: z.number().nonnegative(),
+  }),
+  circuitBreaker: z.object({
+    state: z.string(),
+    consecutiveFailures: z.int().nonnegative(),
+    openUntil: z.string().nullable(),
+    opensTotal: z.int().nonnegative(),
+  }),
+  attemptsTotal: z.int().nonnegative(),
+  outcomes: countsByName,
+  failureReasons: countsByName,
+  /** The period the rates spread over: from the first call when `from` was open (null: no call at all), to now at the latest. */
+  period: z.object({ from: z.iso.datetime().nullable(), to: z.iso.datetime() }),
+  ...rateFields,
+  greetingCache: z.object({
+    greetingsPlayed: z.int().nonnegative(),
+    cacheHits: z.int().nonnegative(),
+    prewarmedHits: z.int().nonnegative(),
+    hitRate: z.number().min(0).max(1),
+    prewarmedHitRate: z.number().min(0).max(1),
+  }),
+});
 
 /** The answer of `GET /calls/:callLogId/recording`. */
 export const callRecordingAnswerSchema = z.object({
