@@ -4,6 +4,7 @@ import { Campaign } from '../db/models/campaign';
 import { CampaignContact } from '../db/models/campaign-contact';
 import { listedAmong } from '../db/do-not-call-list';
 import { withWriteRetry } from '../db/transient-write-error';
+import { recordingRequested } from '../domain/call-recording';
 import { campaignCallId } from '../domain/campaign-ids';
 import { isErasedNumber } from '../domain/erasure';
 import type { CampaignContactToCall, CampaignProgressRecord } from '../domain/campaign-types';
@@ -40,8 +41,9 @@ export function createCampaignRecordActivities() {
       }
       const rows = found.sort((a, b) => a.seq - b.seq);
       const agentIds = [...new Set(rows.map((row) => row.agentId))];
-      const agents = await Agent.find({ _id: { $in: agentIds } }, { active: 1, maxCallDurationSec: 1 }).lean();
+      const agents = await Agent.find({ _id: { $in: agentIds } }, { active: 1, maxCallDurationSec: 1, record: 1 }).lean();
       const usable = new Map(agents.filter((agent) => agent.active).map((agent) => [String(agent._id), agent.maxCallDurationSec]));
+      const recorded = new Set(agents.filter((agent) => recordingRequested(undefined, agent.record)).map((agent) => String(agent._id)));
       // Checked again when each call dials; here a contact listed since the import is settled without a call.
       const listed = rows.length === 0 ? new Set<string>() : await listedAmong(rows[0].orgId, rows.map((row) => row.phoneNumber));
       const unavailable = (row: CampaignContactRow): CampaignContactToCall['unavailableReason'] => {
@@ -57,6 +59,7 @@ export function createCampaignRecordActivities() {
           phoneNumber: row.phoneNumber,
           agentId: row.agentId,
           maxCallDurationSec: maxCallDurationSec ?? 0,
+          ...(recorded.has(row.agentId) && { record: true }),
           variables: Object.fromEntries(row.variables instanceof Map ? row.variables : Object.entries(row.variables ?? {})),
           scheduledFor: row.scheduledFor ? row.scheduledFor.toISOString() : null,
           priority: (row.priority ?? null) as Priority | null,

@@ -44,6 +44,11 @@ export function connectParameters(request: DialRequest, config: ExotelConfig, no
     'StatusCallbackEvents[1]': 'terminal',
     StatusCallbackContentType: 'application/json',
   };
+  if (request.record) {
+    // One channel per side, so a reviewer can hear the caller and the bot apart.
+    params.Record = 'true';
+    params.RecordingChannels = 'dual';
+  }
   if (config.EXOTEL_MODE === 'flow') {
     params.Url = config.EXOTEL_FLOW_URL ?? '';
   } else {

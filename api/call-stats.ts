@@ -1,5 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { CallLog } from '../db/models/call-log';
+import { callRates } from '../domain/analytics/call-rates';
+import { isFinished, logicalOutcome } from '../domain/analytics/logical-outcome';
+import type { CallStatus } from '../domain/call-status';
 import type { Config } from '../domain/config';
 import type { Logger } from '../lib/logger';
 import { readLineGateStatus } from './line-gate-status';
@@ -21,10 +24,12 @@ export async function loadCallStats(
   filter: CallStatsFilter,
   queryTimeoutMs: number,
 ) {
-  const [{ gate, status }, counts, greetingCache] = await Promise.all([
+  const now = new Date();
+  const [{ gate, status }, counts, greetingCache, calls] = await Promise.all([
     readLineGateStatus(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, deps.config.MAX_CONCURRENT_CALLS, queryTimeoutMs),
     countOutcomes(filter),
     countGreetingCache(filter),
+    rateCalls(filter, now),
   ]);
   if (gate.state === 'unavailable') deps.logger.warn({ err: gate.error }, 'line gate did not answer its status query');
   const { limit, active } = status;
@@ -39,6 +44,7 @@ export async function loadCallStats(
     },
     circuitBreaker: status.circuit,
     ...counts,
+    ...calls,
     greetingCache,
   };
 }
@@ -47,7 +53,7 @@ function attemptsMatch(filter: CallStatsFilter): Record<string, unknown> {
   const match: Record<string, unknown> = { orgId: filter.orgId };
   if (filter.agentId) match.agentId = filter.agentId;
   if (filter.from || filter.to) {
-    match.createdAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lte: filter.to }) };
+    match.createdAt = { ...(filter.from && { $gte: filter.from }), ...(filter.to && { $lt: filter.to }) };
   }
   return match;
 }
@@ -67,6 +73,43 @@ async function countOutcomes(filter: CallStatsFilter) {
     if (_id.failureReason) failureReasons[_id.failureReason] = (failureReasons[_id.failureReason] ?? 0) + count;
   }
   return { attemptsTotal: total, outcomes, failureReasons };
+}
+
+/**
+ * The period's calls as rates (domain/analytics/call-rates). A period open at the start begins at the
+ * first call it holds, open at the end ends now; `period` says which it was. Counted by `$group`, which
+ * FerretDB has, over logical calls (first attempts) and their retries.
+ */
+async function rateCalls(filter: CallStatsFilter, now: Date) {
+  const match = attemptsMatch(filter);
+  const [outcomes, retries, durations, first] = await Promise.all([
+    CallLog.aggregate<{ _id: { status: CallStatus; finalStatus: CallStatus | null }; count: number }>([
+      { $match: { ...match, attempt: 1 } },
+      { $group: { _id: { status: '$status', finalStatus: '$finalStatus' }, count: { $sum: 1 } } },
+    ]),
+    CallLog.countDocuments({ ...match, attempt: { $gt: 1 } }),
+    CallLog.aggregate<{ total: number; samples: number }>([
+      { $match: { ...match, 'timings.durationSec': { $exists: true, $ne: null } } },
+      { $group: { _id: null, total: { $sum: '$timings.durationSec' }, samples: { $sum: 1 } } },
+    ]),
+    filter.from ? null : CallLog.findOne(match, { createdAt: 1 }).sort({ createdAt: 1 }).lean<{ createdAt: Date }>(),
+  ]);
+  let calls = 0;
+  let finished = 0;
+  let succeeded = 0;
+  for (const { _id, count } of outcomes) {
+    const outcome = logicalOutcome(_id.status, _id.finalStatus ?? null);
+    calls += count;
+    if (isFinished(outcome)) finished += count;
+    if (outcome === 'completed') succeeded += count;
+  }
+  const to = filter.to && filter.to.getTime() < now.getTime() ? filter.to : now;
+  const from = filter.from ?? first?.createdAt ?? to;
+  const [duration] = durations;
+  return {
+    period: { from: filter.from || first ? from.toISOString() : null, to: to.toISOString() },
+    ...callRates({ calls, retries, finished, succeeded, durationTotalSec: duration?.total ?? 0, durationSamples: duration?.samples ?? 0 }, { from, to }),
+  };
 }
 
 /**

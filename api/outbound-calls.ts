@@ -9,6 +9,7 @@ import type { CallWindowSettings } from '../domain/call-window-settings';
 import { callingPolicyFor, type CallingPolicyConfig } from '../domain/calling-policy';
 import { isTerminalStatus, type CallStatus } from '../domain/call-status';
 import { CALL_STATUS_KEY } from '../domain/call-search-attributes';
+import { recordingRequested } from '../domain/call-recording';
 import { callWorkflowInput, initialCallSearchAttributes, type InitialCallStatus } from '../domain/call-start';
 import type { Config } from '../domain/config';
 import { lastFourDigits } from '../domain/phone-mask';
@@ -88,6 +89,8 @@ interface NormalizedCall {
   retryPolicy?: OutboundCallRequest['retryPolicy'];
   scheduledFor?: string;
   ringTimeoutSec?: number;
+  /** The request's own choice; absent: the agent's. */
+  record?: boolean;
   callingWindow: CallWindowSettings;
 }
 
@@ -126,6 +129,7 @@ export async function placeOutboundCall(
     retryPolicy: request.retryPolicy,
     scheduledFor: requestedAt === undefined ? undefined : new Date(requestedAt).toISOString(),
     ringTimeoutSec: request.ringTimeoutSec,
+    ...(request.record !== undefined && { record: request.record }),
     callingWindow,
   };
   const hash = requestHash(call);
@@ -142,7 +146,7 @@ export async function placeOutboundCall(
     throw new ApiError(400, 'SCHEDULED_TIME_IN_PAST', 'scheduledFor must be in the future', { scheduledFor: request.scheduledFor });
   }
   const placed = placeFirstDial(callingWindow, requestedAt ?? Date.now());
-  const agent = await Agent.findOne({ _id: call.agentId, orgId }, { active: 1, maxCallDurationSec: 1 }).lean();
+  const agent = await Agent.findOne({ _id: call.agentId, orgId }, { active: 1, maxCallDurationSec: 1, record: 1 }).lean();
   if (!agent) throw new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${call.agentId} does not exist`);
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${call.agentId} is inactive`);
   const waitsFirst = call.scheduledFor !== undefined || placed.moved;
@@ -200,6 +204,7 @@ export async function placeOutboundCall(
       metadata: call.metadata,
       scheduledFor: call.scheduledFor,
       scheduledCallId: schedule ? callId : undefined,
+      record: recordingRequested(call.record, agent.record) || undefined,
     },
   );
   try {

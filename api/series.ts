@@ -24,6 +24,7 @@ import { ApiError } from './api-error';
 import { refuseListedNumber } from './do-not-call-refusal';
 import type { CallRoutesContext } from './call-context';
 import { calleeLegalTimezones, callWindowSettings, placeFirstDial, requireTimeZone, type WindowConfig } from './call-window-request';
+import { recordingRequested } from '../domain/call-recording';
 import { callingPolicyFor } from '../domain/calling-policy';
 import { idempotentSeriesId, randomSeriesId, requestHash } from './identifiers';
 import { isTemporalUnavailable, requireTemporal, temporalUnavailable, withDeadline } from './temporal-calls';
@@ -73,7 +74,7 @@ export async function createSeries(ctx: CallRoutesContext, orgId: string, reques
   if (firstAt === null) throw new ApiError(400, 'NO_FUTURE_OCCURRENCE', 'the series has no occurrence after now (check startDate, endDate and maxOccurrences)');
   const firstEffective = placeFirstDial(windows, firstAt);
 
-  const agent = await Agent.findOne({ _id: request.agentId, orgId }, { active: 1, maxCallDurationSec: 1 }).lean();
+  const agent = await Agent.findOne({ _id: request.agentId, orgId }, { active: 1, maxCallDurationSec: 1, record: 1 }).lean();
   if (!agent) throw new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${request.agentId} does not exist`);
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${request.agentId} is inactive`);
   await refuseListedNumber(orgId, phone.e164);
@@ -92,6 +93,7 @@ export async function createSeries(ctx: CallRoutesContext, orgId: string, reques
       agentId: request.agentId,
       priority: request.priority,
       maxCallDurationSec: Math.min(agent.maxCallDurationSec, policy.maxCallDurationSec),
+      ...(recordingRequested(undefined, agent.record) && { record: true }),
       exotelAccount: ctx.config.EXOTEL_ACCOUNT_SID,
       exotelTaskQueue: ctx.config.TEMPORAL_EXOTEL_TASK_QUEUE,
       ...(request.retryPolicy && { retryPolicy: request.retryPolicy }),

@@ -28,7 +28,7 @@ export type CallSettings = Pick<
 
 /** What one call adds to its source's settings; a `timezone` and `legalTimezones` move the settings' calling window to the callee's zones. */
 export type CallTarget = Pick<CallWorkflowInput, 'callId' | 'phoneNumber' | 'agentId' | 'maxCallDurationSec'> &
-  Partial<Pick<CallWorkflowInput, 'priority' | 'metadata' | 'scheduledFor' | 'campaignId' | 'seriesId' | 'scheduledCallId'>> & {
+  Partial<Pick<CallWorkflowInput, 'priority' | 'metadata' | 'scheduledFor' | 'campaignId' | 'seriesId' | 'scheduledCallId' | 'record'>> & {
     timezone?: string | null;
     legalTimezones?: string[];
   };

@@ -35,6 +35,8 @@ export interface CallWorkflowInput {
   timings?: Partial<CallTimings>;
   /** When set, the first dial and every retry start only inside these windows (absent in calls started before windows existed). */
   callingWindow?: CallWindowSettings;
+  /** Every attempt asks Exotel to record the conversation (absent: not recorded). */
+  record?: boolean;
   /** Look the number up in Exotel's DND registry before the first dial. */
   dndCheck?: boolean;
   /** Synthesize the agent's greeting this long before a scheduled first dial, so the call opens on a cache hit. */

@@ -81,6 +81,8 @@ export interface CampaignContactToCall {
   phoneNumber: string;
   agentId: string;
   maxCallDurationSec: number;
+  /** Its agent records its calls (absent: not recorded). */
+  record?: boolean;
   variables: Record<string, string>;
   /** ISO; a contact with its own time waits for it in its call workflow and holds no throttle slot. */
   scheduledFor: string | null;

@@ -180,7 +180,7 @@ export const configShape = {
   LEGAL_CALLING_WINDOW_END: timeOfDay.default('21:00'),
   /** The callee's time zone when a request names none. */
   DEFAULT_CALLEE_TIMEZONE: timeZone.default('Asia/Kolkata'),
-  /** The account's own time zone: a date-only `from`/`to` in a list filter means that whole day here. */
+  /** The account's own time zone: a date without a time in a list's or report's `from`/`to` is that whole day there. */
   ACCOUNT_TIMEZONE: timeZone.default('Asia/Kolkata'),
   /** Retries whose policy sets `avoidPeakHours` do not land in this daily window (callee's time zone). */
   PEAK_HOURS_START: timeOfDay.default('10:00'),

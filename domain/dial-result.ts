@@ -16,6 +16,8 @@ export interface DialRequest {
   phoneNumber: string;
   maxCallDurationSec: number;
   ringTimeoutSec: number;
+  /** Ask Exotel to record the conversation (absent: not recorded). */
+  record?: boolean;
 }
 
 /** A call's state as Exotel's call-details endpoint reports it. */

@@ -4,7 +4,7 @@ import type { RecurrenceRule } from './recurrence';
 import type { SeriesStatus, SkipReason } from './schedule-records';
 
 /** Every occurrence's call: the parts of a call workflow's input that the series fixes once. */
-export type SeriesCallTemplate = CallSettings & Pick<CallWorkflowInput, 'phoneNumber' | 'agentId' | 'maxCallDurationSec' | 'metadata'>;
+export type SeriesCallTemplate = CallSettings & Pick<CallWorkflowInput, 'phoneNumber' | 'agentId' | 'maxCallDurationSec' | 'metadata' | 'record'>;
 
 /** What a `recurrenceWorkflow` (`series-<seriesId>`) carries; `state` only across continue-as-new. */
 export interface RecurrenceWorkflowInput {

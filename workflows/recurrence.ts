@@ -309,8 +309,8 @@ export async function recurrenceWorkflow(input: RecurrenceWorkflowInput): Promis
   }
 
   async function startOccurrence(index: number, callId: string): Promise<void> {
-    const { phoneNumber, agentId, maxCallDurationSec, metadata, ...settings } = input.call;
-    const callInput = callWorkflowInput(settings, { callId, phoneNumber, agentId, maxCallDurationSec, metadata, seriesId, scheduledCallId: callId });
+    const { phoneNumber, agentId, maxCallDurationSec, metadata, record, ...settings } = input.call;
+    const callInput = callWorkflowInput(settings, { callId, phoneNumber, agentId, maxCallDurationSec, metadata, record, seriesId, scheduledCallId: callId });
     try {
       await startChild(callWorkflow, {
         workflowId: callWorkflowId(callId),

@@ -93,8 +93,9 @@ export interface ApiOperation {
   answers: Readonly<Record<number, Answer>>;
 }
 
-/** The analytics query schemas resolve their period against the request's time, which their shape does not depend on. */
+/** The report query schemas resolve their period against the request's time and the account's zone, which their shape does not depend on. */
 const SHAPE_ONLY = new Date(0);
+const SHAPE_ONLY_ZONE = 'UTC';
 
 /**
  * Every documented route, keyed `METHOD /path` exactly as api/route-table.ts lists it. A route added to
@@ -117,7 +118,7 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
   'DELETE /api/v1/agents/:agentId': { summary: 'Deactivate an agent (active: false; past calls keep it)', params: agentIdParamsSchema, answers: { 200: agentAnswerSchema } },
 
   'POST /api/v1/calls/outbound': { summary: 'Place a call', body: outboundCallSchema, answers: { 202: acceptedCallAnswerSchema } },
-  'GET /api/v1/calls/outbound/stats': { summary: "Lines in use now and the period's attempts by outcome", query: callStatsQuerySchema, answers: { 200: callStatsAnswerSchema } },
+  'GET /api/v1/calls/outbound/stats': { summary: "Lines in use now and the period's attempts by outcome", query: callStatsQuerySchema(SHAPE_ONLY_ZONE), answers: { 200: callStatsAnswerSchema } },
   'GET /api/v1/calls/:callLogId': { summary: 'A call: attempts, transcript and live workflow view', params: callLogIdParamsSchema, answers: { 200: callViewAnswerSchema } },
   'POST /api/v1/calls/:callLogId/cancel': { summary: 'Cancel a call', params: callLogIdParamsSchema, body: cancelCallSchema, answers: { 202: cancelRequestedAnswerSchema } },
 
@@ -144,14 +145,14 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
   'GET /api/v1/bulk/batches/:batchId/contacts/export': { summary: "A campaign's contacts as CSV, masked", params: batchIdParamsSchema, answers: { 200: { csv: true } } },
   'POST /api/v1/bulk/batches/:batchId/:action': { summary: 'Pause, resume or cancel a campaign', params: batchActionParamsSchema, answers: { 200: campaignAnswerSchema } },
 
-  'GET /api/v1/analytics/dashboard': { summary: "Today's and the period's headline figures", query: analyticsQuerySchema(SHAPE_ONLY), answers: { 200: dashboardReportAnswerSchema } },
-  'GET /api/v1/analytics/calls': { summary: 'Logical calls and attempts by outcome, and call durations', query: analyticsQuerySchema(SHAPE_ONLY), answers: { 200: callsReportAnswerSchema } },
-  'GET /api/v1/analytics/retry': { summary: 'Retries: how many, why, and what they achieved', query: analyticsQuerySchema(SHAPE_ONLY), answers: { 200: retryReportAnswerSchema } },
-  'GET /api/v1/analytics/scheduling': { summary: 'Scheduled calls: dialled on time, prewarmed greetings', query: analyticsQuerySchema(SHAPE_ONLY), answers: { 200: schedulingReportAnswerSchema } },
-  'GET /api/v1/analytics/voicemail': { summary: 'Voicemail and operator announcements', query: analyticsQuerySchema(SHAPE_ONLY), answers: { 200: voicemailReportAnswerSchema } },
-  'GET /api/v1/analytics/performance': { summary: 'Speech pipeline latencies by stage', query: analyticsQuerySchema(SHAPE_ONLY), answers: { 200: performanceReportAnswerSchema } },
-  'GET /api/v1/analytics/cost': { summary: 'Estimated cost from the configured unit prices', query: analyticsQuerySchema(SHAPE_ONLY), answers: { 200: costReportAnswerSchema } },
-  'GET /api/v1/analytics/trends': { summary: 'Attempts and outcomes per time bucket', query: trendsQuerySchema(SHAPE_ONLY), answers: { 200: trendsReportAnswerSchema } },
+  'GET /api/v1/analytics/dashboard': { summary: "Today's and the period's headline figures", query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: dashboardReportAnswerSchema } },
+  'GET /api/v1/analytics/calls': { summary: 'Logical calls and attempts by outcome, and call durations', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: callsReportAnswerSchema } },
+  'GET /api/v1/analytics/retry': { summary: 'Retries: how many, why, and what they achieved', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: retryReportAnswerSchema } },
+  'GET /api/v1/analytics/scheduling': { summary: 'Scheduled calls: dialled on time, prewarmed greetings', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: schedulingReportAnswerSchema } },
+  'GET /api/v1/analytics/voicemail': { summary: 'Voicemail and operator announcements', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: voicemailReportAnswerSchema } },
+  'GET /api/v1/analytics/performance': { summary: 'Speech pipeline latencies by stage', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: performanceReportAnswerSchema } },
+  'GET /api/v1/analytics/cost': { summary: 'Estimated cost from the configured unit prices', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: costReportAnswerSchema } },
+  'GET /api/v1/analytics/trends': { summary: 'Attempts and outcomes per time bucket', query: trendsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: trendsReportAnswerSchema } },
 
   'GET /api/v1/do-not-call': { summary: "The organization's do-not-call list", query: doNotCallListQuerySchema, answers: { 200: doNotCallPageAnswerSchema } },
   'POST /api/v1/do-not-call': { summary: 'Add a number to the do-not-call list', body: doNotCallAddSchema, answers: { 201: doNotCallAddAnswerSchema, 200: doNotCallAddAnswerSchema } },

@@ -23,7 +23,7 @@ export function analyticsRouter(ctx: CallRoutesContext): Router {
 
   router.get('/analytics/dashboard', allow('analytics.read'), async (req, res) => {
     const now = new Date();
-    const filter = { ...analyticsQuerySchema(now).parse(req.query), orgId: principalOf(res).orgId };
+    const filter = { ...analyticsQuerySchema(now, ctx.config.ACCOUNT_TIMEZONE).parse(req.query), orgId: principalOf(res).orgId };
     res.json({ filter: describeFilter(filter), ...(await loadDashboard(filter, prices, now)) });
   });
 
@@ -37,13 +37,13 @@ export function analyticsRouter(ctx: CallRoutesContext): Router {
   };
   for (const [name, load] of Object.entries(reports)) {
     router.get(`/analytics/${name}`, allow('analytics.read'), async (req, res) => {
-      const filter = { ...analyticsQuerySchema(new Date()).parse(req.query), orgId: principalOf(res).orgId };
+      const filter = { ...analyticsQuerySchema(new Date(), ctx.config.ACCOUNT_TIMEZONE).parse(req.query), orgId: principalOf(res).orgId };
       res.json({ filter: describeFilter(filter), ...(await load(filter)) });
     });
   }
 
   router.get('/analytics/trends', allow('analytics.read'), async (req, res) => {
-    const query = { ...trendsQuerySchema(new Date()).parse(req.query), orgId: principalOf(res).orgId };
+    const query = { ...trendsQuerySchema(new Date(), ctx.config.ACCOUNT_TIMEZONE).parse(req.query), orgId: principalOf(res).orgId };
     res.json({ filter: describeFilter(query), ...(await loadTrendsReport(query)) });
   });
 

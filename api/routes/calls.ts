@@ -8,6 +8,7 @@ import { requestCallCancel } from '../call-cancel';
 import type { CallRoutesContext } from '../call-context';
 import { listCalls } from '../call-list';
 import { loadCallStats } from '../call-stats';
+import { loadCallRecording } from '../call-recording';
 import { loadCallView } from '../call-view';
 import { idempotencyKeyOf } from '../middleware/idempotency-key';
 import { placeOutboundCall } from '../outbound-calls';
@@ -23,8 +24,8 @@ export function callsRouter(ctx: CallRoutesContext): Router {
 
   // Declared before /calls/:callLogId, which would otherwise take "outbound" for an id.
   router.get('/calls/outbound/stats', allow('analytics.read'), async (req, res) => {
-    const { from, to, agentId } = callStatsQuerySchema.parse(req.query);
-    const filter = { orgId: principalOf(res).orgId, agentId, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
+    const { from, to, agentId } = callStatsQuerySchema(ctx.config.ACCOUNT_TIMEZONE).parse(req.query);
+    const filter = { orgId: principalOf(res).orgId, agentId, from, to };
     res.json(await loadCallStats(ctx, filter, ctx.timeouts.queryMs));
   });
 
@@ -36,6 +37,11 @@ export function callsRouter(ctx: CallRoutesContext): Router {
   router.get('/calls/:callLogId', allow('calls.read'), async (req, res) => {
     const { callLogId } = callLogIdParamsSchema.parse(req.params);
     res.json(await loadCallView(ctx.temporal, scopeOf(principalOf(res)), callLogId, ctx.timeouts.queryMs));
+  });
+
+  router.get('/calls/:callLogId/recording', allow('calls.read'), async (req, res) => {
+    const { callLogId } = callLogIdParamsSchema.parse(req.params);
+    res.json(await loadCallRecording(scopeOf(principalOf(res)), callLogId));
   });
 
   router.post('/calls/:callLogId/cancel', allow('calls.cancel'), async (req, res) => {

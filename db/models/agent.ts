@@ -24,6 +24,8 @@ const agentSchema = new Schema(
     /** Null: the media server's VOICEMAIL_THRESHOLD and VOICEMAIL_TIMEOUT_SEC. */
     voicemailThreshold: { type: Number, default: null, min: 0.1, max: 1 },
     voicemailTimeoutSec: { type: Number, default: null, min: 5, max: 120 },
+    /** Its calls ask Exotel to record the conversation unless the call request says otherwise. */
+    record: { type: Boolean, default: false },
     endPhrases: { type: [String], default: ['bye', 'goodbye', 'thank you, goodbye'] },
     active: { type: Boolean, default: true },
   },

@@ -1,3 +1,5 @@
+import { reportBoundary } from '../report-boundary';
+
 /** The period every report covers when the request names none. */
 export const DEFAULT_RANGE_DAYS = 7;
 
@@ -9,9 +11,16 @@ export interface ReportRange {
   to: Date;
 }
 
-/** `to` defaults to now and `from` to DEFAULT_RANGE_DAYS before `to`; either may be given alone. */
-export function resolveRange(query: { from?: string; to?: string }, now: Date): ReportRange {
-  const to = query.to === undefined ? now : new Date(query.to);
-  const from = query.from === undefined ? new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS) : new Date(query.from);
+/**
+ * `to` defaults to now and `from` to DEFAULT_RANGE_DAYS before `to`; either may be given alone. Bare
+ * dates are days in `zone` (domain/report-boundary); the texts were validated by the query schema.
+ */
+export function resolveRange(query: { from?: string; to?: string }, now: Date, zone: string): ReportRange {
+  const to = query.to === undefined ? now : boundaryOf(query.to, 'to', zone);
+  const from = query.from === undefined ? new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS) : boundaryOf(query.from, 'from', zone);
   return { from, to };
+}
+
+function boundaryOf(text: string, edge: 'from' | 'to', zone: string): Date {
+  return reportBoundary(text, edge, zone) ?? new Date(Number.NaN);
 }

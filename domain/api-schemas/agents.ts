@@ -26,6 +26,8 @@ const agentFields = {
   /** How long a beep or an announcement may still turn the verdict (Twilio's default is 30 s); null: VOICEMAIL_TIMEOUT_SEC. */
   voicemailTimeoutSec: z.int().min(5).max(120).nullable(),
   endPhrases: z.array(sentence(200)).max(50),
+  /** Calls of this agent are recorded unless a call request says otherwise. */
+  record: z.boolean(),
 };
 
 export const createAgentSchema = z.strictObject({
@@ -45,6 +47,7 @@ export const createAgentSchema = z.strictObject({
   voicemailThreshold: agentFields.voicemailThreshold.optional(),
   voicemailTimeoutSec: agentFields.voicemailTimeoutSec.optional(),
   endPhrases: agentFields.endPhrases.optional(),
+  record: agentFields.record.optional(),
 });
 export type CreateAgentRequest = z.infer<typeof createAgentSchema>;
 

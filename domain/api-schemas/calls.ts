@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CALL_STATUSES } from '../call-status';
 import { exhausted, FAILURE_REASONS } from '../failure-reason';
 import { PRIORITIES } from '../priority';
-import { callLogIdSchema, instantSchema, isoDateTimeSchema, resourceIdSchema, tallySchema } from './common';
+import { reportBoundary } from '../report-boundary';
+import { callLogIdSchema, instantSchema, isoDateTimeSchema, reportBoundarySchema, resourceIdSchema } from './common';
 import { retryPolicyOverrideSchema } from './retry-policy';
 
 /** Metadata travels in the workflow input and history and in every CallLog row, so it stays small. */
@@ -31,6 +32,8 @@ export const outboundCallSchema = z.strictObject({
   scheduledFor: isoDateTimeSchema.optional(),
   /** Exotel's TimeOut; the account's default applies when absent. */
   ringTimeoutSec: z.int().min(5).max(120).optional(),
+  /** Record the conversation; absent: the agent's `record` setting. */
+  record: z.boolean().optional(),
 });
 export type OutboundCallRequest = z.infer<typeof outboundCallSchema>;
 
@@ -38,12 +41,27 @@ export const callLogIdParamsSchema = z.object({ callLogId: callLogIdSchema });
 
 export const cancelCallSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
-export const callStatsQuerySchema = z
-  .object({ from: isoDateTimeSchema.optional(), to: isoDateTimeSchema.optional(), agentId: resourceIdSchema.optional() })
-  .refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
+/**
+ * The stats period: either end may be open; bare dates are days in `zone` (ACCOUNT_TIMEZONE), `to`
+ * taking its whole day in (domain/report-boundary).
+ */
+export function callStatsQuerySchema(zone: string) {
+  return z
+    .object({ from: reportBoundarySchema.optional(), to: reportBoundarySchema.optional(), agentId: resourceIdSchema.optional() })
+    .transform((query, ctx) => {
+      const from = query.from === undefined ? undefined : reportBoundary(query.from, 'from', zone);
+      const to = query.to === undefined ? undefined : reportBoundary(query.to, 'to', zone);
+      if (from === null || to === null) {
+        ctx.addIssue({ code: 'custom', path: [from === null ? 'from' : 'to'], message: 'must be a real date or date-time' });
+        return z.NEVER;
+      }
+      if (from && to && from.getTime() > to.getTime()) {
+        ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+        return z.NEVER;
+      }
+      return { from, to, agentId: query.agentId };
+    });
+}
 
 /** Fields the API reports as they are stored and does not describe further here: see the linked docs. */
 const openObjectSchema = z.record(z.string(), z.unknown());
@@ -96,15 +114,61 @@ export const callViewAnswerSchema = z.object({
 
 export const cancelRequestedAnswerSchema = z.object({ callLogId: z.string(), cancelRequested: z.literal(true) });
 
-/** The account's lines now, and the attempts of the period by status and failure reason. */
+const rateFields = {
+  /** Logical calls (first attempts) created in the period, and attempts after the first. */
+  calls: z.int().nonnegative(),
+  retries: z.int().nonnegative(),
+  /** Completed calls over finished ones, in [0, 1]. */
+  successRate: z.number().min(0).max(1),
+  /** Retries per logical call. */
+  retryRate: z.number().nonnegative(),
+  totalDurationSec: z.number().nonnegative(),
+  /** Null when no attempt has a duration yet. */
+  averageDurationSec: z.number().nonnegative().nullable(),
+  callsPerHour: z.number().nonnegative(),
+  callsPerDay: z.number().nonnegative(),
+};
+
+const countsByName = z.record(z.string(), z.int().nonnegative());
+
+/** The answer of `GET /calls/outbound/stats`. */
 export const callStatsAnswerSchema = z.object({
-  lineGate: z.string(),
-  lines: z.object({ limit: z.int(), active: z.int(), waiting: z.int(), waitingTotal: z.int(), utilization: z.number() }),
-  circuitBreaker: openObjectSchema,
-  attemptsTotal: z.int().min(0),
-  outcomes: tallySchema,
-  failureReasons: tallySchema,
-  greetingCache: openObjectSchema,
+  lineGate: z.enum(['running', 'not_started', 'unavailable']),
+  lines: z.object({
+    limit: z.int().nonnegative(),
+    active: z.int().nonnegative(),
+    waiting: z.object({ high: z.int().nonnegative(), medium: z.int().nonnegative(), low: z.int().nonnegative() }),
+    waitingTotal: z.int().nonnegative(),
+    utilization: z.number().nonnegative(),
+  }),
+  circuitBreaker: z.object({
+    state: z.string(),
+    consecutiveFailures: z.int().nonnegative(),
+    openUntil: z.string().nullable(),
+    opensTotal: z.int().nonnegative(),
+  }),
+  attemptsTotal: z.int().nonnegative(),
+  outcomes: countsByName,
+  failureReasons: countsByName,
+  /** The period the rates spread over: from the first call when `from` was open (null: no call at all), to now at the latest. */
+  period: z.object({ from: z.iso.datetime().nullable(), to: z.iso.datetime() }),
+  ...rateFields,
+  greetingCache: z.object({
+    greetingsPlayed: z.int().nonnegative(),
+    cacheHits: z.int().nonnegative(),
+    prewarmedHits: z.int().nonnegative(),
+    hitRate: z.number().min(0).max(1),
+    prewarmedHitRate: z.number().min(0).max(1),
+  }),
+});
+
+/** The answer of `GET /calls/:callLogId/recording`. */
+export const callRecordingAnswerSchema = z.object({
+  callLogId: z.string(),
+  /** Exotel's recording of the conversation, under one of EXOTEL_RECORDING_URL_PREFIXES. */
+  recordingUrl: z.url(),
+  /** Exotel's duration of the recorded attempt, once known. */
+  durationSec: z.number().nonnegative().optional(),
 });
 
 /** The call list's page size: a dashboard screen by default, bounded so one request stays cheap. */

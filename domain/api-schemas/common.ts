@@ -14,6 +14,9 @@ export const callLogIdSchema = z.string().regex(CALL_ID_SHAPE, 'must be 1-128 le
 
 export const isoDateTimeSchema = z.iso.datetime({ offset: true });
 
+/** A report period's end: a date-time with an offset, or a bare date read in the account's time zone (domain/report-boundary). */
+export const reportBoundarySchema = z.union([isoDateTimeSchema, z.iso.date()]);
+
 export const booleanQuerySchema = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 export const paginationQueryShape = {

@@ -40,6 +40,8 @@ export const scheduleCallSchema = z.strictObject({
   priority: z.enum(PRIORITIES).default('medium'),
   retryPolicy: retryPolicyOverrideSchema.optional(),
   ringTimeoutSec: z.int().min(5).max(120).optional(),
+  /** Record the conversation; absent: the agent's `record` setting. */
+  record: z.boolean().optional(),
 });
 export type ScheduleCallRequest = z.infer<typeof scheduleCallSchema>;
 

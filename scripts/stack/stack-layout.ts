@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../../domain/config';
 import { withLocalClientPoolLimit } from '../infra/ferretdb-storage';
 import { ROOT_DIR } from '../infra/paths';
+import { RECORDINGS_PATH } from '../../sim/exotel/recorded-audio';
 import type { StackPort } from './port-check';
 
 /**
@@ -142,6 +143,11 @@ export function processEnvironment(env: Env, layout: StackLayout, secrets: Reado
   for (const sim of layout.simulators) {
     derived[`${sim.name.toUpperCase()}_SIM_PORT`] = String(sim.port);
     if (sim.used) derived[`${sim.name.toUpperCase()}_BASE_URL`] = sim.url;
+  }
+  const exotelSim = layout.simulators.find((sim) => sim.name === 'exotel' && sim.used);
+  if (exotelSim) {
+    // The simulator serves its recordings itself: the API stores their URLs only under an allowed prefix.
+    derived.EXOTEL_RECORDING_URL_PREFIXES = [env.EXOTEL_RECORDING_URL_PREFIXES, `${exotelSim.url}${RECORDINGS_PATH}/`].filter(Boolean).join(',');
   }
   const fromSecrets = Object.fromEntries(Object.entries(secrets).filter(([name]) => !set(env, name)));
   return { ...env, ...derived, ...fromSecrets };

@@ -50,6 +50,8 @@ export interface CallRecord {
   endedAt: Date | undefined;
   endReason: EndReason | undefined;
   callbacks: CallbackLogEntry[];
+  /** Where the call's recording is served, once a recorded call has ended after being answered. */
+  recordingUrl: string | undefined;
 }
 
 /** A synthetic tariff, so that `Price` is a plausible figure that grows with talk time. */
@@ -103,7 +105,7 @@ export function callResource(call: CallRecord, now: Date, durationLagMs: number,
     ForwardedFrom: null,
     CallerName: null,
     Uri: callUri(call),
-    RecordingUrl: null,
+    RecordingUrl: call.recordingUrl ?? null,
   };
   if (withDetails) {
     resource.Details = {

@@ -1,5 +1,6 @@
 import { normalizePhoneNumber } from './phone-number';
 import { REST_EXCEPTION_CODES, RestException } from './rest-exception';
+import type { RecordingChannels } from './recorded-audio';
 import { parseStreamUrl, type StreamUrlInfo } from './stream-url';
 
 /**
@@ -31,6 +32,9 @@ export interface ConnectRequest {
   statusCallback: string | undefined;
   statusCallbackEvents: StatusCallbackEvent[];
   statusCallbackContentType: CallbackContentType;
+  /** `Record=true`: the answered call is recorded and its terminal callback carries the RecordingUrl. */
+  record: boolean;
+  recordingChannels: RecordingChannels;
   /** Every parameter as sent, for the simulator's own call records. */
   params: Record<string, string>;
 }
@@ -59,6 +63,8 @@ export function parseConnectRequest(params: URLSearchParams): ConnectRequest {
     statusCallback: parseHttpUrl(params, 'StatusCallback'),
     statusCallbackEvents: parseStatusCallbackEvents(params),
     statusCallbackContentType: parseCallbackContentType(optional(params, 'StatusCallbackContentType')),
+    record: parseRecord(optional(params, 'Record')),
+    recordingChannels: parseRecordingChannels(optional(params, 'RecordingChannels')),
     params: Object.fromEntries(params),
   };
 }
@@ -87,6 +93,17 @@ function parseDestination(params: URLSearchParams): MediaDestination {
 function parseCallType(value: string | undefined): 'trans' | 'promo' {
   if (value === undefined || value === 'trans' || value === 'promo') return value ?? 'trans';
   throw invalidParameter(`CallType must be trans or promo, got ${value}`);
+}
+
+function parseRecord(value: string | undefined): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw invalidParameter(`Record must be true or false, got ${value}`);
+}
+
+function parseRecordingChannels(value: string | undefined): RecordingChannels {
+  if (value === undefined || value === 'single' || value === 'dual') return value ?? 'single';
+  throw invalidParameter(`RecordingChannels must be single or dual, got ${value}`);
 }
 
 function parseCustomField(value: string | undefined): string | undefined {

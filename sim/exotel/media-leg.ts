@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket, { type RawData } from 'ws';
 import type { Logger } from '../../lib/logger';
 import { BotAudioPlayback } from './bot-audio-playback';
+import type { RecordedAudio } from './recorded-audio';
 import type { CalleeAudioFactory } from './callee-audio';
 import type { MediaDestination } from './connect-request';
 import type { HttpClient } from './http-client';
@@ -49,6 +50,8 @@ export interface MediaLegDeps {
   voicebotUrl: string | undefined;
   calleeAudio: CalleeAudioFactory;
   logger: Logger;
+  /** Set when the dial asked for a recording: both sides of the conversation go into it. */
+  recording?: RecordedAudio;
 }
 
 /** Bot audio chunks that break Exotel's chunk rules; they play, but Exotel would stutter or truncate. */
@@ -266,6 +269,7 @@ export class MediaLeg {
     this.state = 'open';
     this.connectedAt = new Date();
     const bytesPerSecond = stream.sampleRate * 2;
+    this.deps.recording?.useSampleRate(stream.sampleRate);
     const chunkBytes = Math.round((bytesPerSecond * this.deps.timing.mediaChunkMs) / 1000);
     this.playback = new BotAudioPlayback(bytesPerSecond, (name) => this.echoMark(name));
     this.callee = new ScriptedCallee({
@@ -320,6 +324,7 @@ export class MediaLeg {
     });
     this.chunksSent += 1;
     this.bytesSent += payload.length;
+    this.deps.recording?.calleeSent(payload, Date.now());
     for (const { digit, durationMs } of turn.dtmf) {
       this.dtmfSent += 1;
       // As Exotel reports a key press: digit and duration as strings.
@@ -340,10 +345,12 @@ export class MediaLeg {
       case 'media': {
         const payload = objectField(message, 'media')?.payload;
         if (typeof payload !== 'string') break;
-        const bytes = Buffer.from(payload, 'base64').length;
+        const audio = Buffer.from(payload, 'base64');
+        const bytes = audio.length;
         this.mediaMessagesReceived += 1;
         this.checkChunkRules(bytes);
         playback.enqueue(bytes);
+        this.deps.recording?.botSent(audio, Date.now());
         return;
       }
       case 'mark': {
@@ -356,6 +363,7 @@ export class MediaLeg {
       case 'clear':
         this.clearsReceived += 1;
         playback.clear();
+        this.deps.recording?.botCleared(Date.now());
         return;
     }
     this.unknownMessages += 1;

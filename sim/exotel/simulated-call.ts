@@ -13,6 +13,7 @@ import type { CalleeAudioFactory } from './callee-audio';
 import { MAX_TIME_LIMIT_SECONDS } from './connect-request';
 import type { HttpClient } from './http-client';
 import { MediaLeg, type MediaLegSnapshot } from './media-leg';
+import { RecordedAudio } from './recorded-audio';
 import { calleeScriptOf, isAnswering, type AnsweringScenario } from './scenarios';
 import type { SimulatorTiming } from './simulator-options';
 import type { SimulatorStats } from './stats';
@@ -27,6 +28,8 @@ export interface SimulatedCallDeps {
   callbacks: StatusCallbackDispatcher;
   stats: SimulatorStats;
   logger: Logger;
+  /** Where the recording of the call with this sid is served. */
+  recordingUrl(sid: string): string;
 }
 
 /** A call's full state as `GET /sim/calls/:sid` shows it. */
@@ -58,6 +61,7 @@ export interface CallSnapshot {
 export class SimulatedCall {
   private readonly timers = new TimerSet();
   private media: MediaLeg | undefined;
+  private recording: RecordedAudio | undefined;
 
   constructor(
     readonly record: CallRecord,
@@ -79,6 +83,13 @@ export class SimulatedCall {
   abort(): void {
     this.timers.clearAll();
     this.media?.abort();
+  }
+
+  /** The recording as a WAV file, once a recorded call has ended; undefined for any other call. */
+  recordingWav(): Buffer | undefined {
+    const { answeredAt, endedAt, request } = this.record;
+    if (!this.recording || !answeredAt || !endedAt) return undefined;
+    return this.recording.wav(endedAt.getTime(), request.recordingChannels);
   }
 
   snapshot(): CallSnapshot {
@@ -130,6 +141,7 @@ export class SimulatedCall {
   private answer(scenario: AnsweringScenario): void {
     const { record, deps } = this;
     record.answeredAt = new Date();
+    if (record.request.record) this.recording = new RecordedAudio(record.answeredAt.getTime());
     this.setStatus('in-progress');
     deps.callbacks.notify(record, 'answered');
 
@@ -148,7 +160,7 @@ export class SimulatedCall {
         destination: record.request.destination,
         scenario,
       },
-      { http: deps.http, timing: deps.timing, voicebotUrl: deps.voicebotUrl, calleeAudio: deps.calleeAudio, logger: deps.logger },
+      { http: deps.http, timing: deps.timing, voicebotUrl: deps.voicebotUrl, calleeAudio: deps.calleeAudio, logger: deps.logger, recording: this.recording },
       {
         onBotHungUp: () => this.end('completed', 'bot-hung-up'),
         // Exotel ends the call; Ringline sees a completed call far shorter than any conversation.
@@ -165,6 +177,7 @@ export class SimulatedCall {
     if (!isLive(record.status)) return;
     record.endedAt = new Date();
     record.endReason = reason;
+    if (this.recording) record.recordingUrl = deps.recordingUrl(record.sid);
     this.setStatus(status);
     this.timers.clearAll();
     this.media?.hangUp();

@@ -11,6 +11,7 @@ import { FaultInjector } from './faults';
 import { HttpClient } from './http-client';
 import { seededRandom } from './prng';
 import { SlidingWindowRateLimiter } from './rate-limiter';
+import { RECORDINGS_PATH } from './recorded-audio';
 import { createRestApi } from './rest-api';
 import { ScenarioBook } from './scenario-book';
 import { SimulatedCall, type SimulatedCallDeps } from './simulated-call';
@@ -46,6 +47,8 @@ export function createExotelSimulator(options: ExotelSimulatorOptions = {}): Exo
   const rateLimiter = new SlidingWindowRateLimiter(config.rateLimitPerMinute);
   const http = new HttpClient();
   const requestTimers = new TimerSet();
+  let server: Server | undefined;
+  let baseUrl = '';
   const callbacks = new StatusCallbackDispatcher({
     http,
     faults,
@@ -61,6 +64,7 @@ export function createExotelSimulator(options: ExotelSimulatorOptions = {}): Exo
     callbacks,
     stats,
     logger,
+    recordingUrl: (sid) => `${baseUrl}${RECORDINGS_PATH}/${config.accountSid}/${sid}.wav`,
   };
 
   function placeCall(request: ConnectRequest): { Call: Record<string, unknown> } | undefined {
@@ -80,6 +84,7 @@ export function createExotelSimulator(options: ExotelSimulatorOptions = {}): Exo
       endedAt: undefined,
       endReason: undefined,
       callbacks: [],
+      recordingUrl: undefined,
     };
     const call = new SimulatedCall(record, callDeps);
     calls.set(record.sid, call);
@@ -120,6 +125,16 @@ export function createExotelSimulator(options: ExotelSimulatorOptions = {}): Exo
       isDnd: (e164) => scenarios.peek(e164).name === 'dnd',
     }),
   );
+  // Exotel's recordings sit in public storage: whoever has the URL may fetch it, without the API's credentials.
+  app.get(`${RECORDINGS_PATH}/:accountSid/:file`, (req, res) => {
+    const sid = /^(.+)\.wav$/.exec(req.params.file)?.[1];
+    const wav = req.params.accountSid === config.accountSid && sid !== undefined ? calls.get(sid)?.recordingWav() : undefined;
+    if (!wav) {
+      res.status(404).type('text/plain').send('no such recording');
+      return;
+    }
+    res.type('audio/wav').send(wav);
+  });
   app.use(
     createControlApi({
       stats: () => stats.snapshot(),
@@ -142,9 +157,6 @@ export function createExotelSimulator(options: ExotelSimulatorOptions = {}): Exo
     if (status >= 500) logger.error({ err }, 'request failed');
     res.status(status).json({ error: { code: status >= 500 ? 'internal' : 'bad_request', message: err instanceof Error ? err.message : 'request failed', details: null } });
   });
-
-  let server: Server | undefined;
-  let baseUrl = '';
 
   return {
     get baseUrl() {

@@ -13,7 +13,7 @@ export interface StatusCallbackPayload {
   CallSid: string;
   Status: string;
   DateUpdated: string;
-  RecordingUrl: null;
+  RecordingUrl: string | null;
   EventType?: 'answered' | 'terminal';
   DateCreated?: string;
   From?: string;
@@ -28,7 +28,7 @@ export interface StatusCallbackPayload {
 }
 
 export function buildCallbackPayload(call: CallRecord, kind: CallbackKind, now: Date): StatusCallbackPayload {
-  const always = { CallSid: call.sid, Status: call.status, DateUpdated: exotelTimestamp(now), RecordingUrl: null };
+  const always = { CallSid: call.sid, Status: call.status, DateUpdated: exotelTimestamp(now), RecordingUrl: call.recordingUrl ?? null };
   if (kind === 'classic') return always;
   const payload: StatusCallbackPayload = {
     ...always,

@@ -43,6 +43,11 @@ describe('Exotel activities', () => {
   });
   beforeEach(() => sim.reset());
 
+  it('asks Exotel for a two-channel recording when the attempt is recorded', () => {
+    const params = connectParameters({ ...request, record: true }, config, Date.now());
+    expect(params).toMatchObject({ Record: 'true', RecordingChannels: 'dual' });
+  });
+
   it('builds Connect Voice AI parameters with a signed callback URL and media URL', () => {
     const now = Date.parse('2026-11-23T10:00:00Z');
     const params = connectParameters(request, config, now);
@@ -59,6 +64,8 @@ describe('Exotel activities', () => {
       StatusCallbackContentType: 'application/json',
     });
     expect(params.Url).toBeUndefined();
+    expect(params.Record).toBeUndefined();
+    expect(params.RecordingChannels).toBeUndefined();
     const callback = new URL(params.StatusCallback);
     expect(callback.pathname).toBe('/api/v1/webhooks/exotel/call-status');
     expect(callback.searchParams.get('call')).toBe('call_abc');

@@ -140,7 +140,7 @@ describe('GET /api/v1/calls/outbound/stats', () => {
     expect(res.body).toMatchObject({ lineGate: 'unavailable', lines: { limit: 8, active: 0 }, attemptsTotal: 9 });
   });
 
-  it.each([['from=yesterday'], ['to=2026-11-01'], ['from=2026-11-05T00:00:00Z&to=2026-11-01T00:00:00Z'], ['agentId=a/b']])(
+  it.each([['from=yesterday'], ['to=2026-02-30'], ['from=2026-11-05T00:00:00Z&to=2026-11-01T00:00:00Z'], ['agentId=a/b']])(
     'refuses %s',
     async (query) => {
       const res = await harness.api.get(`/api/v1/calls/outbound/stats?${query}`);

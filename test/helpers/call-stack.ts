@@ -16,6 +16,7 @@ import { generateSecrets } from '../../lib/generated-secrets';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { freePort } from '../../scripts/infra/free-port';
+import { RECORDINGS_PATH } from '../../sim/exotel/recorded-audio';
 import { createExotelSimulator, type ExotelSimulator, type ExotelSimulatorOptions } from '../../sim/exotel/simulator';
 import { callWorkflow } from '../../workflows/call/call-workflow';
 import { callWorkflowId } from '../../workflows/messages';
@@ -103,6 +104,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     TEMPORAL_ADDRESS: testInfra().temporalAddress,
     PUBLIC_API_URL: `http://127.0.0.1:${apiPort}`,
     EXOTEL_BASE_URL: sim.baseUrl,
+    EXOTEL_RECORDING_URL_PREFIXES: `${sim.baseUrl}${RECORDINGS_PATH}/`,
     EXOTEL_ACCOUNT_SID: account,
     EXOTEL_RATE_LIMIT_PER_MINUTE: '600000',
     TEMPORAL_TASK_QUEUE: uniqueName(`rl-${options.label}`),

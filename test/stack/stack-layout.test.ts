@@ -18,6 +18,7 @@ describe('the local stack layout', () => {
       PUBLIC_API_URL: 'http://127.0.0.1:3000',
       PUBLIC_MEDIA_WS_URL: 'ws://127.0.0.1:3001',
       EXOTEL_BASE_URL: 'http://127.0.0.1:4010',
+      EXOTEL_RECORDING_URL_PREFIXES: 'http://127.0.0.1:4010/recordings/',
       OPENAI_BASE_URL: 'http://127.0.0.1:4030/v1',
       WEBHOOK_SECRET: 'w'.repeat(43),
       CODEC_SERVER_PORT: '8234',

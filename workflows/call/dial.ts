@@ -38,6 +38,7 @@ async function dialOnce(call: Call, attempt: AttemptState): Promise<DialResult> 
       maxCallDurationSec: input.maxCallDurationSec,
       ringTimeoutSec: call.ringTimeoutSec,
       ...(input.orgId && { orgId: input.orgId }),
+      ...(input.record && { record: true }),
     });
   } catch (err) {
     // The activity itself failed or timed out (a worker died mid-request): fate unknown.

@@ -237,6 +237,7 @@ export class Campaign {
       agentId: contact.agentId,
       priority: contact.priority ?? undefined,
       maxCallDurationSec: contact.maxCallDurationSec,
+      record: contact.record,
       campaignId: this.input.campaignId,
       metadata: contact.variables,
       scheduledFor: scheduled && contact.scheduledFor ? contact.scheduledFor : undefined,
