@@ -58,9 +58,8 @@ export function createRecordActivities() {
       const ends = isTerminalStatus(record.status);
       const dialedAt = record.timings?.dialedAt;
       if (ends || dialedAt || outcomeHere) {
-        const before = await withWriteRetry(() =>
-          CallLog.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'before', projection: { status: 1, finalStatus: 1, timings: 1 } }).lean(),
-        );
+        // No projection: FerretDB's findAndModify does not take one.
+        const before = await withWriteRetry(() => CallLog.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'before' }).lean());
         if (ends && before?.status !== record.status) countAttemptEnded(record.status, record.failureReason);
         if (outcomeHere && record.final && !before?.finalStatus) countCallFinished(record.final.status, record.final.failureReason);
         const queuedAt = before?.timings?.queuedAt;
@@ -102,7 +101,7 @@ export function createRecordActivities() {
 
 async function writeCallOutcome(outcome: CallOutcomeRecord): Promise<void> {
   const before = await withWriteRetry(() =>
-    CallLog.findOneAndUpdate({ _id: attemptCallLogId(outcome.callId, 1) }, { $set: callOutcomeFields(outcome) }, { returnDocument: 'before', projection: { finalStatus: 1 } }).lean(),
+    CallLog.findOneAndUpdate({ _id: attemptCallLogId(outcome.callId, 1) }, { $set: callOutcomeFields(outcome) }, { returnDocument: 'before' }).lean(),
   );
   if (before && !before.finalStatus) countCallFinished(outcome.status, outcome.failureReason);
 }

@@ -30,23 +30,29 @@ interface StoredState {
 async function readStoredState(now: number): Promise<StoredState> {
   const [accounts, phaseRows, campaigns] = await Promise.all([
     LineBookRecord.find({}, { _id: 1 }).lean(),
-    CallLog.aggregate<{ _id: string; calls: number; oldestUpdatedAt: Date | null }>([
-      { $match: { status: { $in: [...CALL_PHASES] } } },
-      { $group: { _id: '$status', calls: { $sum: 1 }, oldestUpdatedAt: { $min: '$updatedAt' } } },
-    ]),
+    // FerretDB's $group has $sum but not $min: the oldest row of each phase is a query of its own.
+    CallLog.aggregate<{ _id: string; calls: number }>([{ $match: { status: { $in: [...CALL_PHASES] } } }, { $group: { _id: '$status', calls: { $sum: 1 } } }]),
     Campaign.find({ status: { $in: LIVE_CAMPAIGN_STATUSES } }, { status: 1, progress: 1 }).lean(),
   ]);
-  const gates = await Promise.all(
-    accounts.map(async ({ _id: account }) => {
-      const book = withoutExpired(await readLineBook(account), now);
-      return { account, active: book.holders.length, waiting: book.waiting.length, breakerOpen: !book.fastPath, consecutiveFailures: book.consecutiveFailures };
-    }),
-  );
-  const byPhase = new Map(phaseRows.map((row) => [row._id, row]));
+  const calls = new Map(phaseRows.map((row) => [row._id, row.calls]));
+  const [gates, phases] = await Promise.all([
+    Promise.all(
+      accounts.map(async ({ _id: account }) => {
+        const book = withoutExpired(await readLineBook(account), now);
+        return { account, active: book.holders.length, waiting: book.waiting.length, breakerOpen: !book.fastPath, consecutiveFailures: book.consecutiveFailures };
+      }),
+    ),
+    // Every phase is reported, an empty one as 0, so that an alert on it sees the phase come back to 0.
+    Promise.all(
+      CALL_PHASES.map(async (phase) => {
+        const oldest = calls.get(phase) ? await CallLog.findOne({ status: phase }, { updatedAt: 1 }).sort({ updatedAt: 1 }).lean() : null;
+        return { phase, calls: calls.get(phase) ?? 0, oldestUpdatedAt: oldest?.updatedAt ?? null };
+      }),
+    ),
+  ]);
   return {
     gates,
-    // Every phase is reported, an empty one as 0, so that an alert on it sees the phase come back to 0.
-    phases: CALL_PHASES.map((phase) => ({ phase, calls: byPhase.get(phase)?.calls ?? 0, oldestUpdatedAt: byPhase.get(phase)?.oldestUpdatedAt ?? null })),
+    phases,
     campaigns: campaigns.map((c) => ({
       campaignId: c._id,
       status: c.status,
