@@ -4,9 +4,10 @@ import { failureReasonLabel } from '../../domain/failure-reason';
 /**
  * What the general worker's record activities learn as they write a call's records (activities/records.ts):
  * attempts and calls ending, retries scheduled, how long a due attempt waited for its dial, and how
- * long an Exotel status callback took to reach the call's record. Counted after the write succeeded;
- * an activity that is retried after a successful write (its completion was lost) counts twice.
- * The worker registers `callRecordMetrics` on its registry (workers/worker-metrics.ts).
+ * long an Exotel status callback took to reach the call's record. Counted after the write succeeded,
+ * and only when the row shows the fact is new (its previous state, or an insert), so a retried
+ * activity counts nothing twice; only the callback latency may be observed again on a retry.
+ * The worker registers `callRecordMetrics` on its registry (workers/main.ts).
  */
 
 const attemptsEnded = new Counter({

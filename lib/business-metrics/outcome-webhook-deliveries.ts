@@ -8,7 +8,7 @@ import { Counter, type Metric } from 'prom-client';
 export const OUTCOME_WEBHOOK_DELIVERY_RESULTS = ['delivered', 'failed', 'gave_up'] as const;
 export type OutcomeWebhookDeliveryResult = (typeof OUTCOME_WEBHOOK_DELIVERY_RESULTS)[number];
 
-/** Event names are the delivery's own (`call.completed`, …); anything else is `other`, so series stay bounded. */
+/** Event names come from the delivering code (`call.completed`, …); a malformed one (free text, a number) is `other`. */
 const EVENT_NAME = /^[a-z][a-z0-9_.]{0,63}$/;
 
 const deliveries = new Counter({
