@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
+import { CallLog } from '../../db/models/call-log';
+import { Campaign } from '../../db/models/campaign';
 import { callRecordMetrics } from '../../lib/business-metrics/call-records';
 import { dialRequestMetrics } from '../../lib/business-metrics/dial-requests';
 import { outcomeWebhookDeliveryMetrics } from '../../lib/business-metrics/outcome-webhook-deliveries';
@@ -103,6 +105,21 @@ describe("the workers' metrics on the real stack", () => {
     }
     expect(after).toContain('# TYPE ringline_outcome_webhook_deliveries_total counter');
     expect((await fetch(general)).status).toBe(401);
+  });
+
+  it("report a campaign's progress and how long the oldest ringing attempt has sat unchanged, from the database", async () => {
+    const campaignId = uniqueName('batch_metrics');
+    await Campaign.create({ _id: campaignId, name: 'metrics', source: 'json', status: 'running', workflowId: `campaign-${campaignId}`, progress: { total: 4, dispatched: 3, finished: 1, inFlight: 2, waiting: 0 } });
+    // Written straight to the collection, as an attempt whose workflow stopped writing 15 minutes ago.
+    const stale = new Date(Date.now() - 15 * 60_000);
+    const callId = uniqueName('call_stale');
+    await CallLog.collection.insertOne({ _id: callId as never, callId, attempt: 1, phoneNumber: '+919876500000', phoneLast4: '0000', agentId: stack.agentId, status: 'ringing', workflowId: `call-${callId}`, createdAt: stale, updatedAt: stale });
+    let text = '';
+    await waitUntil('the campaign in the figures', async () => (text = await scrape(general)).includes(`campaign_id="${campaignId}"`), { timeoutMs: 30_000, intervalMs: 1_000 });
+    expect(sample(text, 'ringline_campaign_contacts', { campaign_id: campaignId, status: 'running', figure: 'total' })).toBe(4);
+    expect(sample(text, 'ringline_campaign_contacts', { campaign_id: campaignId, figure: 'inFlight' })).toBe(2);
+    expect(sample(text, 'ringline_calls_in_phase', { phase: 'ringing' })).toBe(1);
+    expect(sample(text, 'ringline_calls_in_phase_oldest_unchanged_seconds', { phase: 'ringing' })).toBeGreaterThanOrEqual(15 * 60 - 5);
   });
 
   it("serve the Exotel worker's figures and its Temporal SDK's on their own ports when it runs as a process", async () => {
