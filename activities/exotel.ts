@@ -8,6 +8,7 @@ import { lastFourDigits, maskPhoneNumbers } from '../domain/phone-mask';
 import { isOnDoNotCallList } from '../db/do-not-call-list';
 import { DndLookup } from '../db/models/dnd-lookup';
 import { withWriteRetry } from '../db/transient-write-error';
+import { countDialRequest } from '../lib/business-metrics/dial-requests';
 import { mediaStreamUrl, statusCallbackUrl } from '../lib/hmac-auth';
 import { ExotelApi, ExotelApiError, type ExotelCall } from './exotel-api';
 
@@ -129,6 +130,32 @@ async function doNotCallRefusal(request: DialRequest): Promise<DialResult | unde
   return { outcome: 'rejected', reason: 'dnd', detail: "the number is on the organization's do-not-call list" };
 }
 
+/** One Calls/connect request: every answer Exotel can give, as a value. */
+async function sendDial(api: ExotelApi, config: ExotelConfig, request: DialRequest): Promise<DialResult> {
+  try {
+    const call = await api.connect(connectParameters(request, config, Date.now()));
+    return { outcome: 'accepted', callSid: call.Sid };
+  } catch (err) {
+    if (!(err instanceof ExotelApiError)) throw err;
+    switch (err.kind) {
+      case 'invalid_number':
+        return { outcome: 'rejected', reason: 'invalid_number', detail: err.message };
+      case 'rate_limited':
+        return { outcome: 'rejected', reason: 'rate_limited', detail: err.message };
+      case 'not_sent':
+        return { outcome: 'rejected', reason: 'network_error', detail: err.message };
+      case 'configuration_error':
+        log.error('Exotel rejected Ringline\'s credentials or account: no call can be placed until this is fixed', {
+          httpStatus: err.httpStatus,
+          detail: err.message,
+        });
+        return { outcome: 'rejected', reason: 'configuration_error', detail: err.message };
+      case 'unknown_outcome':
+        return { outcome: 'unknown', detail: err.message };
+    }
+  }
+}
+
 /** Activities of the `ringline-exotel` queue: the only code that calls Exotel's API. */
 export function createExotelActivities(api: ExotelApi, config: ExotelConfig) {
   return {
@@ -139,28 +166,9 @@ export function createExotelActivities(api: ExotelApi, config: ExotelConfig) {
     async dialAttempt(request: DialRequest): Promise<DialResult> {
       const refusal = await doNotCallRefusal(request);
       if (refusal) return refusal;
-      try {
-        const call = await api.connect(connectParameters(request, config, Date.now()));
-        return { outcome: 'accepted', callSid: call.Sid };
-      } catch (err) {
-        if (!(err instanceof ExotelApiError)) throw err;
-        switch (err.kind) {
-          case 'invalid_number':
-            return { outcome: 'rejected', reason: 'invalid_number', detail: err.message };
-          case 'rate_limited':
-            return { outcome: 'rejected', reason: 'rate_limited', detail: err.message };
-          case 'not_sent':
-            return { outcome: 'rejected', reason: 'network_error', detail: err.message };
-          case 'configuration_error':
-            log.error('Exotel rejected Ringline\'s credentials or account: no call can be placed until this is fixed', {
-              httpStatus: err.httpStatus,
-              detail: err.message,
-            });
-            return { outcome: 'rejected', reason: 'configuration_error', detail: err.message };
-          case 'unknown_outcome':
-            return { outcome: 'unknown', detail: err.message };
-        }
-      }
+      const result = await sendDial(api, config, request);
+      countDialRequest(result);
+      return result;
     },
 
     async fetchCallDetails(callSid: string): Promise<CallDetails> {

@@ -4,12 +4,23 @@ import { lastFourDigits } from '../domain/phone-mask';
 import { CallLog } from '../db/models/call-log';
 import { RetryAttempt } from '../db/models/retry-attempt';
 import { withWriteRetry } from '../db/transient-write-error';
+import { isTerminalStatus } from '../domain/call-status';
+import {
+  countAttemptEnded,
+  countCallFinished,
+  countRetryScheduled,
+  observeDialDelay,
+  observeStatusCallbackToRecord,
+} from '../lib/business-metrics/call-records';
 
 /**
  * Database writes on behalf of the call workflow. Each is an upsert keyed by the attempt's id, so a
  * retried activity rewrites the same row instead of adding one. Write collisions are retried here in
  * milliseconds: left to the activity's own retry (one second and up), a burst of calls writing at once
  * (a campaign's page) would stretch every call's workflow task by seconds.
+ *
+ * The writes that end an attempt or a call, or that carry the dial, return the row as it was, so that
+ * each is counted once (lib/business-metrics/call-records.ts) however often the activity runs.
  */
 export function createRecordActivities() {
   return {
@@ -25,29 +36,40 @@ export function createRecordActivities() {
       // The call's outcome lives on its first attempt's row: on that row it rides along with the attempt.
       const outcomeHere = record.final !== undefined && record.attempt === 1;
       if (outcomeHere && record.final) Object.assign(set, callOutcomeFields(record.final));
-      await withWriteRetry(() => CallLog.updateOne(
-        { _id: id },
-        {
-          $set: set,
-          $setOnInsert: {
-            ...(record.orgId && { orgId: record.orgId }),
-            callId: record.callId,
-            attempt: record.attempt,
-            retryOf: record.attempt > 1 ? attemptCallLogId(record.callId, 1) : null,
-            ...(!outcomeHere && { retryCount: record.attempt - 1 }),
-            phoneNumber: record.phoneNumber,
-            phoneLast4: lastFourDigits(record.phoneNumber),
-            agentId: record.agentId,
-            priority: record.priority,
-            workflowId: record.workflowId,
-            campaignId: record.campaignId ?? null,
-            seriesId: record.seriesId ?? null,
-            scheduledCallId: record.scheduledCallId ?? null,
-            metadata: record.metadata ?? {},
-          },
+      const update = {
+        $set: set,
+        $setOnInsert: {
+          ...(record.orgId && { orgId: record.orgId }),
+          callId: record.callId,
+          attempt: record.attempt,
+          retryOf: record.attempt > 1 ? attemptCallLogId(record.callId, 1) : null,
+          ...(!outcomeHere && { retryCount: record.attempt - 1 }),
+          phoneNumber: record.phoneNumber,
+          phoneLast4: lastFourDigits(record.phoneNumber),
+          agentId: record.agentId,
+          priority: record.priority,
+          workflowId: record.workflowId,
+          campaignId: record.campaignId ?? null,
+          seriesId: record.seriesId ?? null,
+          scheduledCallId: record.scheduledCallId ?? null,
+          metadata: record.metadata ?? {},
         },
-        { upsert: true },
-      ));
+      };
+      const ends = isTerminalStatus(record.status);
+      const dialedAt = record.timings?.dialedAt;
+      if (ends || dialedAt || outcomeHere) {
+        // No projection: FerretDB's findAndModify does not take one.
+        const before = await withWriteRetry(() => CallLog.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'before' }).lean());
+        if (ends && before?.status !== record.status) countAttemptEnded(record.status, record.failureReason);
+        if (outcomeHere && record.final && !before?.finalStatus) countCallFinished(record.final.status, record.final.failureReason);
+        const queuedAt = before?.timings?.queuedAt;
+        if (dialedAt && queuedAt && !before.timings?.dialedAt) observeDialDelay(queuedAt, new Date(dialedAt));
+      } else {
+        await withWriteRetry(() => CallLog.updateOne({ _id: id }, update, { upsert: true }));
+      }
+      if (record.statusCallbackReceivedAt) {
+        observeStatusCallbackToRecord(record.statusCallbackReceivedAt.event, new Date(record.statusCallbackReceivedAt.at), new Date());
+      }
       if (record.final && !outcomeHere) await writeCallOutcome({ callId: record.callId, ...record.final });
     },
 
@@ -55,8 +77,9 @@ export function createRecordActivities() {
       await writeCallOutcome(outcome);
     },
 
+    /** A reschedule of the retry rewrites its row: only the row's first write is a retry scheduled. */
     async recordRetryScheduled(retry: RetryRecord): Promise<void> {
-      await withWriteRetry(() => RetryAttempt.updateOne(
+      const written = await withWriteRetry(() => RetryAttempt.updateOne(
         { originalCallLogId: retry.originalCallLogId, attemptNumber: retry.attemptNumber },
         {
           $set: { scheduledFor: new Date(retry.scheduledFor), delayMs: retry.delayMs },
@@ -64,6 +87,7 @@ export function createRecordActivities() {
         },
         { upsert: true },
       ));
+      if (written.upsertedCount > 0) countRetryScheduled(retry.reason);
     },
 
     async recordRetryStatus(update: RetryStatusUpdate): Promise<void> {
@@ -76,7 +100,10 @@ export function createRecordActivities() {
 }
 
 async function writeCallOutcome(outcome: CallOutcomeRecord): Promise<void> {
-  await withWriteRetry(() => CallLog.updateOne({ _id: attemptCallLogId(outcome.callId, 1) }, { $set: callOutcomeFields(outcome) }));
+  const before = await withWriteRetry(() =>
+    CallLog.findOneAndUpdate({ _id: attemptCallLogId(outcome.callId, 1) }, { $set: callOutcomeFields(outcome) }, { returnDocument: 'before' }).lean(),
+  );
+  if (before && !before.finalStatus) countCallFinished(outcome.status, outcome.failureReason);
 }
 
 function callOutcomeFields(outcome: Omit<CallOutcomeRecord, 'callId'>) {

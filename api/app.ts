@@ -48,7 +48,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(requestLogger(deps.logger));
   app.use(...requestGuards(deps.config));
   // Before authentication: its bearer token is the metrics token, not an API key.
-  app.use(metricsRouter(deps.metrics, deps.config.METRICS_TOKEN));
+  app.use(metricsRouter(deps.metrics, deps.config.METRICS_ENABLED ? deps.config.METRICS_TOKEN : undefined));
   app.use(authenticate(deps.config, deps.logger));
   app.use(keyRateLimit(deps.config));
   app.use(auditTrail(deps.logger));

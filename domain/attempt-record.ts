@@ -22,6 +22,12 @@ export interface AttemptRecord {
   timings?: Partial<Record<'queuedAt' | 'dialedAt' | 'ringingAt' | 'answeredAt' | 'mediaStartedAt' | 'endedAt', string>> & {
     durationSec?: number;
   };
+  /**
+   * When the API received the Exotel status callback that brought the state this record writes
+   * (`answered`: in progress; `terminal`: the attempt's end), for the callback-to-record latency.
+   * Not stored: the activity measures with it.
+   */
+  statusCallbackReceivedAt?: { event: 'answered' | 'terminal'; at: string };
   /** The whole call's end, when it ends with this attempt (on the first attempt's row, one write instead of two). */
   final?: Omit<CallOutcomeRecord, 'callId'>;
 }

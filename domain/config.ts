@@ -155,8 +155,23 @@ export const configShape = {
 
   /** Keyed hash of API keys at rest: a stolen key table then reveals nothing usable. */
   API_KEY_PEPPER: secret,
-  /** Bearer token `/metrics` asks for; unset, `/metrics` answers 404 (set METRICS_ADDRESS to serve it elsewhere). */
+  /** Bearer token every `/metrics` (API, media server, workers) asks for; unset, they answer 404. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * False: no process serves metrics at all. The API's and media servers' `/metrics` answer 404 even
+   * with METRICS_TOKEN set, and the workers open neither of their metrics ports.
+   */
+  METRICS_ENABLED: booleanFlag.default(true),
+  /**
+   * Each worker process serves its own `GET /metrics` (business figures and Node's, behind
+   * METRICS_TOKEN) and, on a second port, the Temporal SDK's figures (task latencies, slots). The SDK's
+   * exporter takes no token: keep WORKER_METRICS_HOST on an interface only Prometheus reaches.
+   */
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  WORKER_METRICS_PORT: port.default(9464),
+  WORKER_SDK_METRICS_PORT: port.default(9465),
+  EXOTEL_WORKER_METRICS_PORT: port.default(9466),
+  EXOTEL_WORKER_SDK_METRICS_PORT: port.default(9467),
   /** Browser origins allowed to call the API (comma-separated, exact `scheme://host[:port]`); empty = none. */
   CORS_ALLOWED_ORIGINS: z.string().default(''),
   /** Host headers the API answers (comma-separated, host[:port]); the host of PUBLIC_API_URL, 127.0.0.1 and localhost always. */
@@ -201,7 +216,6 @@ export const configShape = {
   DND_CACHE_TTL_SEC: positiveInt.default(86_400),
   /** Seconds before a scheduled call or series occurrence at which its greeting is synthesized into the cache. */
   PREWARM_LEAD_SEC: positiveInt.default(30),
-  METRICS_ENABLED: booleanFlag.default(true),
 
   /** A CSV import or bulk request larger than this is refused whole (413), before any call starts. */
   BULK_MAX_ROWS: positiveInt.default(10_000),

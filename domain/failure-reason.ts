@@ -29,3 +29,13 @@ export type RecordedFailureReason = FailureReason | ExhaustedFailureReason;
 export function exhausted(reason: FailureReason): ExhaustedFailureReason {
   return `${reason}_max_retries`;
 }
+
+/**
+ * A recorded reason as a metric label: the known reasons and their `_max_retries` forms, `none` for a
+ * success, `other` for anything else, so that a stray string cannot grow a metric's series without bound.
+ */
+export function failureReasonLabel(reason: string | null | undefined): RecordedFailureReason | 'none' | 'other' {
+  if (reason === null || reason === undefined || reason === '') return 'none';
+  const base = reason.endsWith('_max_retries') ? reason.slice(0, -'_max_retries'.length) : reason;
+  return (FAILURE_REASONS as readonly string[]).includes(base) ? (reason as RecordedFailureReason) : 'other';
+}

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     secret: config.MEDIA_TOKEN_SECRET,
     nonces: databaseTokenNonces(),
     registry,
-    metricsToken: config.METRICS_TOKEN,
+    metricsToken: config.METRICS_ENABLED ? config.METRICS_TOKEN : undefined,
     health: { database: () => pingDatabase(), temporal: () => pingTemporal(temporal.connection) },
     logger,
     records: databaseCallRecords,

@@ -76,7 +76,7 @@ function isEmptyOrMissing(dir: string): boolean {
   return !existsSync(dir) || readdirSync(dir).length === 0;
 }
 
-function readyLines(layout: StackLayout, databaseNote: string): string[] {
+function readyLines(layout: StackLayout, databaseNote: string, metricsToken: string | undefined): string[] {
   return [
     `  Temporal UI   ${layout.temporal.uiUrl}${layout.temporal.external ? ' (external Temporal)' : ''}`,
     `  Temporal gRPC ${layout.temporal.address}`,
@@ -84,6 +84,8 @@ function readyLines(layout: StackLayout, databaseNote: string): string[] {
     `  API           ${layout.api.url}  (health: ${layout.api.url}/health)`,
     `  Media server  ${layout.media.wsUrl}`,
     `  Codec server  ${layout.codecServer.url}  (decodes payloads for the UI; token CODEC_SERVER_TOKEN in ${path.join(layout.dataDir, LOCAL_SECRETS_FILE)})`,
+    ...layout.workerMetrics.map((w) => `  Metrics       ${w.process.padEnd(13)} ${w.url}  (Temporal SDK: ${w.sdkUrl})`),
+    ...(layout.workerMetrics.length > 0 && !metricsToken ? ['  Metrics       the /metrics routes answer 404 until METRICS_TOKEN is set (docs/operations.md)'] : []),
     `  Status        ./ringline status   (stop: Ctrl-C here, or kill -TERM ${process.pid})`,
   ];
 }
@@ -191,6 +193,7 @@ async function main(): Promise<void> {
     });
   for (const sim of layout.simulators) if (sim.used) node(`sim-${sim.name}`, sim.entry, sim.url);
   const addresses: Record<string, string> = { api: layout.api.url, media: layout.media.wsUrl, 'codec-server': layout.codecServer.url };
+  for (const w of layout.workerMetrics) addresses[w.process] = `${w.url} (Temporal SDK ${w.sdkUrl})`;
   for (const { name, entry } of STACK_PROCESSES) node(name, entry, addresses[name]);
 
   // Ready means a call placed now is served: the API answers and a worker polls every queue.
@@ -225,7 +228,7 @@ async function main(): Promise<void> {
   }
 
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  for (const line of readyLines(layout, databaseNote)) say(line);
+  for (const line of readyLines(layout, databaseNote, config.METRICS_TOKEN)) say(line);
   if (admin.created) {
     say(`admin API key of the default organization (shown once; kept for the demo in ${admin.file}):`);
     say(`  ${admin.key}`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for Ringline to run here, and nothing that is already in place:
-# node modules (npm ci) and the pinned Temporal CLI and FerretDB (built from their Go modules into
-# .tools/bin). Safe to run again: a second run only checks.
+# node modules (npm ci), the pinned Temporal CLI and FerretDB (built from their Go modules into
+# .tools/bin) and promtool (Prometheus's rule checker, for the alert rules' tests). Safe to run again:
+# a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -9,6 +10,9 @@ TOOLS=$ROOT/.tools
 BIN=$TOOLS/bin
 TEMPORAL_VERSION=v1.5.1
 FERRETDB_VERSION=v1.24.2
+# Debian bookworm's build of Prometheus; its upstream release is the fallback where apt-get is missing.
+PROMETHEUS_DEB_VERSION=2.42.0+ds-5+deb12u1
+PROMETHEUS_VERSION=2.42.0
 
 step() { printf '\n\033[1m▸ %s\033[0m\n' "$*"; }
 note() { printf '  %s\n' "$*"; }
@@ -98,10 +102,41 @@ install_ferretdb() {
   note "FerretDB ready: $BIN/ferretdb"
 }
 
+# promtool checks and unit-tests deploy/prometheus/alerts.yml (test/ops/alert-rules.test.ts). Taken out
+# of the distribution's package without installing it (no root needed), or from the upstream release.
+install_promtool() {
+  if stamp_ok promtool "$PROMETHEUS_VERSION"; then note "promtool $PROMETHEUS_VERSION: already installed"; return; fi
+  mkdir -p "$BIN"
+  local work
+  work=$(mktemp -d)
+  if command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then
+    step "Installing promtool from Debian's prometheus $PROMETHEUS_DEB_VERSION package (about 20 MB)"
+    (cd "$work" && apt-get download "prometheus=$PROMETHEUS_DEB_VERSION") \
+      || die "apt-get download prometheus=$PROMETHEUS_DEB_VERSION failed (run 'apt-get update' first, or put promtool on PATH)."
+    dpkg-deb -x "$work"/prometheus_*.deb "$work/x"
+    cp "$work/x/usr/bin/promtool" "$BIN/promtool"
+  else
+    step "apt-get not found: downloading the Prometheus $PROMETHEUS_VERSION release for promtool"
+    local arch os
+    case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) die "unsupported CPU $(uname -m)";; esac
+    os=$(uname -s | tr '[:upper:]' '[:lower:]')
+    local name="prometheus-$PROMETHEUS_VERSION.$os-$arch"
+    curl -fL --progress-bar "https://github.com/prometheus/prometheus/releases/download/v$PROMETHEUS_VERSION/$name.tar.gz" -o "$work/prometheus.tgz" \
+      || die "Could not download Prometheus $PROMETHEUS_VERSION; put promtool on PATH instead."
+    tar -xzf "$work/prometheus.tgz" -C "$work" "$name/promtool"
+    cp "$work/$name/promtool" "$BIN/promtool"
+  fi
+  rm -rf "$work"
+  "$BIN/promtool" --version >/dev/null || die "the promtool taken from the package does not run here"
+  echo "$PROMETHEUS_VERSION" > "$TOOLS/promtool.version"
+  note "promtool ready: $BIN/promtool"
+}
+
 export -f go_build_progress
 step "Ringline setup"
 check_node
 install_node_modules
 install_temporal
 install_ferretdb
+install_promtool
 note "setup complete"

@@ -7,6 +7,8 @@ import { createLogger } from '../lib/logger';
 import { ringlineDataConverter } from '../lib/temporal-connection';
 import { installTemporalRuntime } from './temporal-runtime';
 import { EXOTEL_WORKER_CAPACITY } from './worker-capacity';
+import { closeServer, createWorkerRegistry, sdkBindAddress, serveWorkerMetrics, workerMetricsAddresses } from './worker-metrics';
+import { dialRequestMetrics } from '../lib/business-metrics/dial-requests';
 import { exotelQueueRatePerSecond } from '../domain/exotel-queue-rate';
 
 /**
@@ -18,8 +20,11 @@ import { exotelQueueRatePerSecond } from '../domain/exotel-queue-rate';
 async function main(): Promise<void> {
   const config = getConfigOrExit();
   const logger = createLogger('worker-exotel', { level: config.LOG_LEVEL });
-  installTemporalRuntime(logger);
+  const metricsAddresses = workerMetricsAddresses(config, 'exotel');
+  installTemporalRuntime(logger, metricsAddresses ? sdkBindAddress(metricsAddresses) : undefined);
   await connectDatabase(config.MONGODB_URI, logger);
+  const registry = createWorkerRegistry('worker-exotel', dialRequestMetrics);
+  const metricsServer = metricsAddresses && (await serveWorkerMetrics(registry, config.METRICS_TOKEN, metricsAddresses.host, metricsAddresses.port));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const api = new ExotelApi({
     baseUrl: config.EXOTEL_BASE_URL,
@@ -38,11 +43,11 @@ async function main(): Promise<void> {
     ...EXOTEL_WORKER_CAPACITY,
   });
   logger.info(
-    { taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE, requestsPerMinute: config.EXOTEL_RATE_LIMIT_PER_MINUTE },
+    { taskQueue: config.TEMPORAL_EXOTEL_TASK_QUEUE, requestsPerMinute: config.EXOTEL_RATE_LIMIT_PER_MINUTE, metrics: metricsAddresses },
     'Exotel worker started',
   );
   await worker.run();
-  await Promise.all([connection.close(), disconnectDatabase()]);
+  await Promise.all([connection.close(), disconnectDatabase(), metricsServer && closeServer(metricsServer)]);
   logger.info('Exotel worker stopped');
 }
 

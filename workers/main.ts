@@ -8,13 +8,20 @@ import { ensureRetentionSchedule } from './retention-schedule';
 import { FAILURE_CONVERTER_PATH, ringlineDataConverter } from '../lib/temporal-connection';
 import { bundlerLogger, installTemporalRuntime } from './temporal-runtime';
 import { GENERAL_WORKER_CAPACITY } from './worker-capacity';
+import { closeServer, createWorkerRegistry, sdkBindAddress, serveWorkerMetrics, workerMetricsAddresses } from './worker-metrics';
+import { callRecordMetrics } from '../lib/business-metrics/call-records';
+import { outcomeWebhookDeliveryMetrics } from '../lib/business-metrics/outcome-webhook-deliveries';
+import { createStoredStateMetrics } from '../lib/business-metrics/stored-state';
 
 /** The general worker (queue `ringline`): every workflow, and the activities that touch the database. */
 async function main(): Promise<void> {
   const config = getConfigOrExit();
   const logger = createLogger('worker', { level: config.LOG_LEVEL });
-  installTemporalRuntime(logger);
+  const metricsAddresses = workerMetricsAddresses(config, 'general');
+  installTemporalRuntime(logger, metricsAddresses ? sdkBindAddress(metricsAddresses) : undefined);
   await connectDatabase(config.MONGODB_URI, logger);
+  const registry = createWorkerRegistry('worker', [...callRecordMetrics, ...outcomeWebhookDeliveryMetrics, ...createStoredStateMetrics(logger)]);
+  const metricsServer = metricsAddresses && (await serveWorkerMetrics(registry, config.METRICS_TOKEN, metricsAddresses.host, metricsAddresses.port));
   const dataConverter = ringlineDataConverter(config);
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
@@ -45,10 +52,10 @@ async function main(): Promise<void> {
     activities,
   });
   await ensureRetentionSchedule(client, config, logger);
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, gateTaskQueue: config.TEMPORAL_GATE_TASK_QUEUE }, 'worker started');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, gateTaskQueue: config.TEMPORAL_GATE_TASK_QUEUE, metrics: metricsAddresses }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets running tasks finish.
   await Promise.all([worker.run(), gateWorker.run()]);
-  await Promise.all([connection.close(), clientConnection.close(), disconnectDatabase()]);
+  await Promise.all([connection.close(), clientConnection.close(), disconnectDatabase(), metricsServer && closeServer(metricsServer)]);
   logger.info('worker stopped');
 }
 

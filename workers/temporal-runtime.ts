@@ -15,9 +15,18 @@ function toPino(logger: Logger, level: (entry: LogEntry) => keyof typeof LEVELS 
   });
 }
 
-/** Routes the Temporal SDK's own logs (worker, workflows, activities) into the process's pino logger. */
-export function installTemporalRuntime(logger: Logger): void {
-  Runtime.install({ logger: toPino(logger) });
+/**
+ * Routes the Temporal SDK's own logs (worker, workflows, activities) into the process's pino logger
+ * and, given an address, serves the SDK's Prometheus figures there (task latencies, slots, polls).
+ * Runtime.install works once per process and before any connection, so this comes first in a worker.
+ */
+export function installTemporalRuntime(logger: Logger, sdkMetricsAddress?: string): void {
+  Runtime.install({
+    logger: toPino(logger),
+    ...(sdkMetricsAddress && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } },
+    }),
+  });
 }
 
 /**

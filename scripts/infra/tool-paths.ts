@@ -37,3 +37,4 @@ function resolveTool(name: string, overrideVariable: string): string {
 
 export const temporalCliPath = (): string => resolveTool('temporal', 'TEMPORAL_CLI_PATH');
 export const ferretDbPath = (): string => resolveTool('ferretdb', 'FERRETDB_PATH');
+export const promtoolPath = (): string => resolveTool('promtool', 'PROMTOOL_PATH');

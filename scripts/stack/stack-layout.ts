@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Config } from '../../domain/config';
+import type { Config, ConfigKey } from '../../domain/config';
 import { withLocalClientPoolLimit } from '../infra/ferretdb-storage';
 import { ROOT_DIR } from '../infra/paths';
 import { RECORDINGS_PATH } from '../../sim/exotel/recorded-audio';
@@ -31,6 +31,18 @@ export interface StackLayout {
   media: { port: number; wsUrl: string; controlUrl: string };
   /** The Web UI's codec server; the dev server's UI is pointed at `url`, and only its own origins may call it. */
   codecServer: { port: number; url: string; corsOrigins: string[] };
+  /** Each worker's `/metrics` and Temporal SDK exporter; none when METRICS_ENABLED is false. */
+  workerMetrics: WorkerMetricsLayout[];
+}
+
+export interface WorkerMetricsLayout {
+  process: 'worker' | 'worker-exotel';
+  port: number;
+  portVariable: string;
+  url: string;
+  sdkPort: number;
+  sdkPortVariable: string;
+  sdkUrl: string;
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -59,6 +71,12 @@ export function stackLayout(env: Env, config: Config): StackLayout {
   const databaseExternal = set(env, 'MONGODB_URI');
   const databasePort = portFrom(env, 'FERRETDB_PORT', 27017);
   const apiPort = config.API_PORT;
+  const metricsHost = config.WORKER_METRICS_HOST === '0.0.0.0' ? host : config.WORKER_METRICS_HOST;
+  const workerMetrics = (process: WorkerMetricsLayout['process'], portVariable: ConfigKey, sdkPortVariable: ConfigKey): WorkerMetricsLayout => {
+    const port = config[portVariable] as number;
+    const sdkPort = config[sdkPortVariable] as number;
+    return { process, port, portVariable, url: `http://${metricsHost}:${port}/metrics`, sdkPort, sdkPortVariable, sdkUrl: `http://${metricsHost}:${sdkPort}/metrics` };
+  };
   const mediaPort = config.MEDIA_PORT;
   const simulator = (name: SimulatorLayout['name'], portVariable: string, defaultPort: number, urlVariable: string, suffix = ''): SimulatorLayout => {
     const port = portFrom(env, portVariable, defaultPort);
@@ -101,6 +119,12 @@ export function stackLayout(env: Env, config: Config): StackLayout {
       url: `http://${host}:${config.CODEC_SERVER_PORT}`,
       corsOrigins: set(env, 'CODEC_SERVER_CORS_ORIGINS') ? config.CODEC_SERVER_CORS_ORIGINS : [`http://${host}:${uiPort}`, `http://localhost:${uiPort}`],
     },
+    workerMetrics: config.METRICS_ENABLED
+      ? [
+          workerMetrics('worker', 'WORKER_METRICS_PORT', 'WORKER_SDK_METRICS_PORT'),
+          workerMetrics('worker-exotel', 'EXOTEL_WORKER_METRICS_PORT', 'EXOTEL_WORKER_SDK_METRICS_PORT'),
+        ]
+      : [],
   };
 }
 
@@ -121,6 +145,10 @@ export function portsToClaim(layout: StackLayout): StackPort[] {
   ports.push({ port: layout.api.port, purpose: 'API, API_PORT' });
   ports.push({ port: layout.media.port, purpose: 'media server, MEDIA_PORT' });
   ports.push({ port: layout.codecServer.port, purpose: 'codec server for the Web UI, CODEC_SERVER_PORT' });
+  for (const worker of layout.workerMetrics) {
+    ports.push({ port: worker.port, purpose: `${worker.process} metrics, ${worker.portVariable}` });
+    ports.push({ port: worker.sdkPort, purpose: `${worker.process} Temporal SDK metrics, ${worker.sdkPortVariable}` });
+  }
   return ports;
 }
 
@@ -137,6 +165,7 @@ export function processEnvironment(env: Env, layout: StackLayout, secrets: Reado
     MEDIA_CONTROL_URL: layout.media.controlUrl,
     CODEC_SERVER_PORT: String(layout.codecServer.port),
     CODEC_SERVER_CORS_ORIGINS: layout.codecServer.corsOrigins.join(','),
+    ...Object.fromEntries(layout.workerMetrics.flatMap((w) => [[w.portVariable, String(w.port)], [w.sdkPortVariable, String(w.sdkPort)]])),
     // The local API speaks plain http, where a browser drops a Secure cookie: the dashboard login needs this.
     SESSION_COOKIE_SECURE: env.SESSION_COOKIE_SECURE ?? 'false',
   };

@@ -82,6 +82,8 @@ describe('an outsider', () => {
     const scraped = await request(app).get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789');
     expect(scraped.status).toBe(200);
     expect(scraped.text).toContain('process_cpu');
+    const switchedOff = harness.makeApp({ config: { METRICS_TOKEN: 'metrics-token-0123456789', METRICS_ENABLED: 'false' } });
+    expect((await request(switchedOff).get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789')).status).toBe(404);
   });
 
   it.each([

@@ -10,7 +10,7 @@ const layoutOf = (env: NodeJS.ProcessEnv) => stackLayout(env, parseConfig({ ...g
 describe('the local stack layout', () => {
   it('runs everything on the documented defaults', () => {
     const layout = layoutOf({});
-    expect(portsToClaim(layout).map((p) => p.port)).toEqual([7233, 8233, 27017, 18088, 4010, 4020, 4030, 3000, 3001, 8234]);
+    expect(portsToClaim(layout).map((p) => p.port)).toEqual([7233, 8233, 27017, 18088, 4010, 4020, 4030, 3000, 3001, 8234, 9464, 9465, 9466, 9467]);
     const env = processEnvironment({}, layout, { WEBHOOK_SECRET: 'w'.repeat(43) });
     expect(env).toMatchObject({
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
@@ -51,7 +51,7 @@ describe('the local stack layout', () => {
     expect(layout.temporal.external).toBe(true);
     expect(layout.database.external).toBe(true);
     expect(layout.simulators.find((s) => s.name === 'exotel')?.used).toBe(false);
-    expect(portsToClaim(layout).map((p) => p.port)).toEqual([4020, 4030, 3000, 3001, 8234]);
+    expect(portsToClaim(layout).map((p) => p.port)).toEqual([4020, 4030, 3000, 3001, 8234, 9464, 9465, 9466, 9467]);
     const env = processEnvironment(userEnv, layout, { WEBHOOK_SECRET: 'generated-generated-generated' });
     expect(env).toMatchObject({
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
@@ -66,6 +66,21 @@ describe('the local stack layout', () => {
     const args = temporalDevServerArgs({ port: 7233, uiPort: 8233, uiCodecEndpoint: layout.codecServer.url, namespace: 'default' });
     expect(args.join(' ')).toContain('--ui-codec-endpoint http://127.0.0.1:8400');
     expect(temporalDevServerArgs({ port: 7233, uiCodecEndpoint: layout.codecServer.url, namespace: 'default' })).not.toContain('--ui-codec-endpoint');
+  });
+
+  it("claims each worker's metrics ports, moved by their variables, and none with METRICS_ENABLED=false", () => {
+    const layout = layoutOf({ WORKER_METRICS_PORT: '9500', WORKER_SDK_METRICS_PORT: '9501', EXOTEL_WORKER_METRICS_PORT: '9502', EXOTEL_WORKER_SDK_METRICS_PORT: '9503' });
+    expect(portsToClaim(layout).slice(-4)).toEqual([
+      { port: 9500, purpose: 'worker metrics, WORKER_METRICS_PORT' },
+      { port: 9501, purpose: 'worker Temporal SDK metrics, WORKER_SDK_METRICS_PORT' },
+      { port: 9502, purpose: 'worker-exotel metrics, EXOTEL_WORKER_METRICS_PORT' },
+      { port: 9503, purpose: 'worker-exotel Temporal SDK metrics, EXOTEL_WORKER_SDK_METRICS_PORT' },
+    ]);
+    expect(layout.workerMetrics.map((w) => [w.url, w.sdkUrl])).toEqual([
+      ['http://127.0.0.1:9500/metrics', 'http://127.0.0.1:9501/metrics'],
+      ['http://127.0.0.1:9502/metrics', 'http://127.0.0.1:9503/metrics'],
+    ]);
+    expect(portsToClaim(layoutOf({ METRICS_ENABLED: 'false' })).map((p) => p.port)).not.toContain(9464);
   });
 
   it('refuses a port variable that is not a port, by name', () => {

@@ -9,6 +9,9 @@ export interface AttemptState {
   callSid?: string;
   answered: boolean;
   answeredAt?: number;
+  /** When the API received the callback that told of the answer or the end (absent when something else told). */
+  answeredCallbackReceivedAt?: string;
+  terminalCallbackReceivedAt?: string;
   exotelStatus?: ExotelTerminalStatus;
   terminalAt?: number;
   endTime?: string;
@@ -40,12 +43,14 @@ export function applyExotelStatus(attempt: AttemptState, event: ExotelStatusEven
   attempt.callSid ??= event.callSid;
   if (event.recordingUrl) attempt.recordingUrl = event.recordingUrl;
   if (event.status === 'in-progress' || event.eventType === 'answered') {
+    if (!attempt.answered) attempt.answeredCallbackReceivedAt = event.receivedAt;
     markAnswered(attempt);
     return;
   }
   if (isExotelTerminalStatus(event.status) && attempt.exotelStatus === undefined) {
     attempt.exotelStatus = event.status;
     attempt.terminalAt = Date.now();
+    attempt.terminalCallbackReceivedAt = event.receivedAt;
     attempt.endTime = event.endTime;
     attempt.durationSec = event.conversationDurationSec;
     // Callbacks can be reordered: a completed call was answered even if the answered event is late or lost.

@@ -30,6 +30,7 @@ export async function settleAttempt(call: Call, attempt: AttemptState, outcome: 
     outboundStatus: attempt.exotelStatus,
     recordingUrl: attempt.recordingUrl,
     timings: { endedAt: attempt.endTime ? toIso(attempt.endTime) : nowIso(), durationSec: attempt.durationSec },
+    ...(attempt.terminalCallbackReceivedAt && { statusCallbackReceivedAt: { event: 'terminal', at: attempt.terminalCallbackReceivedAt } }),
     ...(step.end && { final: { ...step.end, attempts: call.attempts.length } }),
   });
   return step;

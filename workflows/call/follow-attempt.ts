@@ -26,6 +26,7 @@ export async function followAttempt(call: Call, attempt: AttemptState): Promise<
           answeredAt: new Date(attempt.answeredAt ?? Date.now()).toISOString(),
           ...(attempt.media ? { mediaStartedAt: attempt.media.startedAt } : {}),
         },
+        ...(attempt.answeredCallbackReceivedAt && { statusCallbackReceivedAt: { event: 'answered', at: attempt.answeredCallbackReceivedAt } }),
       });
     }
     if (call.cancelRequested && attempt.media && !attempt.hangupRequested && !attempt.mediaEnded) {
