@@ -19,7 +19,7 @@ import {
   type OutcomeDelivery,
   type OutcomeEvent,
 } from '../domain/outcome-webhooks';
-import { checkCallbackTarget, type CallbackTargetPolicy } from '../lib/callback-target';
+import { callbackTargetPolicyOf, checkCallbackTarget } from '../lib/callback-target';
 import { OUTCOME_SIGNATURE_HEADER, outcomeWebhookSignature } from '../lib/hmac-auth';
 import { SecretSealer } from '../lib/sealed-secret';
 import { outcomeEventSignal, outcomeWebhooksWorkflowId } from '../workflows/messages';
@@ -27,10 +27,6 @@ import { outcomeWebhooksWorkflow } from '../workflows/outcome-webhooks';
 
 /** How long an organization's default URL is reused before it is read again (per worker process). */
 const DEFAULT_URL_TTL_MS = 5_000;
-
-export function callbackTargetPolicyOf(config: Pick<Config, 'OUTCOME_WEBHOOK_ALLOW_PRIVATE_TARGETS' | 'OUTCOME_WEBHOOK_ALLOW_HTTP'>): CallbackTargetPolicy {
-  return { allowPrivateTargets: config.OUTCOME_WEBHOOK_ALLOW_PRIVATE_TARGETS, allowHttp: config.OUTCOME_WEBHOOK_ALLOW_HTTP };
-}
 
 /** `evt_` and a hash of what identifies the outcome: every announcement of one outcome carries the same id. */
 function eventId(key: string): string {

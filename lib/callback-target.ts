@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import type { Config } from '../domain/config';
 
 /**
  * Whether Ringline may post outcome webhooks to a URL: a client's callback URL must not turn the
@@ -13,6 +14,10 @@ export interface CallbackTargetPolicy {
   allowPrivateTargets: boolean;
   /** Plain http allowed besides https. */
   allowHttp: boolean;
+}
+
+export function callbackTargetPolicyOf(config: Pick<Config, 'OUTCOME_WEBHOOK_ALLOW_PRIVATE_TARGETS' | 'OUTCOME_WEBHOOK_ALLOW_HTTP'>): CallbackTargetPolicy {
+  return { allowPrivateTargets: config.OUTCOME_WEBHOOK_ALLOW_PRIVATE_TARGETS, allowHttp: config.OUTCOME_WEBHOOK_ALLOW_HTTP };
 }
 
 export type CallbackTargetCheck = { ok: true } | { ok: false; reason: string };

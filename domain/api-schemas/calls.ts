@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../priority';
 import { callLogIdSchema, isoDateTimeSchema, resourceIdSchema } from './common';
+import { callbackUrlSchema } from './outcome-webhooks';
 import { retryPolicyOverrideSchema } from './retry-policy';
 
 /** Metadata travels in the workflow input and history and in every CallLog row, so it stays small. */
@@ -29,6 +30,8 @@ export const outboundCallSchema = z.strictObject({
   scheduledFor: isoDateTimeSchema.optional(),
   /** Exotel's TimeOut; the account's default applies when absent. */
   ringTimeoutSec: z.int().min(5).max(120).optional(),
+  /** Where the call's outcome webhooks go, signed with the organization's secret (docs/webhooks.md). */
+  callbackUrl: callbackUrlSchema.optional(),
 });
 export type OutboundCallRequest = z.infer<typeof outboundCallSchema>;
 
