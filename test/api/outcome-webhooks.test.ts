@@ -253,7 +253,7 @@ describe('targets on private networks', () => {
       temporal: stack.env.client,
       config: { ...stack.config, OUTCOME_WEBHOOK_ALLOW_PRIVATE_TARGETS: false, OUTCOME_WEBHOOK_ALLOW_HTTP: false },
     });
-    const api = () => request(strictApp).set('Authorization', `Bearer ${stack.apiKey}`);
+    const api = () => request.agent(strictApp).set('Authorization', `Bearer ${stack.apiKey}`);
     for (const url of ['https://127.0.0.1/hook', 'https://localhost:8443/hook', 'https://[::1]/hook', 'https://169.254.169.254/latest', 'https://10.0.0.7/hook']) {
       const call = await api().post('/api/v1/calls/outbound').send({ phoneNumber: number('000'), agentId: stack.agentId, callbackUrl: url });
       expect([url, call.status, call.body.error?.code]).toEqual([url, 400, 'CALLBACK_URL_NOT_ALLOWED']);
