@@ -47,11 +47,22 @@ export async function ensureSigningSecret(orgId: string, sealer: SecretSealer, i
   }
 }
 
-export async function rotateSigningSecret(orgId: string, sealer: SecretSealer): Promise<{ secret: string; rotatedAt: Date }> {
+/**
+ * Replaces the secret whose prefix the caller names (null: the organization has none yet) with a fresh
+ * one; null when that is not the current secret any more, so a repeated or concurrent rotation cannot
+ * silently replace the secret another answer has just shown.
+ */
+export async function rotateSigningSecret(orgId: string, sealer: SecretSealer, currentPrefix: string | null): Promise<{ secret: string; rotatedAt: Date } | null> {
+  if (currentPrefix === null) {
+    const made = await ensureSigningSecret(orgId, sealer);
+    if (made === null) return null;
+    const row = await OutcomeWebhookSettings.findById(orgId, { secretRotatedAt: 1 }).lean();
+    return { secret: made, rotatedAt: row?.secretRotatedAt ?? new Date() };
+  }
   const secret = newSigningSecret();
   const fields = await sealedFields(sealer, secret);
-  await withWriteRetry(() => OutcomeWebhookSettings.updateOne({ _id: orgId }, { $set: fields, $setOnInsert: { url: null, enabled: false } }, { upsert: true }));
-  return { secret, rotatedAt: fields.secretRotatedAt };
+  const result = await withWriteRetry(() => OutcomeWebhookSettings.updateOne({ _id: orgId, secretPrefix: currentPrefix }, { $set: fields }));
+  return result.matchedCount === 1 ? { secret, rotatedAt: fields.secretRotatedAt } : null;
 }
 
 async function openSigningSecret(orgId: string, sealer: SecretSealer): Promise<string | null> {

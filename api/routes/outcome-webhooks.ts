@@ -5,7 +5,7 @@ import { OutcomeWebhookSettings } from '../../db/models/outcome-webhook-settings
 import { ensureSigningSecret, rotateSigningSecret, signingSecretPrefix } from '../../db/webhook-signing-secret';
 import { withWriteRetry } from '../../db/transient-write-error';
 import { scopeOf } from '../../domain/access-control';
-import { callWebhooksParamsSchema, webhookDeliveriesQuerySchema, webhookSettingsRequestSchema } from '../../domain/api-schemas/outcome-webhooks';
+import { callWebhooksParamsSchema, rotateSecretRequestSchema, webhookDeliveriesQuerySchema, webhookSettingsRequestSchema } from '../../domain/api-schemas/outcome-webhooks';
 import { SecretSealer } from '../../lib/sealed-secret';
 import { allow, principalOf } from '../access/route-access';
 import { ApiError } from '../api-error';
@@ -47,8 +47,14 @@ export function outcomeWebhooksRouter(ctx: CallRoutesContext): Router {
   });
 
   /** The old secret stops signing at once: receivers must take the new one before the next event. */
-  router.post('/webhook-settings/rotate-secret', allow('webhooks.manage'), async (_req, res) => {
-    const { secret, rotatedAt } = await rotateSigningSecret(principalOf(res).orgId, sealer);
+  router.post('/webhook-settings/rotate-secret', allow('webhooks.manage'), async (req, res) => {
+    const { currentSecretPrefix } = rotateSecretRequestSchema.parse(req.body ?? {});
+    const rotated = await rotateSigningSecret(principalOf(res).orgId, sealer, currentSecretPrefix);
+    if (!rotated) {
+      const current = (await settingsView(principalOf(res).orgId)).secretPrefix;
+      throw new ApiError(409, 'SECRET_PREFIX_MISMATCH', 'currentSecretPrefix does not name the current signing secret (rotated already?)', { currentSecretPrefix: current });
+    }
+    const { secret, rotatedAt } = rotated;
     res.json({ signingSecret: secret, secretPrefix: signingSecretPrefix(secret), secretRotatedAt: rotatedAt.toISOString() });
   });
 

@@ -25,6 +25,9 @@ export const webhookSettingsAnswerSchema = z.object({
   signingSecret: z.string().optional(),
 });
 
+/** The secret being replaced, by its prefix (null when there is none yet): a repeated rotation is refused, not applied twice. */
+export const rotateSecretRequestSchema = z.strictObject({ currentSecretPrefix: z.string().max(64).nullable() });
+
 export const rotateSecretAnswerSchema = z.object({
   signingSecret: z.string(),
   secretPrefix: z.string(),

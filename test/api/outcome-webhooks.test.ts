@@ -199,10 +199,15 @@ describe('webhook settings', () => {
     expect(saved.status).toBe(200);
     expect(saved.body).toEqual({ url: `${receiverUrl}/default`, enabled: true, secretPrefix: secret.slice(0, 10), secretRotatedAt: expect.any(String) });
 
-    const rotated = await stack.api().post('/api/v1/webhook-settings/rotate-secret').send({});
+    const stale = await stack.api().post('/api/v1/webhook-settings/rotate-secret').send({ currentSecretPrefix: 'whsec_nope' });
+    expect([stale.status, stale.body.error?.code, stale.body.error?.details]).toEqual([409, 'SECRET_PREFIX_MISMATCH', { currentSecretPrefix: secret.slice(0, 10) }]);
+    const rotated = await stack.api().post('/api/v1/webhook-settings/rotate-secret').send({ currentSecretPrefix: secret.slice(0, 10) });
     expect(rotated.status).toBe(200);
     expect(rotated.body.signingSecret).toMatch(/^whsec_/);
     expect(rotated.body.signingSecret).not.toBe(secret);
+    expect(rotated.body.secretPrefix).toBe(rotated.body.signingSecret.slice(0, 10));
+    const again = await stack.api().post('/api/v1/webhook-settings/rotate-secret').send({ currentSecretPrefix: secret.slice(0, 10) });
+    expect([again.status, again.body.error?.code]).toEqual([409, 'SECRET_PREFIX_MISMATCH']);
     secret = rotated.body.signingSecret as string;
   });
 
@@ -231,7 +236,7 @@ describe('webhook settings', () => {
       expect((await agent.get('/api/v1/webhook-settings')).status).toBe(200);
       expect((await agent.get('/api/v1/webhook-deliveries')).status).toBe(200);
       expect((await agent.put('/api/v1/webhook-settings').send({ url: null, enabled: false })).status).toBe(403);
-      expect((await agent.post('/api/v1/webhook-settings/rotate-secret').send({})).status).toBe(403);
+      expect((await agent.post('/api/v1/webhook-settings/rotate-secret').send({ currentSecretPrefix: secret.slice(0, 10) })).status).toBe(403);
     }
     const agent = await as('agent');
     expect((await agent.get('/api/v1/webhook-settings')).status).toBe(403);
