@@ -6,13 +6,14 @@ import { createGreetingPrewarmActivities } from './greeting-prewarm';
 import { createLineGateActivities } from './line-gate';
 import { createMediaControlActivities } from './media-control';
 import { createOrgCallLimitActivities } from './org-call-limits';
+import { createOutcomeWebhookActivities } from './outcome-webhooks';
 import { createRecordActivities } from './records';
 import { createRetentionActivities } from './retention';
 import { createScheduleRecordActivities } from './schedule-records';
 import { createWorkflowLookupActivities } from './workflow-lookup';
 import { createWorkflowSignalActivities } from './workflow-signals';
 
-/** Activities of the general `ringline` queue: database writes, the line gate and the signals calls send, media control, prewarming, retention and the organizations' call guards. */
+/** Activities of the general `ringline` queue: database writes, the line gate and the signals calls send, media control, prewarming, retention, the organizations' call guards and outcome webhooks. */
 export function createGeneralActivities(client: Client, config: Config) {
   return {
     ...createRecordActivities(),
@@ -31,5 +32,6 @@ export function createGeneralActivities(client: Client, config: Config) {
     ...createCampaignCallActivities(client),
     ...createWorkflowSignalActivities(client),
     ...createRetentionActivities(),
+    ...createOutcomeWebhookActivities(client, config),
   };
 }

@@ -26,6 +26,7 @@ import { OrgCallGuard } from '../lib/org-call-limits';
 import { healthRouter, type HealthChecks } from './routes/health';
 import { metricsRouter } from './routes/metrics';
 import { openApiRouter } from './routes/openapi';
+import { outcomeWebhooksRouter } from './routes/outcome-webhooks';
 import { phoneNumbersRouter } from './routes/phone-numbers';
 import { schedulesRouter } from './routes/schedules';
 import { seriesRouter } from './routes/series';
@@ -86,6 +87,7 @@ function apiV1Router(deps: ApiDependencies): Router {
   router.use(analyticsRouter(ctx));
   router.use(doNotCallRouter(ctx));
   router.use(phoneNumbersRouter(ctx));
+  router.use(outcomeWebhooksRouter(ctx));
   router.use(callsRouter(ctx));
   // Exotel reaches these without a key: each request proves itself by its per-call HMAC or token.
   router.use(withAccess('signed', webhooksRouter(ctx)));

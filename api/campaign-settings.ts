@@ -2,6 +2,7 @@ import { Agent } from '../db/models/agent';
 import type { CampaignSettings } from '../domain/api-schemas/campaigns';
 import type { Config } from '../domain/config';
 import { ApiError } from './api-error';
+import { acceptCallbackUrl } from './callback-url';
 import type { CampaignRequest } from './campaigns';
 import { callWindowSettings, resolveDateTime } from './call-window-request';
 
@@ -27,6 +28,7 @@ export async function campaignRequestOf(
     if (startAt <= Date.now()) throw new ApiError(400, 'SCHEDULED_TIME_IN_PAST', 'scheduledFor must be in the future', { scheduledFor: settings.scheduledFor });
   }
   if (settings.agentId !== undefined) await requireUsableAgent(orgId, settings.agentId);
+  if (settings.callbackUrl !== undefined) await acceptCallbackUrl(config, orgId, settings.callbackUrl);
   return {
     name: settings.name ?? `${source === 'csv' ? 'CSV import' : 'Bulk calls'} ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     source,
@@ -40,6 +42,7 @@ export async function campaignRequestOf(
     windows,
     ...(settings.retryPolicy && { retryPolicy: settings.retryPolicy }),
     ...(settings.ringTimeoutSec !== undefined && { ringTimeoutSec: settings.ringTimeoutSec }),
+    ...(settings.callbackUrl !== undefined && { callbackUrl: settings.callbackUrl }),
   };
 }
 

@@ -39,6 +39,7 @@ export interface CampaignRequest {
   windows: CallWindowSettings;
   retryPolicy?: RetryPolicyOverride;
   ringTimeoutSec?: number;
+  callbackUrl?: string;
   /** Not taken from HTTP: fault tests shorten the calls' reconciliation waits, as they do for single calls. */
   timings?: Partial<CallTimings>;
 }
@@ -163,6 +164,7 @@ export async function createCampaign(
     ...(request.retryPolicy && { retryPolicy: request.retryPolicy }),
     ...(request.ringTimeoutSec !== undefined && { ringTimeoutSec: request.ringTimeoutSec }),
     ...(request.timings && { timings: request.timings }),
+    ...(request.callbackUrl !== undefined && { callbackUrl: request.callbackUrl }),
   };
   const input: CampaignWorkflowInput = {
     campaignId,

@@ -20,6 +20,7 @@ import type { OrgCallGuard } from '../lib/org-call-limits';
 import { callWorkflow } from '../workflows/call/call-workflow';
 import { callWorkflowId } from '../workflows/messages';
 import { ApiError } from './api-error';
+import { acceptCallbackUrl, type CallbackUrlConfig } from './callback-url';
 import { refuseListedNumber } from './do-not-call-refusal';
 import { reserveOrgCallsOrRefuse } from './org-limits';
 import { calleeLegalTimezones, callWindowSettings, placeFirstDial, resolveDateTime, type WindowConfig } from './call-window-request';
@@ -49,7 +50,8 @@ export interface OutboundCallContext {
     | 'ORG_MAX_OPEN_CALLS'
   > &
     WindowConfig &
-    CallingPolicyConfig;
+    CallingPolicyConfig &
+    CallbackUrlConfig;
   logger: Logger;
   timeouts: TemporalTimeouts;
   lineGate: LineGateSnapshot;
@@ -92,6 +94,7 @@ interface NormalizedCall {
   /** The request's own choice; absent: the agent's. */
   record?: boolean;
   callingWindow: CallWindowSettings;
+  callbackUrl?: string;
 }
 
 /**
@@ -131,6 +134,7 @@ export async function placeOutboundCall(
     ringTimeoutSec: request.ringTimeoutSec,
     ...(request.record !== undefined && { record: request.record }),
     callingWindow,
+    callbackUrl: request.callbackUrl,
   };
   const hash = requestHash(call);
   const callId = idempotencyKey === undefined ? randomCallId() : idempotentCallId(orgId, idempotencyKey);
@@ -151,6 +155,7 @@ export async function placeOutboundCall(
   if (!agent.active) throw new ApiError(422, 'AGENT_INACTIVE', `Agent ${call.agentId} is inactive`);
   const waitsFirst = call.scheduledFor !== undefined || placed.moved;
   if (!waitsFirst) await ensureRoomInLineQueue(ctx);
+  if (call.callbackUrl !== undefined) await acceptCallbackUrl(ctx.config, orgId, call.callbackUrl);
   await reserveOrgCallsOrRefuse(ctx.orgCalls, orgId, 1);
 
   const status: InitialCallStatus = waitsFirst ? 'scheduled' : 'waiting_for_line';
@@ -194,6 +199,7 @@ export async function placeOutboundCall(
       dndCheck: ctx.config.DND_CHECK_ENABLED,
       prewarmLeadMs: schedule ? ctx.config.PREWARM_LEAD_SEC * 1000 : undefined,
       firstAttemptRow: status,
+      callbackUrl: call.callbackUrl,
     },
     {
       callId,

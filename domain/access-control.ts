@@ -35,6 +35,9 @@ export const PERMISSIONS = [
   'audit.read',
   /** Erasing every record of a phone number (DELETE /phone-numbers/:number). */
   'numbers.erase',
+  /** Outcome webhooks: reading the settings and delivery attempts; changing the default URL and the signing secret. */
+  'webhooks.read',
+  'webhooks.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -49,10 +52,11 @@ export type RouteAccess = Permission | OpenAccess;
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  agent_manager: [...CALLING_PERMISSIONS, ...DO_NOT_CALL_PERMISSIONS, 'agents.read', 'agents.write', 'analytics.read'],
+  agent_manager: [...CALLING_PERMISSIONS, ...DO_NOT_CALL_PERMISSIONS, 'agents.read', 'agents.write', 'analytics.read', 'webhooks.read'],
   // Read-only, and only the calls of the agents its key is bound to (the API narrows every query).
   agent: ['calls.read'],
-  api_client: [...CALLING_PERMISSIONS, 'dnc.add'],
+  // A client that gives its calls callback URLs sees how their deliveries went; the signing secret stays with admins.
+  api_client: [...CALLING_PERMISSIONS, 'dnc.add', 'webhooks.read'],
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

@@ -24,6 +24,7 @@ export type CallSettings = Pick<
   | 'timings'
   | 'prewarmLeadMs'
   | 'firstAttemptRow'
+  | 'callbackUrl'
 >;
 
 /** What one call adds to its source's settings; a `timezone` and `legalTimezones` move the settings' calling window to the callee's zones. */

@@ -46,6 +46,8 @@ export interface CallWorkflowInput {
    * that a call can be read the moment it is accepted); absent: the workflow writes the row itself.
    */
   firstAttemptRow?: 'scheduled' | 'waiting_for_line';
+  /** Where the call's outcome webhooks go (its own URL, or its campaign's); absent: the organization's default, when enabled. */
+  callbackUrl?: string;
 }
 
 /** An Exotel status callback, routed to the attempt named in its callback URL. */

@@ -16,6 +16,8 @@ export interface CampaignCallTemplate {
   dndCheck?: boolean;
   ringTimeoutSec?: number;
   timings?: Partial<CallTimings>;
+  /** The campaign's callback URL: its calls' outcome webhooks and its own `campaign.finished` go there. */
+  callbackUrl?: string;
 }
 
 export interface CampaignThrottle {

@@ -210,6 +210,10 @@ export const configShape = {
   CALLING_MAX_CALL_DURATION_SEC: callDurationSec.default(3_600),
   /** Per-organization overrides of the four CALLING_* settings, as JSON keyed by organization id. */
   ORG_CALLING_POLICIES: orgCallingPolicies.default({}),
+  /** Outcome webhooks may go to loopback, private and link-local addresses (local stacks and tests only). */
+  OUTCOME_WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.default(false),
+  /** Outcome webhooks may go to plain http URLs besides https (local stacks and tests only). */
+  OUTCOME_WEBHOOK_ALLOW_HTTP: booleanFlag.default(false),
   /** Ask Exotel's number-metadata API before dialing and never dial a DND-registered number. */
   DND_CHECK_ENABLED: booleanFlag.default(false),
   /** How long one DND answer is reused for the same number. */

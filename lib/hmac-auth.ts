@@ -6,7 +6,8 @@ import { CALL_SID_SHAPE } from '../domain/call-sid';
  * Every credential Ringline mints with its shared secrets, signed and checked here so that writer and
  * reader cannot drift apart: the media WebSocket token (MEDIA_TOKEN_SECRET), the StatusCallback URL
  * signature (WEBHOOK_SECRET) and the media server's control-request signature (MEDIA_TOKEN_SECRET).
- * Each MAC starts with its purpose, so one kind can never be replayed as another.
+ * Each MAC starts with its purpose, so one kind can never be replayed as another. The outcome webhooks'
+ * signature, checked by clients rather than by Ringline, follows the published format instead.
  */
 
 function mac(secret: string, purpose: string, parts: readonly (string | number)[]): string {
@@ -145,4 +146,19 @@ export function verifyControlRequest(
   if (!Number.isFinite(signed.timestamp) || Math.abs(now - signed.timestamp) > CONTROL_MAX_SKEW_MS) return false;
   if (!NONCE_SHAPE.test(signed.nonce)) return false;
   return safeEqual(signed.signature, signControlRequest(secret, signed.timestamp, signed.nonce, signed.body));
+}
+
+// --- outcome webhook signature ------------------------------------------------------------------
+
+/**
+ * Outcome webhooks (docs/webhooks.md) are signed with the organization's own `whsec_` secret in the
+ * format clients verify with a few lines of code: `Ringline-Signature: t=<unix seconds>,v1=<hex
+ * HMAC-SHA256 of "<t>.<raw body>">`. The timestamp lets a receiver refuse old replays.
+ */
+export const OUTCOME_SIGNATURE_HEADER = 'Ringline-Signature';
+
+export function outcomeWebhookSignature(secret: string, body: string, now = Date.now()): string {
+  const t = Math.floor(now / 1000);
+  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+  return `t=${t},v1=${v1}`;
 }

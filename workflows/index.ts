@@ -4,3 +4,4 @@ export { lineGateWorkflow } from './line-gate';
 export { recurrenceWorkflow } from './recurrence';
 export { campaignWorkflow } from './campaign/campaign-workflow';
 export { retentionWorkflow } from './retention';
+export { outcomeWebhooksWorkflow } from './outcome-webhooks';

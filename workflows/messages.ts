@@ -9,6 +9,7 @@ import type {
   RescheduleResult,
 } from '../domain/call-workflow-types';
 import type { CampaignCallFinished, CampaignStatusView } from '../domain/campaign-types';
+import type { OutcomeDelivery } from '../domain/outcome-webhooks';
 import type { SeriesStatusView } from '../domain/series-types';
 import type { DialReport, LineDelayed, LineFreed, LineGateRoom, LineGrant, LineRequest } from '../domain/line-gate-types';
 
@@ -46,3 +47,9 @@ export const seriesWorkflowId = (seriesId: string): string => `series-${seriesId
 export const callWorkflowId = (callId: string): string => `call-${callId}`;
 export const campaignWorkflowId = (campaignId: string): string => `campaign-${campaignId}`;
 export const lineGateWorkflowId = (account: string): string => `line-gate-${account}`;
+/** One delivery workflow per call or campaign: it posts that subject's outcome events one at a time, in order. */
+export const outcomeWebhooksWorkflowId = (subject: { callId: string } | { campaignId: string }): string =>
+  'callId' in subject ? `outcome-webhooks-call-${subject.callId}` : `outcome-webhooks-campaign-${subject.campaignId}`;
+
+/** An outcome event for the delivery workflow of its call or campaign (domain/outcome-webhooks.ts). */
+export const outcomeEventSignal = defineSignal<[OutcomeDelivery]>('outcomeEvent');

@@ -8,6 +8,8 @@ export { DashboardSession } from './dashboard-session';
 export { DndLookup } from './dnd-lookup';
 export { DoNotCallEntry } from './do-not-call-entry';
 export { MediaTokenNonce } from './media-token-nonce';
+export { OutcomeWebhookDelivery } from './outcome-webhook-delivery';
+export { OutcomeWebhookSettings } from './outcome-webhook-settings';
 export { RecurrenceSeries } from './recurrence-series';
 export { RetryAttempt } from './retry-attempt';
 export { ScheduledCall } from './scheduled-call';

@@ -4,6 +4,7 @@ import { exhausted, FAILURE_REASONS } from '../failure-reason';
 import { PRIORITIES } from '../priority';
 import { reportBoundary } from '../report-boundary';
 import { callLogIdSchema, instantSchema, isoDateTimeSchema, reportBoundarySchema, resourceIdSchema } from './common';
+import { callbackUrlSchema } from './outcome-webhooks';
 import { retryPolicyOverrideSchema } from './retry-policy';
 
 /** Metadata travels in the workflow input and history and in every CallLog row, so it stays small. */
@@ -34,6 +35,8 @@ export const outboundCallSchema = z.strictObject({
   ringTimeoutSec: z.int().min(5).max(120).optional(),
   /** Record the conversation; absent: the agent's `record` setting. */
   record: z.boolean().optional(),
+  /** Where the call's outcome webhooks go, signed with the organization's secret (docs/webhooks.md). */
+  callbackUrl: callbackUrlSchema.optional(),
 });
 export type OutboundCallRequest = z.infer<typeof outboundCallSchema>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CAMPAIGN_STATUSES } from '../campaign-types';
 import { PRIORITIES } from '../priority';
 import { instantSchema, pageAnswerSchema, paginationQueryShape, resourceIdSchema, rowErrorAnswerSchema, tallySchema } from './common';
+import { callbackUrlSchema } from './outcome-webhooks';
 import { retryPolicyOverrideSchema } from './retry-policy';
 import { businessHoursSchema, localOrZonedDateTimeSchema } from './schedules';
 
@@ -34,6 +35,8 @@ export const campaignSettingsShape = {
   businessHours: businessHoursSchema.optional(),
   retryPolicy: retryPolicyOverrideSchema.optional(),
   ringTimeoutSec: z.int().min(5).max(120).optional(),
+  /** Where the campaign's calls' outcome webhooks and its own `campaign.finished` go (docs/webhooks.md). */
+  callbackUrl: callbackUrlSchema.optional(),
 };
 
 const variableValueSchema = z.union([z.string(), z.number(), z.boolean()]);

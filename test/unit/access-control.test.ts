@@ -5,12 +5,12 @@ const EXPECTED: Record<Role, Permission[]> = {
   admin: [...PERMISSIONS],
   agent_manager: [
     'calls.place', 'calls.read', 'calls.cancel', 'schedules.read', 'schedules.write', 'series.read', 'series.write',
-    'campaigns.read', 'campaigns.write', 'dnc.read', 'dnc.add', 'dnc.remove', 'agents.read', 'agents.write', 'analytics.read',
+    'campaigns.read', 'campaigns.write', 'dnc.read', 'dnc.add', 'dnc.remove', 'agents.read', 'agents.write', 'analytics.read', 'webhooks.read',
   ],
   agent: ['calls.read'],
   api_client: [
     'calls.place', 'calls.read', 'calls.cancel', 'schedules.read', 'schedules.write', 'series.read', 'series.write',
-    'campaigns.read', 'campaigns.write', 'dnc.add',
+    'campaigns.read', 'campaigns.write', 'dnc.add', 'webhooks.read',
   ],
 };
 
@@ -28,6 +28,7 @@ describe('roleAllows', () => {
     expect(ROLES.filter((role) => roleAllows(role, 'keys.manage'))).toEqual(['admin']);
     expect(ROLES.filter((role) => roleAllows(role, 'audit.read'))).toEqual(['admin']);
     expect(ROLES.filter((role) => roleAllows(role, 'numbers.erase'))).toEqual(['admin']);
+    expect(ROLES.filter((role) => roleAllows(role, 'webhooks.manage'))).toEqual(['admin']);
   });
 });
 

@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
  * break executions already running (non-determinism) fails here. The top folder holds histories of
  * today's code, re-recorded whenever it changes (`RINGLINE_RECORD_HISTORIES=1 npx jest
  * test/workflows/call-lifecycle test/workflows/scheduled-calls test/workflows/recurrence
- * test/workflows/campaign`); each released version's histories are kept in a folder of their own
+ * test/workflows/campaign test/api/outcome-webhooks`); each released version's histories are kept in a folder of their own
  * (test/fixtures/histories/<version>/) for as long as docs/operations.md's patch policy says.
  */
 const dir = path.join(__dirname, '../fixtures/histories');
@@ -17,7 +17,7 @@ const fixtures = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
 describe('replay of recorded histories', () => {
   it('has a fixture of every workflow type', () => {
     const types = new Set(fixtures.map((f) => workflowTypeOf(JSON.parse(readFileSync(path.join(dir, f), 'utf8')))));
-    expect([...types].sort()).toEqual(['callWorkflow', 'campaignWorkflow', 'lineGateWorkflow', 'recurrenceWorkflow', 'retentionWorkflow']);
+    expect([...types].sort()).toEqual(['callWorkflow', 'campaignWorkflow', 'lineGateWorkflow', 'outcomeWebhooksWorkflow', 'recurrenceWorkflow', 'retentionWorkflow']);
   });
 
   it.each(fixtures)('%s replays deterministically', async (file) => {

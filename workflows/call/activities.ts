@@ -3,6 +3,7 @@ import type { ExotelActivities } from '../../activities/exotel';
 import type { GreetingPrewarmActivities } from '../../activities/greeting-prewarm';
 import type { LineGateActivities } from '../../activities/line-gate';
 import type { MediaControlActivities } from '../../activities/media-control';
+import type { OutcomeWebhookActivities } from '../../activities/outcome-webhooks';
 import type { RecordActivities } from '../../activities/records';
 import type { ScheduleRecordActivities } from '../../activities/schedule-records';
 import type { WorkflowSignalActivities } from '../../activities/workflow-signals';
@@ -12,6 +13,8 @@ import { DATABASE_WRITE_OPTIONS, GREETING_PREWARM_OPTIONS } from '../activity-op
 
 export const records = proxyLocalActivities<RecordActivities>(DATABASE_WRITE_OPTIONS);
 export const scheduleRecords = proxyLocalActivities<ScheduleRecordActivities>(DATABASE_WRITE_OPTIONS);
+/** Hands an outcome to its webhook delivery workflow; retried like a record, so no outcome goes unannounced. */
+export const outcomeWebhooks = proxyLocalActivities<OutcomeWebhookActivities>(DATABASE_WRITE_OPTIONS);
 
 export const lineRequests = proxyLocalActivities<LineGateActivities>({
   startToCloseTimeout: '30 seconds',

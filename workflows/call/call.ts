@@ -8,8 +8,9 @@ import { CALL_STATUSES, type CallStatus } from '../../domain/call-status';
 import { DEFAULT_CALL_TIMINGS, type CallTimings } from '../../domain/call-timings';
 import type { CallWorkflowInput, CallWorkflowStatus, WaitReason } from '../../domain/call-workflow-types';
 import type { FailureReason, RecordedFailureReason } from '../../domain/failure-reason';
+import type { CallEventType } from '../../domain/outcome-webhooks';
 import { resolveRetryPolicy } from '../../domain/retry-policy';
-import { exotelActivities, records, type ExotelCalls } from './activities';
+import { exotelActivities, outcomeWebhooks, records, type ExotelCalls } from './activities';
 import { newAttempt, viewOf, type AttemptState } from './attempt';
 
 const DEFAULT_RING_TIMEOUT_SEC = 30;
@@ -113,6 +114,26 @@ export class Call {
       metadata: input.metadata,
       status: this.phase,
       ...fields,
+    });
+  }
+
+  /** Tells the call's outcome webhook (if it has one) what was just decided about `attempt`. */
+  announce(type: CallEventType, attempt: number, failureReason: RecordedFailureReason | null): Promise<void> {
+    const { input } = this;
+    return outcomeWebhooks.announceCallEvent({
+      type,
+      callId: input.callId,
+      orgId: input.orgId,
+      attempt,
+      status: this.phase,
+      failureReason,
+      attempts: this.attempts.length,
+      agentId: input.agentId,
+      campaignId: input.campaignId,
+      metadata: input.metadata,
+      nextAttemptAt: type === 'call.retry_scheduled' && this.nextAttemptAt !== null ? new Date(this.nextAttemptAt).toISOString() : undefined,
+      callbackUrl: input.callbackUrl,
+      occurredAt: nowIso(),
     });
   }
 

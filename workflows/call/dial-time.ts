@@ -54,6 +54,7 @@ export async function waitForRetryTime(
     delayMs: decision.delayMs,
     scheduledFor: new Date(call.nextAttemptAt).toISOString(),
   });
+  await call.announce('call.retry_scheduled', attempt.number, reason);
   await waitForDialTime(call, true);
   if (call.cancelRequested) {
     await records.recordRetryStatus({ ...retryKey, status: 'cancelled', at: nowIso() });

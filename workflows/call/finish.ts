@@ -4,13 +4,14 @@ import type { CampaignCallFinished } from '../../domain/campaign-types';
 import { isTerminalStatus, type CallStatus } from '../../domain/call-status';
 import type { CallWorkflowResult } from '../../domain/call-workflow-types';
 import type { FailureReason, RecordedFailureReason } from '../../domain/failure-reason';
+import { callEventTypeOf } from '../../domain/outcome-webhooks';
 import { decideRetry, type RetryDecision } from '../../domain/retry-policy';
 import { scheduleStatusOf } from '../../domain/schedule-records';
 import { records, scheduleRecords, signals } from './activities';
 import { nowIso, type Call } from './call';
 import type { AttemptState } from './attempt';
 
-/** How an attempt's outcome ends the call or sends it to a retry, and what the call's end writes and tells. */
+/** How an attempt's outcome ends the call or sends it to a retry, and what the call's end writes and tells (its records, schedule, webhook and campaign). */
 
 export type NextStep =
   | { end: { status: CallStatus; failureReason: RecordedFailureReason | null }; retry?: undefined }
@@ -72,6 +73,7 @@ export async function finish(call: Call, status: CallStatus, reason: RecordedFai
       finalFailureReason: reason,
     });
   }
+  if (isTerminalStatus(status)) await call.announce(callEventTypeOf(status), call.current?.number ?? 0, reason);
   if (input.campaignId && isTerminalStatus(status)) {
     await reportToCampaign(input.campaignId, { callId: input.callId, status, failureReason: reason, attempts });
   }

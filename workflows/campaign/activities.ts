@@ -1,6 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { CampaignCallActivities } from '../../activities/campaign-calls';
 import type { CampaignRecordActivities } from '../../activities/campaign-records';
+import type { OutcomeWebhookActivities } from '../../activities/outcome-webhooks';
 
 /**
  * Regular activities, not local ones: a progress write can take seconds while hundreds of calls write
@@ -12,5 +13,11 @@ export const campaignRecords = proxyActivities<CampaignRecordActivities & Campai
   // a one-minute limit made such a batch time out and start over for ever. Heartbeats catch a dead worker.
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Hands the campaign's end to its webhook delivery workflow. */
+export const outcomeWebhooks = proxyActivities<OutcomeWebhookActivities>({
+  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });

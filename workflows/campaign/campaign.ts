@@ -3,7 +3,7 @@ import { campaignIsSettled, countFinishedCall, emptyCampaignCounts } from '../..
 import type { CampaignCallFinished, CampaignContactToCall, CampaignRunState, CampaignStatus, CampaignStatusView, CampaignWorkflowInput } from '../../domain/campaign-types';
 import { callWorkflowInput, type CallStart } from '../../domain/call-start';
 import { callWorkflowId, cancelSignal } from '../messages';
-import { campaignRecords } from './activities';
+import { campaignRecords, outcomeWebhooks } from './activities';
 import { ProgressWriter } from './progress-writer';
 import type { campaignWorkflow } from './campaign-workflow';
 
@@ -182,7 +182,7 @@ export class Campaign {
   /**
    * Every contact is dispatched (or withdrawn by a cancel): waits for the open calls to report back.
    * The query says "finished" only once the database does: a reader that sees the campaign done must
-   * find every contact's outcome written.
+   * find every contact's outcome written. Then its webhook hears that it finished.
    */
   async finish(): Promise<CampaignStatus> {
     for (;;) {
@@ -197,6 +197,15 @@ export class Campaign {
     await this.progress.drained();
     await this.progress.writeNow(final);
     this.status = final;
+    const { counts } = this.state;
+    await outcomeWebhooks.announceCampaignFinished({
+      campaignId: this.input.campaignId,
+      orgId: this.input.template.orgId,
+      status: final,
+      counts: { total: this.input.total, dispatched: counts.dispatched, finished: counts.finished, outcomes: counts.outcomes },
+      callbackUrl: this.input.template.callbackUrl,
+      occurredAt: new Date().toISOString(),
+    });
     log.info('campaign finished', { status: final, dispatched: this.state.counts.dispatched, finished: this.state.counts.finished });
     return final;
   }
