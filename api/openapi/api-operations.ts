@@ -23,7 +23,10 @@ import {
 } from '../../domain/api-schemas/bulk-import';
 import {
   acceptedCallAnswerSchema,
+  callListAnswerSchema,
+  callListQuerySchema,
   callLogIdParamsSchema,
+  callRecordingAnswerSchema,
   callStatsAnswerSchema,
   callStatsQuerySchema,
   callViewAnswerSchema,
@@ -73,6 +76,16 @@ import {
   seriesIdParamsSchema,
   seriesPageAnswerSchema,
 } from '../../domain/api-schemas/schedules';
+import {
+  callWebhooksAnswerSchema,
+  callWebhooksParamsSchema,
+  rotateSecretAnswerSchema,
+  rotateSecretRequestSchema,
+  webhookDeliveriesAnswerSchema,
+  webhookDeliveriesQuerySchema,
+  webhookSettingsAnswerSchema,
+  webhookSettingsRequestSchema,
+} from '../../domain/api-schemas/outcome-webhooks';
 
 /** What a route answers with a status: a JSON body, a CSV file (or either, by the request), or nothing. */
 export type Answer = z.ZodType | { csv: true; json?: z.ZodType } | 'no content';
@@ -119,6 +132,9 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
 
   'POST /api/v1/calls/outbound': { summary: 'Place a call', body: outboundCallSchema, answers: { 202: acceptedCallAnswerSchema } },
   'GET /api/v1/calls/outbound/stats': { summary: "Lines in use now and the period's attempts by outcome", query: callStatsQuerySchema(SHAPE_ONLY_ZONE), answers: { 200: callStatsAnswerSchema } },
+  'GET /api/v1/calls': { summary: 'List calls newest first, one entry per call, by outcome, reason, agent, campaign, series, number and period', query: callListQuerySchema, answers: { 200: callListAnswerSchema } },
+  'GET /api/v1/calls/:callLogId/recording': { summary: "The call's recording URL (404 RECORDING_NOT_FOUND when it has none)", params: callLogIdParamsSchema, answers: { 200: callRecordingAnswerSchema } },
+  'GET /api/v1/calls/:callLogId/webhooks': { summary: "Delivery attempts of the call's outcome webhooks", params: callWebhooksParamsSchema, answers: { 200: callWebhooksAnswerSchema } },
   'GET /api/v1/calls/:callLogId': { summary: 'A call: attempts, transcript and live workflow view', params: callLogIdParamsSchema, answers: { 200: callViewAnswerSchema } },
   'POST /api/v1/calls/:callLogId/cancel': { summary: 'Cancel a call', params: callLogIdParamsSchema, body: cancelCallSchema, answers: { 202: cancelRequestedAnswerSchema } },
 
@@ -153,6 +169,11 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
   'GET /api/v1/analytics/performance': { summary: 'Speech pipeline latencies by stage', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: performanceReportAnswerSchema } },
   'GET /api/v1/analytics/cost': { summary: 'Estimated cost from the configured unit prices', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: costReportAnswerSchema } },
   'GET /api/v1/analytics/trends': { summary: 'Attempts and outcomes per time bucket', query: trendsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: trendsReportAnswerSchema } },
+
+  'GET /api/v1/webhook-settings': { summary: "The organization's default outcome webhook", answers: { 200: webhookSettingsAnswerSchema } },
+  'PUT /api/v1/webhook-settings': { summary: 'Set the default outcome webhook (the signing secret is shown once, on creation)', body: webhookSettingsRequestSchema, answers: { 200: webhookSettingsAnswerSchema, 201: webhookSettingsAnswerSchema } },
+  'POST /api/v1/webhook-settings/rotate-secret': { summary: 'Replace the webhook signing secret (shown once)', body: rotateSecretRequestSchema, answers: { 200: rotateSecretAnswerSchema } },
+  'GET /api/v1/webhook-deliveries': { summary: "The organization's outcome webhook delivery attempts", query: webhookDeliveriesQuerySchema, answers: { 200: webhookDeliveriesAnswerSchema } },
 
   'GET /api/v1/do-not-call': { summary: "The organization's do-not-call list", query: doNotCallListQuerySchema, answers: { 200: doNotCallPageAnswerSchema } },
   'POST /api/v1/do-not-call': { summary: 'Add a number to the do-not-call list', body: doNotCallAddSchema, answers: { 201: doNotCallAddAnswerSchema, 200: doNotCallAddAnswerSchema } },
