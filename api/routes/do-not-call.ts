@@ -65,6 +65,10 @@ export function doNotCallRouter(ctx: CallRoutesContext): Router {
         batch = [];
       }
     }
+    // Nothing was written: a file of bad rows is bad input, not an import that added nothing.
+    if (invalidRows === totalRows) {
+      throw new ApiError(400, 'NO_VALID_ROWS', `None of the ${totalRows} rows has a phone number that can be dialed`, { invalidRows, errors, errorsTruncated: invalidRows > errors.length });
+    }
     added += await addToDoNotCallList(principal.orgId, batch);
     ctx.logger.info({ orgId: principal.orgId, totalRows, invalidRows, added }, 'do-not-call list imported');
     res.json({ totalRows, validRows: totalRows - invalidRows, invalidRows, added, alreadyListed: totalRows - invalidRows - added, errors, errorsTruncated: invalidRows > errors.length });

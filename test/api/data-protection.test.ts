@@ -101,6 +101,9 @@ describe('the do-not-call list API', () => {
     const noPhone = await as(keys.agent_manager).post('/api/v1/do-not-call/import').type('text/csv').send('name\r\nAsha\r\n');
     expect(noPhone.status).toBe(400);
     expect(noPhone.body.error.code).toBe('DNC_HEADER_MISSING_PHONE');
+    const noValidRow = await as(keys.agent_manager).post('/api/v1/do-not-call/import').type('text/csv').send('phone\r\nnot a number\r\n12\r\n');
+    expect(noValidRow.status).toBe(400);
+    expect(noValidRow.body.error).toMatchObject({ code: 'NO_VALID_ROWS', details: { invalidRows: 2 } });
   });
 });
 
