@@ -513,7 +513,7 @@ describe('GET /analytics/cost', () => {
 
 describe('GET /analytics/trends', () => {
   const bucket = (start: string, end: string, counts: Partial<Record<string, number | null>> = {}) => ({
-    start, end, attempts: 0, completed: 0, failed: 0, voicemail: 0, retries: 0, meanVoiceToVoiceMs: null, ...counts,
+    start, end, attempts: 0, completed: 0, failed: 0, voicemail: 0, retries: 0, calls: 0, successRate: 0, totalDurationSec: 0, meanDurationSec: null, meanVoiceToVoiceMs: null, ...counts,
   });
 
   it('buckets P by day (the default for three days)', async () => {
@@ -521,11 +521,11 @@ describe('GET /analytics/trends', () => {
     expect(body.bucket).toBe('day');
     expect(body.buckets).toEqual([
       // A, A-2, A-3, B; turns 900, 1100, 700 → 900.
-      bucket('2026-11-02T00:00:00.000Z', '2026-11-03T00:00:00.000Z', { attempts: 4, completed: 2, failed: 2, retries: 2, meanVoiceToVoiceMs: 900 }),
+      bucket('2026-11-02T00:00:00.000Z', '2026-11-03T00:00:00.000Z', { attempts: 4, completed: 2, failed: 2, retries: 2, calls: 2, successRate: 1, totalDurationSec: 185, meanDurationSec: 92.5, meanVoiceToVoiceMs: 900 }),
       // C, D, D-2
-      bucket('2026-11-03T00:00:00.000Z', '2026-11-04T00:00:00.000Z', { attempts: 3, failed: 2, voicemail: 1, retries: 1 }),
+      bucket('2026-11-03T00:00:00.000Z', '2026-11-04T00:00:00.000Z', { attempts: 3, failed: 2, voicemail: 1, retries: 1, calls: 2, totalDurationSec: 28, meanDurationSec: 9.33 }),
       // E, F, G, H
-      bucket('2026-11-04T00:00:00.000Z', '2026-11-05T00:00:00.000Z', { attempts: 4, failed: 1 }),
+      bucket('2026-11-04T00:00:00.000Z', '2026-11-05T00:00:00.000Z', { attempts: 4, failed: 1, calls: 4 }),
     ]);
   });
 
@@ -535,7 +535,7 @@ describe('GET /analytics/trends', () => {
     expect(body.buckets).toEqual([
       bucket('2026-11-02T08:00:00.000Z', '2026-11-02T09:00:00.000Z'),
       // A, A-2, A-3; turns 900, 1100.
-      bucket('2026-11-02T09:00:00.000Z', '2026-11-02T10:00:00.000Z', { attempts: 3, completed: 1, failed: 2, retries: 2, meanVoiceToVoiceMs: 1000 }),
+      bucket('2026-11-02T09:00:00.000Z', '2026-11-02T10:00:00.000Z', { attempts: 3, completed: 1, failed: 2, retries: 2, calls: 1, successRate: 1, totalDurationSec: 125, meanDurationSec: 125, meanVoiceToVoiceMs: 1000 }),
       bucket('2026-11-02T10:00:00.000Z', '2026-11-02T11:00:00.000Z'),
     ]);
   });
@@ -544,9 +544,9 @@ describe('GET /analytics/trends', () => {
     const all = await get('trends', { from: '2026-11-01T00:00:00Z', to: '2026-11-10T00:00:00Z', bucket: 'week' });
     expect(all.buckets).toEqual([
       // X on Sunday 11-01 belongs to the week of Monday 10-26.
-      bucket('2026-10-26T00:00:00.000Z', '2026-11-02T00:00:00.000Z', { attempts: 1, completed: 1, meanVoiceToVoiceMs: 9000 }),
+      bucket('2026-10-26T00:00:00.000Z', '2026-11-02T00:00:00.000Z', { attempts: 1, completed: 1, calls: 1, successRate: 1, totalDurationSec: 30, meanDurationSec: 30, meanVoiceToVoiceMs: 9000 }),
       // P's eleven attempts and Y.
-      bucket('2026-11-02T00:00:00.000Z', '2026-11-09T00:00:00.000Z', { attempts: 12, completed: 2, failed: 5, voicemail: 1, retries: 3, meanVoiceToVoiceMs: 900 }),
+      bucket('2026-11-02T00:00:00.000Z', '2026-11-09T00:00:00.000Z', { attempts: 12, completed: 2, failed: 5, voicemail: 1, retries: 3, calls: 9, successRate: 0.4, totalDurationSec: 213, meanDurationSec: 42.6, meanVoiceToVoiceMs: 900 }),
       bucket('2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z'),
     ]);
 
@@ -554,7 +554,7 @@ describe('GET /analytics/trends', () => {
     expect(agentB.buckets).toEqual([
       bucket('2026-10-26T00:00:00.000Z', '2026-11-02T00:00:00.000Z'),
       // D, D-2, E, F, H
-      bucket('2026-11-02T00:00:00.000Z', '2026-11-09T00:00:00.000Z', { attempts: 5, failed: 3, retries: 1 }),
+      bucket('2026-11-02T00:00:00.000Z', '2026-11-09T00:00:00.000Z', { attempts: 5, failed: 3, retries: 1, calls: 4, totalDurationSec: 8, meanDurationSec: 4 }),
       bucket('2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z'),
     ]);
   });
