@@ -4,7 +4,7 @@ import type { CallListAnswer, CallListQuery } from '../domain/api-schemas/calls'
 import { decodeCallListCursor, encodeCallListCursor } from '../domain/call-list-cursor';
 import type { CallStatus } from '../domain/call-status';
 import type { Config } from '../domain/config';
-import { periodBound } from '../domain/day-bounds';
+import { reportBoundary } from '../domain/report-boundary';
 import { describePhoneNumberProblem, normalizePhoneNumber } from '../domain/phone-number';
 import { ApiError } from './api-error';
 
@@ -73,8 +73,8 @@ function outcomeCondition(outcome: CallStatus): Record<string, unknown> {
 }
 
 function periodCondition(query: Pick<CallListQuery, 'from' | 'to'>, zone: string): Record<string, Date> | undefined {
-  const from = query.from === undefined ? undefined : periodBound(query.from, 'from', zone);
-  const to = query.to === undefined ? undefined : periodBound(query.to, 'to', zone);
+  const from = query.from === undefined ? undefined : reportBoundary(query.from, 'from', zone);
+  const to = query.to === undefined ? undefined : reportBoundary(query.to, 'to', zone);
   if (from === null) throw new ApiError(400, 'INVALID_PERIOD', `from ${query.from} is not a date`);
   if (to === null) throw new ApiError(400, 'INVALID_PERIOD', `to ${query.to} is not a date`);
   // A date-only `to` the day before `from` ends where `from` starts: backwards, though not by its instants.

@@ -178,8 +178,6 @@ export const callRecordingAnswerSchema = z.object({
 export const CALL_LIST_DEFAULT_LIMIT = 50;
 export const CALL_LIST_MAX_LIMIT = 200;
 
-/** An ISO instant, or a date that stands for the whole day in the account's time zone (domain/day-bounds.ts). */
-const periodBoundSchema = z.union([isoDateTimeSchema, z.iso.date()]);
 
 /** What a call's failure reason can be: an attempt's reason, or a reason whose retries ran out. */
 export const CALL_LIST_FAILURE_REASONS = [...FAILURE_REASONS, ...FAILURE_REASONS.map(exhausted)];
@@ -195,8 +193,8 @@ export const callListQuerySchema = z.strictObject({
   /** Any format the phone-number library reads; matched as E.164. */
   phoneNumber: z.string().trim().min(1).max(64).optional(),
   /** Calls created at or after `from` and before `to`. */
-  from: periodBoundSchema.optional(),
-  to: periodBoundSchema.optional(),
+  from: reportBoundarySchema.optional(),
+  to: reportBoundarySchema.optional(),
   limit: z.coerce.number().int().min(1).max(CALL_LIST_MAX_LIMIT).default(CALL_LIST_DEFAULT_LIMIT),
   /** `nextCursor` of the previous page. */
   cursor: z.string().min(1).max(400).optional(),
