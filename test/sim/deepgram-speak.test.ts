@@ -51,7 +51,8 @@ describe('Deepgram simulator: Aura TTS over REST through @deepgram/sdk', () => {
     expect(pcm.length).toBe(expectedPcmBytes(TEXT));
     expect(pcm.subarray(0, 4).toString('ascii')).not.toBe('RIFF');
     expect(firstByteAt - startedAt).toBeGreaterThanOrEqual(140);
-    expect(firstByteAt - startedAt).toBeLessThan(400);
+    // Bounded loosely: a loaded 2-core CI machine added 300 ms here; the figure itself is bench:media's.
+    expect(firstByteAt - startedAt).toBeLessThan(1_000);
     const audioMs = (pcm.length / 2 / SAMPLE_RATE) * 1000;
     expect(doneAt - startedAt).toBeLessThan(audioMs / 2);
     // Speech-like level: well above a VAD's threshold, well below clipping.
