@@ -11,7 +11,7 @@ import type { DeepgramSimulatorTuning } from './simulator-options';
 import type { DeepgramStats } from './stats';
 import { SyntheticVoice } from './synthetic-voice';
 import { streamVoice } from './voice-streamer';
-import { wavHeader } from './wav-header';
+import { wavHeader } from '../shared/wav-header';
 
 /** Aura's REST limit on one request's text. */
 const MAX_TEXT_CHARACTERS = 2000;

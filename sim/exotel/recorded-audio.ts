@@ -1,3 +1,4 @@
+import { wavHeader } from '../shared/wav-header';
 /**
  * The recording Exotel makes of an answered call when the dial asked for one (`Record=true`): the
  * callee's audio as the simulator streamed it, and the bot's as it played into the simulated
@@ -85,7 +86,7 @@ export class RecordedAudio {
         body.writeInt16LE(Math.max(-32768, Math.min(32767, callee + bot)), i * 2);
       }
     }
-    return Buffer.concat([wavHeader(body.length, channelCount, this.sampleRate), body]);
+    return Buffer.concat([wavHeader(this.sampleRate, body.length, channelCount), body]);
   }
 
   private offset(at: number): number {
@@ -95,22 +96,4 @@ export class RecordedAudio {
 
 function wholeSamples(pcm: Buffer): Buffer {
   return pcm.length % BYTES_PER_SAMPLE === 0 ? pcm : pcm.subarray(0, pcm.length - 1);
-}
-
-function wavHeader(dataBytes: number, channels: number, sampleRate: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * channels * BYTES_PER_SAMPLE, 28);
-  header.writeUInt16LE(channels * BYTES_PER_SAMPLE, 32);
-  header.writeUInt16LE(BYTES_PER_SAMPLE * 8, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes, 40);
-  return header;
 }
