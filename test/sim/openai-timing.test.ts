@@ -25,12 +25,13 @@ describe('OpenAI simulator: the model clock, through the openai SDK', () => {
     const contentArrivals = arrivals.filter(({ chunk }) => (chunk.choices[0]?.delta.content ?? '') !== '');
     const ttft = contentArrivals[0].at - startedAt;
     expect(ttft).toBeGreaterThanOrEqual(280);
-    expect(ttft).toBeLessThan(420 + stallMs);
+    expect(ttft).toBeLessThan(600 + stallMs);
     // 80 tokens per second: 12.5 ms apart on average.
     const tokens = contentArrivals.length;
     const generationMs = contentArrivals[tokens - 1].at - contentArrivals[0].at;
     expect(generationMs).toBeGreaterThanOrEqual(((tokens - 1) * 1000) / 80 - 15 - stallMs);
-    expect(generationMs).toBeLessThan(((tokens - 1) * 1000) / 80 + 100 + stallMs);
+    // The upper slack allows for other processes on a loaded 2-core CI machine, which the stall does not see.
+    expect(generationMs).toBeLessThan(((tokens - 1) * 1000) / 80 + 300 + stallMs);
   });
 
   it('stops generating at once when the client aborts, and counts the abort', async () => {
@@ -72,6 +73,6 @@ describe('OpenAI simulator: the model clock, through the openai SDK', () => {
     const tokens = whole.usage?.completion_tokens ?? 0;
     expect(tokens).toBeGreaterThan(5);
     expect(elapsed).toBeGreaterThanOrEqual(100 + ((tokens - 1) * 1000) / 50 - 15);
-    expect(elapsed).toBeLessThan(100 + ((tokens - 1) * 1000) / 50 + 150 + stallMs);
+    expect(elapsed).toBeLessThan(100 + ((tokens - 1) * 1000) / 50 + 300 + stallMs);
   });
 });
