@@ -81,31 +81,37 @@ export const acceptedCallAnswerSchema = z.object({
   idempotentReplay: z.literal(true).optional(),
 });
 
-const callAttemptAnswerSchema = z.object({
+/** What the call view and the call list both say of one attempt. */
+const attemptSummaryShape = {
   attempt: z.int().min(1),
-  callLogId: z.string(),
+  callLogId: callLogIdSchema,
   status: z.enum(CALL_STATUSES),
   outboundStatus: z.string().nullable(),
   failureReason: z.string().nullable(),
   exotelCallSid: z.string().nullable(),
-  timings: openObjectSchema,
-  recordingUrl: z.string().nullable(),
-});
+};
 
-/** A call with every attempt, its transcript and, while its workflow runs, the workflow's live view. */
-export const callViewAnswerSchema = z.object({
-  callLogId: z.string(),
-  callId: z.string(),
+/** What the call view and the call list both say of a call, besides its id and times. */
+const callSummaryShape = {
   workflowId: z.string(),
   status: z.enum(CALL_STATUSES),
   failureReason: z.string().nullable(),
-  direction: z.string(),
+  direction: z.enum(['outbound', 'inbound']),
   phoneNumber: z.string(),
   agentId: z.string(),
   priority: z.enum(PRIORITIES),
   campaignId: z.string().nullable(),
   seriesId: z.string().nullable(),
   scheduledCallId: z.string().nullable(),
+};
+
+const callAttemptAnswerSchema = z.object({ ...attemptSummaryShape, timings: openObjectSchema, recordingUrl: z.string().nullable() });
+
+/** A call with every attempt, its transcript and, while its workflow runs, the workflow's live view. */
+export const callViewAnswerSchema = z.object({
+  callLogId: callLogIdSchema,
+  callId: z.string(),
+  ...callSummaryShape,
   timings: openObjectSchema,
   metadata: openObjectSchema,
   createdAt: instantSchema,
@@ -213,26 +219,12 @@ const attemptTimingsSchema = z.object({
 
 export const callListEntrySchema = z.object({
   callLogId: callLogIdSchema,
-  workflowId: z.string(),
-  status: z.enum(CALL_STATUSES),
-  failureReason: z.string().nullable(),
-  direction: z.enum(['outbound', 'inbound']),
-  phoneNumber: z.string(),
-  agentId: z.string(),
-  priority: z.enum(PRIORITIES),
-  campaignId: z.string().nullable(),
-  seriesId: z.string().nullable(),
-  scheduledCallId: z.string().nullable(),
+  ...callSummaryShape,
   createdAt: isoDateTimeSchema,
   updatedAt: isoDateTimeSchema,
   attemptCount: z.int().min(1),
   latestAttempt: z.object({
-    attempt: z.int().min(1),
-    callLogId: callLogIdSchema,
-    status: z.enum(CALL_STATUSES),
-    outboundStatus: z.string().nullable(),
-    failureReason: z.string().nullable(),
-    exotelCallSid: z.string().nullable(),
+    ...attemptSummaryShape,
     timings: attemptTimingsSchema,
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
