@@ -1,4 +1,5 @@
 import { connectDatabase, disconnectDatabase, pingDatabase } from '../db/connection';
+import { backfillCreatedDays } from '../db/created-day-backfill';
 import { backfillDefaultOrganization } from '../db/organization-backfill';
 import { getConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   const [temporal] = await Promise.all([connectTemporalClient(config), connectDatabase(config.MONGODB_URI, logger)]);
   const backfilled = await backfillDefaultOrganization();
   if (backfilled > 0) logger.info({ records: backfilled }, 'records without an organization given the default one');
+  const dated = await backfillCreatedDays();
+  if (dated > 0) logger.info({ records: dated }, 'call records given their creation day');
   const app = createApp({
     logger,
     config,

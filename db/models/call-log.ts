@@ -1,6 +1,7 @@
 import { DEFAULT_ORG_ID } from '../../domain/access-control';
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model, type InferSchemaType, type UpdateQuery } from 'mongoose';
 import { CALL_STATUSES } from '../../domain/call-status';
+import { createdDayOf } from '../../domain/created-day';
 import { PRIORITIES } from '../../domain/priority';
 
 /**
@@ -100,9 +101,22 @@ const callLogSchema = new Schema(
     metadata: { type: Schema.Types.Mixed, default: {} },
     /** When retention or an erasure cleared this record's personal data (docs/security.md). */
     personalDataPurgedAt: { type: Date, default: null },
+    /** `createdAt`'s UTC day, set by the hooks below whenever a row is created (domain/created-day.ts). */
+    createdDay: { type: String },
   },
   { timestamps: true, collection: 'call_logs', minimize: false },
 );
+
+// Mongoose's own timestamp hooks were registered with the schema, so they have run by now and
+// `createdAt` is the instant the row will carry: its day is derived from it, never from a second clock.
+callLogSchema.pre('save', function setCreatedDay() {
+  if (this.isNew && this.createdAt instanceof Date) this.set('createdDay', createdDayOf(this.createdAt));
+});
+callLogSchema.pre(['findOneAndUpdate', 'updateOne'], function setCreatedDayOnInsert() {
+  const update = this.getUpdate() as UpdateQuery<unknown> | null;
+  const createdAt: unknown = update?.$setOnInsert?.createdAt;
+  if (update?.$setOnInsert && createdAt instanceof Date) update.$setOnInsert.createdDay = createdDayOf(createdAt);
+});
 
 callLogSchema.index({ exotelCallSid: 1 }, { unique: true, sparse: true });
 callLogSchema.index({ callId: 1, attempt: 1 }, { unique: true });
@@ -114,6 +128,8 @@ callLogSchema.index({ retryOf: 1 });
 // is read in order and stops at its limit. Status and failure reason are checked on the rows these
 // return (they match large shares of calls); the agent and org ones also serve analytics.
 callLogSchema.index({ orgId: 1, createdAt: -1, _id: -1 });
+// The whole list and outcome-only filters read one day at a time (api/call-list.ts).
+callLogSchema.index({ orgId: 1, createdDay: 1, createdAt: -1, _id: -1 });
 callLogSchema.index({ orgId: 1, agentId: 1, createdAt: -1, _id: -1 });
 callLogSchema.index({ orgId: 1, campaignId: 1, createdAt: -1, _id: -1 });
 callLogSchema.index({ orgId: 1, seriesId: 1, createdAt: -1, _id: -1 });

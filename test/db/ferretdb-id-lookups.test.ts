@@ -46,3 +46,11 @@ it("plans FerretDB's look-up with the index", async () => {
   const plan = (await client.query("explain execute lookup('_id', '\"c-42\"')")).rows.map((r) => r['QUERY PLAN']).join('\n');
   expect(plan).toMatch(/Index Scan on after_setup_id_gin/);
 });
+
+it("gives each equality field of an organization's index a GIN index, and nothing to other indexes or timestamps", async () => {
+  await client.query('create table ferret.org_rows (_jsonb jsonb)');
+  await client.query(`create index org_rows_listing on ferret.org_rows using btree (((_jsonb -> 'orgId'::text)), ((_jsonb -> 'agentId'::text)), ((_jsonb -> 'createdAt'::text)) desc)`);
+  await client.query(`create index org_rows_status on ferret.org_rows using btree (((_jsonb -> 'status'::text)))`);
+  const gin = (await idIndexes('org_rows')).filter((definition) => definition.includes('USING gin')).map((definition) => /_jsonb -> '([^']+)'/.exec(definition)?.[1]);
+  expect(gin.sort()).toEqual(['_id', 'agentId', 'orgId']);
+});
