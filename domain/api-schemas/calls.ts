@@ -105,19 +105,42 @@ const callSummaryShape = {
   scheduledCallId: z.string().nullable(),
 };
 
-const callAttemptAnswerSchema = z.object({ ...attemptSummaryShape, timings: openObjectSchema, recordingUrl: z.string().nullable() });
+/** When an attempt reached each step, as far as it got; `durationSec` is Exotel's talk time once known. */
+const attemptTimingsSchema = z.object({
+  queuedAt: isoDateTimeSchema.optional(),
+  dialedAt: isoDateTimeSchema.optional(),
+  ringingAt: isoDateTimeSchema.optional(),
+  answeredAt: isoDateTimeSchema.optional(),
+  mediaStartedAt: isoDateTimeSchema.optional(),
+  endedAt: isoDateTimeSchema.optional(),
+  durationSec: z.number().optional(),
+});
+
+const callAttemptAnswerSchema = z.object({ ...attemptSummaryShape, timings: attemptTimingsSchema, recordingUrl: z.string().nullable() });
+
+/** One turn of the conversation as the media server wrote it; `interrupted`: the caller spoke over the bot. */
+const transcriptTurnAnswerSchema = z.object({
+  turn: z.int().min(1),
+  speaker: z.enum(['bot', 'caller']),
+  text: z.string(),
+  startedAt: instantSchema,
+  endedAt: instantSchema.optional(),
+  interrupted: z.boolean(),
+});
 
 /** A call with every attempt, its transcript and, while its workflow runs, the workflow's live view. */
 export const callViewAnswerSchema = z.object({
   callLogId: callLogIdSchema,
   callId: z.string(),
   ...callSummaryShape,
-  timings: openObjectSchema,
+  /** The first attempt's timings. */
+  timings: attemptTimingsSchema,
   metadata: openObjectSchema,
   createdAt: instantSchema,
   updatedAt: instantSchema,
   attempts: z.array(callAttemptAnswerSchema),
-  transcript: z.array(z.looseObject({ speaker: z.string(), text: z.string() })),
+  /** The latest attempt's conversation. */
+  transcript: z.array(transcriptTurnAnswerSchema),
   live: z.looseObject({ callId: z.string(), phase: z.enum(CALL_STATUSES), attempt: z.int() }).nullable(),
 });
 
@@ -206,16 +229,6 @@ export const callListQuerySchema = z.strictObject({
   cursor: z.string().min(1).max(400).optional(),
 });
 export type CallListQuery = z.infer<typeof callListQuerySchema>;
-
-const attemptTimingsSchema = z.object({
-  queuedAt: isoDateTimeSchema.optional(),
-  dialedAt: isoDateTimeSchema.optional(),
-  ringingAt: isoDateTimeSchema.optional(),
-  answeredAt: isoDateTimeSchema.optional(),
-  mediaStartedAt: isoDateTimeSchema.optional(),
-  endedAt: isoDateTimeSchema.optional(),
-  durationSec: z.number().optional(),
-});
 
 export const callListEntrySchema = z.object({
   callLogId: callLogIdSchema,
