@@ -255,7 +255,9 @@ describe('what the routes answer is what their schemas describe', () => {
     expectDescribed('POST /api/v1/webhook-settings/rotate-secret', rotated);
     expectDescribed('POST /api/v1/webhook-settings/rotate-secret', await api().post('/api/v1/webhook-settings/rotate-secret').send({ currentSecretPrefix: first.body.secretPrefix }));
 
-    const placed = await api().post('/api/v1/calls/outbound').send({ phoneNumber: number(), agentId: stack.agentId, ringTimeoutSec: 5 });
+    // Its own callbackUrl: the workers read the organization's default at most every 5 s, and an earlier test's call read it unset.
+    const placed = await api().post('/api/v1/calls/outbound').send({ phoneNumber: number(), agentId: stack.agentId, ringTimeoutSec: 5, callbackUrl: receiverUrl });
+    expect(placed.status).toBe(202);
     const callLogId = placed.body.callLogId as string;
     const attempts = await until('the outcome webhook is delivered', () => api().get(`/api/v1/calls/${callLogId}/webhooks`), (res) => res.body.data?.length > 0);
     expectDescribed('GET /api/v1/calls/:callLogId/webhooks', attempts);
