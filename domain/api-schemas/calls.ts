@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CALL_STATUSES } from '../call-status';
+import { CALL_STATUSES, TERMINAL_CALL_STATUSES } from '../call-status';
+import { WAIT_REASONS } from '../call-workflow-types';
 import { exhausted, FAILURE_REASONS } from '../failure-reason';
 import { PRIORITIES } from '../priority';
 import { reportBoundary } from '../report-boundary';
@@ -128,6 +129,36 @@ const transcriptTurnAnswerSchema = z.object({
   interrupted: z.boolean(),
 });
 
+const attemptOutcomeAnswerSchema = z.object({ status: z.enum(TERMINAL_CALL_STATUSES), failureReason: z.string().nullable() });
+
+/** The running workflow's own view of the call (its status query), ahead of the database while the call lives. */
+const liveCallAnswerSchema = z.object({
+  callId: z.string(),
+  phase: z.enum(CALL_STATUSES),
+  attempt: z.int().min(1),
+  attempts: z.array(
+    z.object({
+      attempt: z.int().min(1),
+      callLogId: z.string(),
+      callSid: z.string().optional(),
+      /** Exotel's last status of the attempt: in-progress, or its terminal status. */
+      exotelStatus: z.string().optional(),
+      answered: z.boolean(),
+      mediaConnected: z.boolean(),
+      outcome: attemptOutcomeAnswerSchema.optional(),
+      startedAt: isoDateTimeSchema.optional(),
+      endedAt: isoDateTimeSchema.optional(),
+    }),
+  ),
+  nextAttemptAt: isoDateTimeSchema.nullable(),
+  /** Why a call that is not dialing waits. */
+  waitReason: z.enum(WAIT_REASONS).nullable(),
+  lastOutcome: attemptOutcomeAnswerSchema.nullable(),
+  finalReason: z.string().nullable(),
+  cancelRequested: z.boolean(),
+  retriesByReason: z.record(z.string(), z.int().min(0)),
+});
+
 /** A call with every attempt, its transcript and, while its workflow runs, the workflow's live view. */
 export const callViewAnswerSchema = z.object({
   callLogId: callLogIdSchema,
@@ -141,7 +172,7 @@ export const callViewAnswerSchema = z.object({
   attempts: z.array(callAttemptAnswerSchema),
   /** The latest attempt's conversation. */
   transcript: z.array(transcriptTurnAnswerSchema),
-  live: z.looseObject({ callId: z.string(), phase: z.enum(CALL_STATUSES), attempt: z.int() }).nullable(),
+  live: liveCallAnswerSchema.nullable(),
 });
 
 export const cancelRequestedAnswerSchema = z.object({ callLogId: z.string(), cancelRequested: z.literal(true) });
