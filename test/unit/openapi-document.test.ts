@@ -45,6 +45,14 @@ describe('the OpenAPI document', () => {
     expect(operations).toBe(Object.keys(API_OPERATIONS).length);
   });
 
+  it("is what docs/api.md shows of it, cut down to some of its paths", () => {
+    const shown = jsonExamples(readFileSync(API_DOC, 'utf8')).find((example) => example.tag === 'GET /api/v1/openapi.json 200');
+    const cut = JSON.parse(shown?.text ?? '{}') as Record<string, unknown> & { paths?: Record<string, unknown> };
+    const full = document as unknown as Record<string, unknown> & { paths: Record<string, unknown> };
+    expect(Object.keys(cut.paths ?? {}).length).toBeGreaterThan(0);
+    expect(cut).toEqual({ ...full, paths: Object.fromEntries(Object.keys(cut.paths ?? {}).map((path) => [path, full.paths[path]])) });
+  });
+
   it('is the committed docs/openapi.json (npm run docs:openapi writes it)', () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8') === openApiFileText() ? 'current' : 'stale: run npm run docs:openapi and commit docs/openapi.json').toBe('current');
   });
