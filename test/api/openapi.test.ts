@@ -228,6 +228,8 @@ describe('what the routes answer is what their schemas describe', () => {
     expect(stats.body).toEqual({ campaigns: { total: 2, byStatus: { scheduled: 2 } }, contacts: { total: 3, byStatus: { pending: 3 } } });
     expectDescribed('GET /api/v1/bulk/batches/:batchId', await api().get(`/api/v1/bulk/batches/${batchId}`));
     expectDescribed('GET /api/v1/bulk/batches/:batchId/contacts', await api().get(`/api/v1/bulk/batches/${batchId}/contacts`));
+    const exported = await api().get(`/api/v1/bulk/batches/${batchId}/contacts/export`);
+    expect({ status: exported.status, type: exported.type }).toEqual({ status: 200, type: 'text/csv' });
     for (const action of ['pause', 'resume', 'cancel']) {
       const res = await api().post(`/api/v1/bulk/batches/${batchId}/${action}`);
       expect({ action, status: res.status }).toEqual({ action, status: 200 });
@@ -275,6 +277,10 @@ describe('what the routes answer is what their schemas describe', () => {
     expectDescribed('POST /api/v1/do-not-call/import', imported);
     expectDescribed('GET /api/v1/do-not-call', await api().get('/api/v1/do-not-call'));
     expectDescribed('POST /api/v1/calls/outbound', await api().post('/api/v1/calls/outbound').send({ phoneNumber: listed, agentId: stack.agentId }));
+
+    const removed = await api().delete(`/api/v1/do-not-call/${encodeURIComponent(listed)}`);
+    expect({ status: removed.status, body: removed.text }).toEqual({ status: 204, body: '' });
+    expectDescribed('DELETE /api/v1/do-not-call/:phoneNumber', await api().delete(`/api/v1/do-not-call/${encodeURIComponent(listed)}`));
 
     const erased = await api().delete(`/api/v1/phone-numbers/${encodeURIComponent(listed)}`);
     expect(erased.status).toBe(200);
