@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXOTEL_TERMINAL_STATUSES } from '../call-outcome';
 import { CALL_STATUSES, TERMINAL_CALL_STATUSES } from '../call-status';
 import { WAIT_REASONS } from '../call-workflow-types';
 import { exhausted, FAILURE_REASONS } from '../failure-reason';
@@ -142,7 +143,7 @@ const liveCallAnswerSchema = z.object({
       callLogId: z.string(),
       callSid: z.string().optional(),
       /** Exotel's last status of the attempt: in-progress, or its terminal status. */
-      exotelStatus: z.string().optional(),
+      exotelStatus: z.enum([...EXOTEL_TERMINAL_STATUSES, 'in-progress']).optional(),
       answered: z.boolean(),
       mediaConnected: z.boolean(),
       outcome: attemptOutcomeAnswerSchema.optional(),
