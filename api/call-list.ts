@@ -168,7 +168,8 @@ async function readRowsByDay(
 }
 
 function entryOf(first: StoredRow, attempts: StoredRow[]): CallListAnswer['data'][number] {
-  const latest = attempts.reduce((a, b) => (b.attempt > a.attempt ? b : a), first);
+  // From the attempt rows only: `first` was read with the call's fields, without the attempt's own.
+  const latest = attempts.reduce((a, b) => (b.attempt > a.attempt ? b : a));
   const finalStatus = (first.finalStatus ?? null) as CallStatus | null;
   return {
     callLogId: first._id,

@@ -104,24 +104,21 @@ export async function* exportCampaignContacts(orgId: string, campaignId: string,
 
 /** Totals over every campaign, by status and by call outcome (summed in code: FerretDB has no $facet). */
 export async function campaignStats(orgId: string) {
-  const byStatus = await Campaign.aggregate<{ _id: string; count: number; contacts: number }>([
+  const byStatus = await Campaign.aggregate<{ _id: string; count: number }>([
     { $match: { orgId, status: { $ne: 'importing' } } },
-    { $group: { _id: '$status', count: { $sum: 1 }, contacts: { $sum: '$progress.total' } } },
+    { $group: { _id: '$status', count: { $sum: 1 } } },
   ]);
   const byContactStatus = await CampaignContact.aggregate<{ _id: string; count: number }>([
     { $match: { orgId } },
     { $group: { _id: '$status', count: { $sum: 1 } } },
   ]);
   const campaigns: Record<string, number> = {};
-  let totalContacts = 0;
-  for (const row of byStatus) {
-    campaigns[row._id] = row.count;
-    totalContacts += row.contacts;
-  }
+  for (const row of byStatus) campaigns[row._id] = row.count;
   const contacts: Record<string, number> = {};
   for (const row of byContactStatus) contacts[row._id] = row.count;
+  // Totals are the sums of their tallies: FerretDB sums plain fields only (docs/database.md), not `$progress.total`.
   return {
     campaigns: { total: byStatus.reduce((sum, row) => sum + row.count, 0), byStatus: campaigns },
-    contacts: { total: totalContacts, byStatus: contacts },
+    contacts: { total: byContactStatus.reduce((sum, row) => sum + row.count, 0), byStatus: contacts },
   };
 }

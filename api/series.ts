@@ -220,10 +220,13 @@ function storedUpcoming(row: StoredSeries, config: WindowConfig): UpcomingOccurr
 }
 
 export function toSeriesView(row: StoredSeries, live: SeriesStatusView | null, config: WindowConfig) {
+  const status = live?.status ?? row.status;
+  // The cancel update answers with the view it had before its loop ends: a finished series has nothing ahead.
+  const finished = status === 'cancelled' || status === 'completed';
   return {
     seriesId: row._id,
     workflowId: row.workflowId,
-    status: live?.status ?? row.status,
+    status,
     agentId: row.agentId,
     phoneNumber: row.phoneNumber,
     frequency: row.frequency,
@@ -238,10 +241,10 @@ export function toSeriesView(row: StoredSeries, live: SeriesStatusView | null, c
     businessHours: row.businessHours ?? null,
     callTemplate: row.callTemplate,
     occurrencesStarted: live?.occurrencesStarted ?? row.occurrencesStarted ?? 0,
-    nextOccurrenceAt: live ? live.nextOccurrenceAt : (row.nextOccurrenceAt?.toISOString() ?? null),
-    nextOccurrences: live?.upcoming ?? storedUpcoming(row, config),
+    nextOccurrenceAt: finished ? null : live ? live.nextOccurrenceAt : (row.nextOccurrenceAt?.toISOString() ?? null),
+    nextOccurrences: finished ? [] : (live?.upcoming ?? storedUpcoming(row, config)),
     lastCallId: live?.lastCallId ?? row.lastCallId ?? null,
-    pendingSkips: live?.pendingSkips ?? 0,
+    pendingSkips: finished ? 0 : (live?.pendingSkips ?? 0),
     skipped: row.skipped ?? [],
     statusReason: row.statusReason ?? null,
     live: live !== null,

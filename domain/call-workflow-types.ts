@@ -119,7 +119,8 @@ export interface AttemptView {
 }
 
 /** Why a call that is not dialing is waiting. */
-export type WaitReason = 'line_busy' | 'circuit_open' | 'scheduled' | 'calling_window' | 'retry_backoff';
+export const WAIT_REASONS = ['line_busy', 'circuit_open', 'scheduled', 'calling_window', 'retry_backoff'] as const;
+export type WaitReason = (typeof WAIT_REASONS)[number];
 
 /** The `status` query: everything ops need to see about one call. */
 export interface CallWorkflowStatus {

@@ -8,8 +8,9 @@ import { randomAgentId } from '../identifiers';
 
 type StoredAgent = { _id: string; __v?: number; orgId?: string } & Record<string, unknown>;
 
+/** Upserts store no nulls on FerretDB (docs/database.md), so the nullable settings may be absent: they are null. */
 function toAgentResponse({ _id, __v: _version, orgId: _orgId, ...fields }: StoredAgent) {
-  return { id: _id, ...fields };
+  return { id: _id, ...fields, voicemailThreshold: fields.voicemailThreshold ?? null, voicemailTimeoutSec: fields.voicemailTimeoutSec ?? null };
 }
 
 const notFound = (agentId: string) => new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${agentId} does not exist`);

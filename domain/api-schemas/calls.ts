@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CALL_STATUSES } from '../call-status';
+import { EXOTEL_TERMINAL_STATUSES } from '../call-outcome';
+import { CALL_STATUSES, TERMINAL_CALL_STATUSES } from '../call-status';
+import { WAIT_REASONS } from '../call-workflow-types';
 import { exhausted, FAILURE_REASONS } from '../failure-reason';
 import { PRIORITIES } from '../priority';
 import { reportBoundary } from '../report-boundary';
@@ -105,20 +107,73 @@ const callSummaryShape = {
   scheduledCallId: z.string().nullable(),
 };
 
-const callAttemptAnswerSchema = z.object({ ...attemptSummaryShape, timings: openObjectSchema, recordingUrl: z.string().nullable() });
+/** When an attempt reached each step, as far as it got; `durationSec` is Exotel's talk time once known. */
+const attemptTimingsSchema = z.object({
+  queuedAt: isoDateTimeSchema.optional(),
+  dialedAt: isoDateTimeSchema.optional(),
+  ringingAt: isoDateTimeSchema.optional(),
+  answeredAt: isoDateTimeSchema.optional(),
+  mediaStartedAt: isoDateTimeSchema.optional(),
+  endedAt: isoDateTimeSchema.optional(),
+  durationSec: z.number().optional(),
+});
+
+const callAttemptAnswerSchema = z.object({ ...attemptSummaryShape, timings: attemptTimingsSchema, recordingUrl: z.string().nullable() });
+
+/** One turn of the conversation as the media server wrote it; `interrupted`: the caller spoke over the bot. */
+const transcriptTurnAnswerSchema = z.object({
+  turn: z.int().min(1),
+  speaker: z.enum(['bot', 'caller']),
+  text: z.string(),
+  startedAt: instantSchema,
+  endedAt: instantSchema.optional(),
+  interrupted: z.boolean(),
+});
+
+const attemptOutcomeAnswerSchema = z.object({ status: z.enum(TERMINAL_CALL_STATUSES), failureReason: z.string().nullable() });
+
+/** The running workflow's own view of the call (its status query), ahead of the database while the call lives. */
+const liveCallAnswerSchema = z.object({
+  callId: z.string(),
+  phase: z.enum(CALL_STATUSES),
+  attempt: z.int().min(1),
+  attempts: z.array(
+    z.object({
+      attempt: z.int().min(1),
+      callLogId: z.string(),
+      callSid: z.string().optional(),
+      /** Exotel's last status of the attempt: in-progress, or its terminal status. */
+      exotelStatus: z.enum([...EXOTEL_TERMINAL_STATUSES, 'in-progress']).optional(),
+      answered: z.boolean(),
+      mediaConnected: z.boolean(),
+      outcome: attemptOutcomeAnswerSchema.optional(),
+      startedAt: isoDateTimeSchema.optional(),
+      endedAt: isoDateTimeSchema.optional(),
+    }),
+  ),
+  nextAttemptAt: isoDateTimeSchema.nullable(),
+  /** Why a call that is not dialing waits. */
+  waitReason: z.enum(WAIT_REASONS).nullable(),
+  lastOutcome: attemptOutcomeAnswerSchema.nullable(),
+  finalReason: z.string().nullable(),
+  cancelRequested: z.boolean(),
+  retriesByReason: z.record(z.string(), z.int().min(0)),
+});
 
 /** A call with every attempt, its transcript and, while its workflow runs, the workflow's live view. */
 export const callViewAnswerSchema = z.object({
   callLogId: callLogIdSchema,
   callId: z.string(),
   ...callSummaryShape,
-  timings: openObjectSchema,
+  /** The first attempt's timings. */
+  timings: attemptTimingsSchema,
   metadata: openObjectSchema,
   createdAt: instantSchema,
   updatedAt: instantSchema,
   attempts: z.array(callAttemptAnswerSchema),
-  transcript: z.array(z.looseObject({ speaker: z.string(), text: z.string() })),
-  live: z.looseObject({ callId: z.string(), phase: z.enum(CALL_STATUSES), attempt: z.int() }).nullable(),
+  /** The latest attempt's conversation. */
+  transcript: z.array(transcriptTurnAnswerSchema),
+  live: liveCallAnswerSchema.nullable(),
 });
 
 export const cancelRequestedAnswerSchema = z.object({ callLogId: z.string(), cancelRequested: z.literal(true) });
@@ -206,16 +261,6 @@ export const callListQuerySchema = z.strictObject({
   cursor: z.string().min(1).max(400).optional(),
 });
 export type CallListQuery = z.infer<typeof callListQuerySchema>;
-
-const attemptTimingsSchema = z.object({
-  queuedAt: isoDateTimeSchema.optional(),
-  dialedAt: isoDateTimeSchema.optional(),
-  ringingAt: isoDateTimeSchema.optional(),
-  answeredAt: isoDateTimeSchema.optional(),
-  mediaStartedAt: isoDateTimeSchema.optional(),
-  endedAt: isoDateTimeSchema.optional(),
-  durationSec: z.number().optional(),
-});
 
 export const callListEntrySchema = z.object({
   callLogId: callLogIdSchema,

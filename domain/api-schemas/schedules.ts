@@ -111,6 +111,9 @@ export const seriesActionParamsSchema = z.object({ seriesId: resourceIdSchema, a
 
 const storedObjectSchema = z.record(z.string(), z.unknown());
 
+/** Business hours as stored: the request's window with its time zone filled in. */
+const businessHoursAnswerSchema = z.object({ start: z.string(), end: z.string(), timezone: z.string(), daysOfWeek: z.array(z.int()) });
+
 /** A scheduled call as stored: `scheduledFor` as asked, `effectiveAt` as moved into the calling windows. */
 export const scheduleAnswerSchema = z.object({
   scheduleId: z.string(),
@@ -123,7 +126,7 @@ export const scheduleAnswerSchema = z.object({
   effectiveAt: instantSchema,
   timezone: z.string(),
   respectBusinessHours: z.boolean(),
-  businessHours: storedObjectSchema.nullable(),
+  businessHours: businessHoursAnswerSchema.nullable(),
   priority: z.enum(PRIORITIES),
   seriesId: z.string().nullable(),
   occurrence: z.int().nullable(),
@@ -164,14 +167,17 @@ export const seriesAnswerSchema = z.object({
   startDate: z.string(),
   endDate: z.string().nullable(),
   maxOccurrences: z.int().nullable(),
-  businessHours: storedObjectSchema.nullable(),
-  callTemplate: storedObjectSchema,
+  businessHours: businessHoursAnswerSchema.nullable(),
+  /** What each occurrence's call is placed with. */
+  callTemplate: z.object({ priority: z.enum(PRIORITIES), retryPolicy: retryPolicyOverrideSchema.nullable(), metadata: storedObjectSchema }),
   occurrencesStarted: z.int().min(0),
   nextOccurrenceAt: instantSchema.nullable(),
-  nextOccurrences: z.array(storedObjectSchema),
+  /** `at` is the rule's time, `effectiveAt` that time moved into the calling windows (null: no callable time). */
+  nextOccurrences: z.array(z.object({ occurrence: z.int().min(1), at: instantSchema, effectiveAt: instantSchema.nullable() })),
   lastCallId: z.string().nullable(),
   pendingSkips: z.int().min(0),
-  skipped: z.array(storedObjectSchema),
+  /** Occurrences passed without a call, and why (skipped_by_request, paused, previous_still_running, …). */
+  skipped: z.array(z.object({ occurrence: z.int().min(1), at: instantSchema, reason: z.string() })),
   statusReason: z.string().nullable(),
   live: z.boolean(),
   createdAt: instantSchema,

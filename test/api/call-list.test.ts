@@ -25,6 +25,8 @@ interface Row {
   finalFailureReason?: string;
   campaignId?: string;
   seriesId?: string;
+  outboundStatus?: string;
+  exotelCallSid?: string;
 }
 
 /** Nullable fields are left out the way FerretDB leaves them out of upserts (docs/database.md). */
@@ -57,7 +59,7 @@ beforeAll(async () => {
   await CallLog.deleteMany({});
   // Straight to the collection: mongoose would stamp `createdAt` with the time of the insert.
   await CallLog.collection.insertMany(([
-    row({ _id: 'done', callId: 'done', attempt: 1, status: 'completed', finalStatus: 'completed', createdAt: at(10), campaignId: 'camp_1', phoneNumber: '+919876543210' }),
+    row({ _id: 'done', callId: 'done', attempt: 1, status: 'completed', finalStatus: 'completed', createdAt: at(10), campaignId: 'camp_1', phoneNumber: '+919876543210', outboundStatus: 'completed', exotelCallSid: 'sid_done' }),
     row({ _id: 'busy', callId: 'busy', attempt: 1, status: 'failed', failureReason: 'busy', finalStatus: 'failed', finalFailureReason: 'busy_max_retries', createdAt: at(20), agentId: 'agent_b', seriesId: 'series_1' }),
     row({ _id: 'busy-2', callId: 'busy', attempt: 2, status: 'failed', failureReason: 'busy', createdAt: at(25), agentId: 'agent_b', seriesId: 'series_1' }),
     row({ _id: 'retry', callId: 'retry', attempt: 1, status: 'failed', failureReason: 'no_answer', createdAt: at(30) }),
@@ -101,6 +103,21 @@ describe('GET /api/v1/calls', () => {
       seriesId: 'series_1',
       attemptCount: 2,
       latestAttempt: { attempt: 2, callLogId: 'busy-2', status: 'failed', failureReason: 'busy' },
+    });
+  });
+
+  it("shows a one-attempt call's attempt whole: its Exotel status, sid and timings", async () => {
+    const done = (await list({ limit: 200 })).data.find((entry) => entry.callLogId === 'done');
+    expect(done?.latestAttempt).toEqual({
+      attempt: 1,
+      callLogId: 'done',
+      status: 'completed',
+      outboundStatus: 'completed',
+      failureReason: null,
+      exotelCallSid: 'sid_done',
+      timings: { queuedAt: at(10).toISOString() },
+      createdAt: at(10).toISOString(),
+      updatedAt: at(10).toISOString(),
     });
   });
 

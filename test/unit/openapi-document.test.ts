@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { API_OPERATIONS, UNDOCUMENTED_OPERATIONS, type Answer } from '../../api/openapi/api-operations';
+import { API_OPERATIONS, UNDOCUMENTED_OPERATIONS, type Answer, type ApiOperation } from '../../api/openapi/api-operations';
 import { openApiDocument, operationKey } from '../../api/openapi/openapi-document';
 import { listRoutes } from '../../api/route-table';
 import { errorAnswerSchema } from '../../domain/api-schemas/common';
@@ -45,6 +45,14 @@ describe('the OpenAPI document', () => {
     expect(operations).toBe(Object.keys(API_OPERATIONS).length);
   });
 
+  it("is what docs/api.md shows of it, cut down to some of its paths", () => {
+    const shown = jsonExamples(readFileSync(API_DOC, 'utf8')).find((example) => example.tag === 'GET /api/v1/openapi.json 200');
+    const cut = JSON.parse(shown?.text ?? '{}') as Record<string, unknown> & { paths?: Record<string, unknown> };
+    const full = document as unknown as Record<string, unknown> & { paths: Record<string, unknown> };
+    expect(Object.keys(cut.paths ?? {}).length).toBeGreaterThan(0);
+    expect(cut).toEqual({ ...full, paths: Object.fromEntries(Object.keys(cut.paths ?? {}).map((path) => [path, full.paths[path]])) });
+  });
+
   it('is the committed docs/openapi.json (npm run docs:openapi writes it)', () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8') === openApiFileText() ? 'current' : 'stale: run npm run docs:openapi and commit docs/openapi.json').toBe('current');
   });
@@ -79,18 +87,45 @@ function schemaFor(tag: string): z.ZodType | string {
   const operation = API_OPERATIONS[key];
   if (!operation) return `${key} is not in api/openapi/api-operations.ts`;
   if (what === 'request') return operation.body ?? `${key} takes no JSON body`;
-  if (Number(what) >= 400) return errorAnswerSchema;
   const answer: Answer | undefined = operation.answers[Number(what)];
+  // A status the route registers (GET /health's 503) has its own schema; other 4xx and 5xx are the error envelope.
+  if (answer === undefined && Number(what) >= 400) return errorAnswerSchema;
   if (answer === undefined || answer === 'no content') return `${key} answers no JSON with ${what}`;
   if ('csv' in answer && answer.csv === true) return answer.json ?? `${key} answers CSV with ${what}`;
   return answer as z.ZodType;
 }
 
+/** A registered JSON answer of a route: a schema, or a CSV route's JSON alternative. */
+function isJsonAnswer(answer: Answer): boolean {
+  if (answer === 'no content') return false;
+  return !('csv' in answer && answer.csv === true) || answer.json !== undefined;
+}
+
+/** What docs/api.md must show of each route: its JSON body, and at least one of its JSON answers. */
+function examplesWanted(key: string, operation: ApiOperation): { tag: string; matches: (tag: string) => boolean }[] {
+  const wanted = [];
+  if (operation.body) wanted.push({ tag: `${key} request`, matches: (tag: string) => tag === `${key} request` });
+  const statuses = Object.entries(operation.answers).filter(([, answer]) => isJsonAnswer(answer)).map(([status]) => status);
+  if (statuses.length > 0) wanted.push({ tag: `${key} ${statuses.join('|')}`, matches: (tag: string) => statuses.some((status) => tag === `${key} ${status}`) });
+  return wanted;
+}
+
 describe('the JSON examples of docs/api.md', () => {
   const examples = jsonExamples(readFileSync(API_DOC, 'utf8'));
 
-  it('are there', () => {
-    expect(examples.length).toBeGreaterThan(3);
+  it('are the only answers shown: no `# → {…}` answer in a curl block', () => {
+    const blocks = readFileSync(API_DOC, 'utf8').split(/^```/m).filter((_, i) => i % 2 === 1);
+    const answersInComments = blocks.filter((block) => !block.startsWith('json')).flatMap((block) => block.split('\n').filter((line) => /#\s*→/.test(line)));
+    expect(answersInComments).toEqual([]);
+  });
+
+  it('show the JSON body and a JSON answer of every documented route', () => {
+    const shown = examples.map((example) => example.tag.replace(/\{(\w+)\}/g, ':$1'));
+    const missing = Object.entries(API_OPERATIONS)
+      .flatMap(([key, operation]) => examplesWanted(key, operation))
+      .filter((wanted) => !shown.some(wanted.matches))
+      .map((wanted) => `  \`\`\`json ${wanted.tag}`);
+    expect(missing.length === 0 ? '' : `docs/api.md has no example of:\n${missing.join('\n')}`).toBe('');
   });
 
   it.each(examples.map((example) => [`line ${example.line}: ${example.tag || '(untagged)'}`, example] as const))('%s validates', (_name, example) => {

@@ -232,7 +232,7 @@ describe('the series API', () => {
     expect(skipped.body.nextOccurrences[0].occurrence).toBe(created.body.nextOccurrences[1].occurrence);
 
     const cancelled = await api().post(`/api/v1/series/${seriesId}/cancel`);
-    expect(cancelled.body.status).toBe('cancelled');
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', nextOccurrenceAt: null, nextOccurrences: [], pendingSkips: 0 });
     expect(await stack.env.client.workflow.getHandle(seriesWorkflowId(seriesId)).result()).toBe('cancelled');
     const again = await api().post(`/api/v1/series/${seriesId}/pause`);
     expect(again.status).toBe(409);

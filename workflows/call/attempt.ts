@@ -2,6 +2,7 @@ import { log } from '@temporalio/workflow';
 import { attemptCallLogId } from '../../domain/attempt-address';
 import { classifyAttempt, isExotelTerminalStatus, type AttemptOutcome, type ExotelTerminalStatus } from '../../domain/call-outcome';
 import type { AttemptView, ExotelStatusEvent, MediaEndedEvent, MediaStartedEvent } from '../../domain/call-workflow-types';
+import { exotelTimeToIso } from '../../domain/exotel-time';
 
 /** What one attempt has learnt so far from its dial, Exotel's webhooks and the media server. */
 export interface AttemptState {
@@ -96,6 +97,6 @@ export function viewOf(callId: string, a: AttemptState): AttemptView {
     answered: a.answered,
     mediaConnected: Boolean(a.media),
     outcome: a.outcome,
-    endedAt: a.endTime,
+    endedAt: (a.endTime && exotelTimeToIso(a.endTime)) || undefined,
   };
 }

@@ -4,6 +4,7 @@ import type { CampaignCallFinished } from '../../domain/campaign-types';
 import { isTerminalStatus, type CallStatus } from '../../domain/call-status';
 import type { CallWorkflowResult } from '../../domain/call-workflow-types';
 import type { FailureReason, RecordedFailureReason } from '../../domain/failure-reason';
+import { exotelTimeToIso } from '../../domain/exotel-time';
 import { callEventTypeOf } from '../../domain/outcome-webhooks';
 import { decideRetry, type RetryDecision } from '../../domain/retry-policy';
 import { scheduleStatusOf } from '../../domain/schedule-records';
@@ -30,7 +31,7 @@ export async function settleAttempt(call: Call, attempt: AttemptState, outcome: 
     failureReason: outcome.failureReason,
     outboundStatus: attempt.exotelStatus,
     recordingUrl: attempt.recordingUrl,
-    timings: { endedAt: attempt.endTime ? toIso(attempt.endTime) : nowIso(), durationSec: attempt.durationSec },
+    timings: { endedAt: (attempt.endTime && exotelTimeToIso(attempt.endTime)) || nowIso(), durationSec: attempt.durationSec },
     ...(attempt.terminalCallbackReceivedAt && { statusCallbackReceivedAt: { event: 'terminal', at: attempt.terminalCallbackReceivedAt } }),
     ...(step.end && { final: { ...step.end, attempts: call.attempts.length } }),
   });
@@ -87,10 +88,4 @@ async function reportToCampaign(campaignId: string, report: CampaignCallFinished
   } catch (err) {
     log.warn('could not report the call to its campaign', { campaignId, error: String(err) });
   }
-}
-
-/** Exotel sends "YYYY-MM-DD HH:mm:ss" (IST); anything unparseable falls back to now. */
-function toIso(exotelTime: string): string {
-  const parsed = Date.parse(exotelTime.includes('T') ? exotelTime : `${exotelTime.replace(' ', 'T')}+05:30`);
-  return Number.isFinite(parsed) ? new Date(parsed).toISOString() : new Date().toISOString();
 }
