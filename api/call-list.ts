@@ -168,7 +168,6 @@ async function readRowsByDay(
 }
 
 function entryOf(first: StoredRow, attempts: StoredRow[]): CallListAnswer['data'][number] {
-  // From the attempt rows only: `first` was read with the call's fields, without the attempt's own.
   const latest = attempts.reduce((a, b) => (b.attempt > a.attempt ? b : a));
   const finalStatus = (first.finalStatus ?? null) as CallStatus | null;
   return {
