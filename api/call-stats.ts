@@ -5,6 +5,7 @@ import { isFinished, logicalOutcome } from '../domain/analytics/logical-outcome'
 import type { CallStatus } from '../domain/call-status';
 import type { Config } from '../domain/config';
 import type { Logger } from '../lib/logger';
+import { countGreetingCache } from './analytics/greeting-cache';
 import { readLineGateStatus } from './line-gate-status';
 
 export interface CallStatsFilter {
@@ -28,7 +29,7 @@ export async function loadCallStats(
   const [{ gate, status }, counts, greetingCache, calls] = await Promise.all([
     readLineGateStatus(deps.temporal, deps.config.EXOTEL_ACCOUNT_SID, deps.config.MAX_CONCURRENT_CALLS, queryTimeoutMs),
     countOutcomes(filter),
-    countGreetingCache(filter),
+    countGreetingCache(attemptsMatch(filter)),
     rateCalls(filter, now),
   ]);
   if (gate.state === 'unavailable') deps.logger.warn({ err: gate.error }, 'line gate did not answer its status query');
@@ -110,26 +111,4 @@ async function rateCalls(filter: CallStatsFilter, now: Date) {
     period: { from: filter.from || first ? from.toISOString() : null, to: to.toISOString() },
     ...callRates({ calls, retries, finished, succeeded, durationTotalSec: duration?.total ?? 0, durationSamples: duration?.samples ?? 0 }, { from, to }),
   };
-}
-
-/**
- * How the greetings of the attempts went out, from what the media server recorded on each: grouped by
- * its two booleans, since FerretDB has no `$cond` to count hits in one group. Rates are shares of the
- * greetings played.
- */
-async function countGreetingCache(filter: CallStatsFilter) {
-  const groups = await CallLog.aggregate<{ _id: { cacheHit: boolean; prewarmed: boolean }; count: number }>([
-    { $match: { ...attemptsMatch(filter), 'greeting.cacheHit': { $exists: true } } },
-    { $group: { _id: { cacheHit: '$greeting.cacheHit', prewarmed: '$greeting.prewarmed' }, count: { $sum: 1 } } },
-  ]);
-  let greetingsPlayed = 0;
-  let cacheHits = 0;
-  let prewarmedHits = 0;
-  for (const { _id, count } of groups) {
-    greetingsPlayed += count;
-    if (_id.cacheHit) cacheHits += count;
-    if (_id.cacheHit && _id.prewarmed) prewarmedHits += count;
-  }
-  const rate = (count: number) => (greetingsPlayed > 0 ? Math.round((count / greetingsPlayed) * 1000) / 1000 : 0);
-  return { greetingsPlayed, cacheHits, prewarmedHits, hitRate: rate(cacheHits), prewarmedHitRate: rate(prewarmedHits) };
 }

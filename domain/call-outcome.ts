@@ -46,7 +46,9 @@ export function classifyAttempt(facts: AttemptFacts): AttemptOutcome {
     case 'canceled':
       return facts.answered ? classifyAnswered(facts.mediaOutcome) : failed('no_answer');
     case 'failed':
-      return facts.answered ? classifyAnswered(facts.mediaOutcome) : failed('exotel_failed');
+      // Exotel's `failed` before an answer is the carrier's or Exotel's fault, not the callee's: the
+      // seed retries it as a network error.
+      return facts.answered ? classifyAnswered(facts.mediaOutcome) : failed('network_error');
     case 'completed':
     case undefined:
       return facts.answered || facts.mediaOutcome ? classifyAnswered(facts.mediaOutcome) : failed('no_answer');

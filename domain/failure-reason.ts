@@ -7,6 +7,7 @@ export const FAILURE_REASONS = [
   /** The network answered with an announcement (switched off, not reachable, …): retried like no_answer. */
   'unreachable',
   'busy',
+  /** Exotel or the path to it failed: the dial request, or Exotel's own `failed` status before an answer. */
   'network_error',
   'rate_limited',
   'connection_lost',
@@ -17,7 +18,6 @@ export const FAILURE_REASONS = [
   'dnd_blocked',
   /** The organization's own do-not-call list holds the number: never retried, never dialed. */
   'dnd',
-  'exotel_failed',
   'configuration_error',
   'cancelled',
 ] as const;

@@ -47,3 +47,19 @@ export function describePhoneNumberProblem(reason: PhoneNumberProblem): string {
       return 'Phone number is not a valid number';
   }
 }
+
+/**
+ * A stored (E.164) number as a voice should read it out: the national form a caller in that country
+ * dials, digit by digit, a pause (comma) between its groups, so that a TTS voice says "nine eight
+ * seven" rather than "nine hundred eighty-seven". Null when the text is not a valid number.
+ */
+export function spokenPhoneNumber(e164: string): string | null {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed?.isValid()) return null;
+  return parsed
+    .formatNational()
+    .split(/[^0-9]+/)
+    .filter((group) => group !== '')
+    .map((group) => group.split('').join(' '))
+    .join(', ');
+}

@@ -1,4 +1,6 @@
+import { defaultVoicemailTemplate } from '../domain/conversation/default-voicemail';
 import { renderTemplate, type TemplateValues } from '../domain/conversation/render-template';
+import { spokenPhoneNumber } from '../domain/phone-number';
 
 /** What the media server needs of an agent (db/models/agent.ts), read once and cached. */
 export interface AgentProfile {
@@ -8,7 +10,11 @@ export interface AgentProfile {
   greeting: string;
   noResponsePrompt: string;
   goodbyeMessage: string;
+  /** Empty: the default message (domain/conversation/default-voicemail). */
   voicemailMessage: string;
+  /** E.164, or null. */
+  callbackNumber: string | null;
+  companyName: string;
   voice: string;
   llmModel: string;
   maxCallDurationSec: number;
@@ -33,16 +39,25 @@ export function phraseTemplate(agent: AgentProfile, kind: PhraseKind): string {
     case 'goodbye':
       return agent.goodbyeMessage;
     case 'voicemail':
-      return agent.voicemailMessage;
+      return agent.voicemailMessage === '' ? defaultVoicemailTemplate(agent) : agent.voicemailMessage;
   }
 }
 
-/** Placeholders a phrase may use: the call's metadata, and the agent's name, which metadata cannot override. */
+/**
+ * Placeholders a phrase may use: the call's metadata, and the agent's name, company and callback number
+ * (read out digit by digit), which metadata cannot override where the agent has them.
+ */
 export function templateValues(agent: AgentProfile, metadata: Record<string, unknown>): TemplateValues {
-  return { ...metadata, agentName: agent.name };
+  const callbackNumber = agent.callbackNumber === null ? null : spokenPhoneNumber(agent.callbackNumber);
+  return {
+    ...metadata,
+    agentName: agent.name,
+    ...(agent.companyName !== '' && { companyName: agent.companyName }),
+    ...(callbackNumber !== null && { callbackNumber }),
+  };
 }
 
-/** The phrase as this call speaks it ('' when the agent has none, e.g. no voicemail message). */
+/** The phrase as this call speaks it ('' when the agent has none, e.g. no no-response prompt). */
 export function renderPhrase(agent: AgentProfile, kind: PhraseKind, metadata: Record<string, unknown>): string {
   return renderTemplate(phraseTemplate(agent, kind), templateValues(agent, metadata));
 }

@@ -42,6 +42,9 @@ export async function loadAgentFromDatabase(agentId: string): Promise<AgentProfi
     noResponsePrompt: doc.noResponsePrompt,
     goodbyeMessage: doc.goodbyeMessage,
     voicemailMessage: doc.voicemailMessage,
+    // Agents stored before these fields existed have neither.
+    callbackNumber: doc.callbackNumber ?? null,
+    companyName: doc.companyName ?? '',
     voice: doc.voice,
     llmModel: doc.llmModel,
     maxCallDurationSec: doc.maxCallDurationSec,

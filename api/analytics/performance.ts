@@ -36,7 +36,8 @@ export async function latencySamples<S extends LatencyStage>(filter: AnalyticsQu
   return samples;
 }
 
-async function greetingFirstFrames(filter: AnalyticsQuery): Promise<number[]> {
+/** How long each matched attempt's greeting took to its first audio frame, as the media server recorded it. */
+export async function greetingFirstFrames(filter: AnalyticsQuery): Promise<number[]> {
   const samples: number[] = [];
   const rows = CallLog.find({ ...attemptsMatch(filter), 'greeting.firstFrameMs': { $exists: true } }, { _id: 0, 'greeting.firstFrameMs': 1 })
     .lean<{ greeting: { firstFrameMs: number } }>()

@@ -9,6 +9,7 @@ import {
   performanceReportAnswerSchema,
   retryReportAnswerSchema,
   schedulingReportAnswerSchema,
+  statsAnswerSchema,
   trendsQuerySchema,
   trendsReportAnswerSchema,
   voicemailReportAnswerSchema,
@@ -161,6 +162,7 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
   'GET /api/v1/bulk/batches/:batchId/contacts/export': { summary: "A campaign's contacts as CSV, masked", params: batchIdParamsSchema, answers: { 200: { csv: true } } },
   'POST /api/v1/bulk/batches/:batchId/:action': { summary: 'Pause, resume or cancel a campaign', params: batchActionParamsSchema, answers: { 200: campaignAnswerSchema } },
 
+  'GET /api/v1/stats': { summary: "The period's outbound calls, greeting cache, retries and latency percentiles", query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: statsAnswerSchema } },
   'GET /api/v1/analytics/dashboard': { summary: "Today's and the period's headline figures", query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: dashboardReportAnswerSchema } },
   'GET /api/v1/analytics/calls': { summary: 'Logical calls and attempts by outcome, and call durations', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: callsReportAnswerSchema } },
   'GET /api/v1/analytics/retry': { summary: 'Retries: how many, why, and what they achieved', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: retryReportAnswerSchema } },

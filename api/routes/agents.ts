@@ -3,6 +3,8 @@ import { allow, principalOf } from '../access/route-access';
 import { Agent } from '../../db/models/agent';
 import { agentIdParamsSchema, createAgentSchema, listAgentsQuerySchema, updateAgentSchema } from '../../domain/api-schemas/agents';
 import { agentSettingsRefusal, callingPolicyFor, type CallingPolicyConfig } from '../../domain/calling-policy';
+import type { Config } from '../../domain/config';
+import { describePhoneNumberProblem, normalizePhoneNumber } from '../../domain/phone-number';
 import { ApiError } from '../api-error';
 import { randomAgentId } from '../identifiers';
 
@@ -16,8 +18,15 @@ function toAgentResponse({ _id, __v: _version, orgId: _orgId, ...fields }: Store
 const notFound = (agentId: string) => new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${agentId} does not exist`);
 
 /** Agents are deactivated, never deleted: past calls keep pointing at the agent that spoke them. */
-export function agentsRouter(config: CallingPolicyConfig): Router {
+export function agentsRouter(config: CallingPolicyConfig & Pick<Config, 'DEFAULT_COUNTRY'>): Router {
   const router = Router();
+  /** The callback number is stored in E.164 like every number Ringline keeps; null clears it. */
+  const withCallbackNumberNormalized = <Fields extends { callbackNumber?: string | null }>(fields: Fields): Fields => {
+    if (fields.callbackNumber === undefined || fields.callbackNumber === null) return fields;
+    const phone = normalizePhoneNumber(fields.callbackNumber, config.DEFAULT_COUNTRY);
+    if (!phone.ok) throw new ApiError(400, 'INVALID_PHONE_NUMBER', `callbackNumber: ${describePhoneNumberProblem(phone.reason)}`, { field: 'callbackNumber', reason: phone.reason });
+    return { ...fields, callbackNumber: phone.e164 };
+  };
   /** The model and call length an agent asks for must be within its organization's policy; nothing is written otherwise. */
   const requireAllowedSettings = (orgId: string, agent: { llmModel?: string; maxCallDurationSec?: number }) => {
     const refusal = agentSettingsRefusal(callingPolicyFor(config, orgId), agent);
@@ -25,7 +34,8 @@ export function agentsRouter(config: CallingPolicyConfig): Router {
   };
 
   router.post('/agents', allow('agents.write'), async (req, res) => {
-    const { id, ...fields } = createAgentSchema.parse(req.body);
+    const { id, ...parsed } = createAgentSchema.parse(req.body);
+    const fields = withCallbackNumberNormalized(parsed);
     requireAllowedSettings(principalOf(res).orgId, fields);
     try {
       const created = await Agent.create({ _id: id ?? randomAgentId(), ...fields, orgId: principalOf(res).orgId });
@@ -55,7 +65,7 @@ export function agentsRouter(config: CallingPolicyConfig): Router {
 
   router.patch('/agents/:agentId', allow('agents.write'), async (req, res) => {
     const { agentId } = agentIdParamsSchema.parse(req.params);
-    const update = updateAgentSchema.parse(req.body);
+    const update = withCallbackNumberNormalized(updateAgentSchema.parse(req.body));
     requireAllowedSettings(principalOf(res).orgId, update);
     const agent = await Agent.findOneAndUpdate({ _id: agentId, orgId: principalOf(res).orgId }, { $set: update }, { returnDocument: 'after', runValidators: true }).lean<StoredAgent>();
     if (!agent) throw notFound(agentId);

@@ -9,6 +9,7 @@ import { loadDashboard } from '../analytics/dashboard';
 import { loadPerformanceReport } from '../analytics/performance';
 import { loadRetryReport } from '../analytics/retry';
 import { loadSchedulingReport } from '../analytics/scheduling';
+import { loadStats } from '../analytics/stats';
 import { loadTrendsReport } from '../analytics/trends';
 import { loadVoicemailReport } from '../analytics/voicemail';
 import type { CallRoutesContext } from '../call-context';
@@ -25,6 +26,11 @@ export function analyticsRouter(ctx: CallRoutesContext): Router {
     const now = new Date();
     const filter = { ...analyticsQuerySchema(now, ctx.config.ACCOUNT_TIMEZONE).parse(req.query), orgId: principalOf(res).orgId };
     res.json({ filter: describeFilter(filter), ...(await loadDashboard(filter, prices, now)) });
+  });
+
+  router.get('/stats', allow('analytics.read'), async (req, res) => {
+    const filter = { ...analyticsQuerySchema(new Date(), ctx.config.ACCOUNT_TIMEZONE).parse(req.query), orgId: principalOf(res).orgId };
+    res.json({ filter: describeFilter(filter), ...(await loadStats(filter)) });
   });
 
   const reports: Record<string, (filter: AnalyticsQuery) => Promise<object>> = {

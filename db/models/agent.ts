@@ -14,7 +14,12 @@ const agentSchema = new Schema(
     greeting: { type: String, required: true },
     noResponsePrompt: { type: String, default: 'Hello? Are you there?' },
     goodbyeMessage: { type: String, default: 'Thank you for your time. Goodbye!' },
+    /** Empty: the default message (domain/conversation/default-voicemail.ts) made from the fields below. */
     voicemailMessage: { type: String, default: '' },
+    /** E.164; the number the default voicemail message asks the callee to call back. */
+    callbackNumber: { type: String, default: null },
+    /** The company the agent speaks for, named in the default voicemail message. */
+    companyName: { type: String, default: '' },
     voice: { type: String, default: 'aura-2-thalia-en' },
     llmModel: { type: String, default: 'gpt-4o-mini' },
     maxCallDurationSec: { type: Number, default: 600, min: 10, max: 14400 },

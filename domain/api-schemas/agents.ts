@@ -12,8 +12,11 @@ const agentFields = {
   greeting: sentence(1_000),
   noResponsePrompt: sentence(1_000),
   goodbyeMessage: sentence(1_000),
-  /** Empty: a voicemail is hung up on without a message. */
+  /** Empty: the default message, made from `companyName` and `callbackNumber` (docs/voicemail.md). */
   voicemailMessage: z.string().trim().max(1_000),
+  /** A phone number, stored in E.164 (read with DEFAULT_COUNTRY when it has no country code); null: none. */
+  callbackNumber: z.string().trim().min(1).max(40).nullable(),
+  companyName: z.string().trim().max(200),
   voice: sentence(100),
   llmModel: sentence(100),
   /** Exotel's TimeLimit ceiling is 14400 s. */
@@ -38,6 +41,8 @@ export const createAgentSchema = z.strictObject({
   noResponsePrompt: agentFields.noResponsePrompt.optional(),
   goodbyeMessage: agentFields.goodbyeMessage.optional(),
   voicemailMessage: agentFields.voicemailMessage.optional(),
+  callbackNumber: agentFields.callbackNumber.optional(),
+  companyName: agentFields.companyName.optional(),
   voice: agentFields.voice.optional(),
   llmModel: agentFields.llmModel.optional(),
   maxCallDurationSec: agentFields.maxCallDurationSec.optional(),

@@ -157,6 +157,31 @@ export const trendsReportAnswerSchema = z.object({
   ),
 });
 
+/** Greetings the media server played from its cache, and those of them a prewarm had made; rates over greetings played. */
+export const greetingCacheSchema = z.object({
+  greetingsPlayed: count,
+  cacheHits: count,
+  prewarmedHits: count,
+  hitRate: rate,
+  prewarmedHitRate: rate,
+});
+
+const statsLatencySchema = z.object({ samples: count, p50: measured, p95: measured, p99: measured });
+
+/** The answer of `GET /stats`: the seed's summary of the period. */
+export const statsAnswerSchema = reportAnswerSchema({
+  outboundCalls: z.object({ total: count, finished: count, completed: count, successRate: rate, byOutcome: tallySchema, attempts: count }),
+  greetingCache: greetingCacheSchema,
+  retries: z.object({ retriesScheduled: count, retriedCalls: count, retryRate: rate, successAfterRetryRate: rate, byReason: tallySchema }),
+  latency: z.object({
+    voiceToVoiceMs: statsLatencySchema,
+    sttFinalMs: statsLatencySchema,
+    llmFirstTokenMs: statsLatencySchema,
+    ttsFirstByteMs: statsLatencySchema,
+    greetingFirstFrameMs: statsLatencySchema,
+  }),
+});
+
 export const dashboardReportAnswerSchema = reportAnswerSchema({
   today: z.object({ from: instantSchema, to: instantSchema, calls: count, completed: count, attempts: count }),
   period: z.object({ calls: count, finished: count, completed: count, successRate: rate, attempts: count }),

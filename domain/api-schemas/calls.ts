@@ -5,6 +5,7 @@ import { WAIT_REASONS } from '../call-workflow-types';
 import { exhausted, FAILURE_REASONS } from '../failure-reason';
 import { PRIORITIES } from '../priority';
 import { reportBoundary } from '../report-boundary';
+import { greetingCacheSchema } from './analytics';
 import { callLogIdSchema, instantSchema, isoDateTimeSchema, reportBoundarySchema, resourceIdSchema } from './common';
 import { callbackUrlSchema } from './outcome-webhooks';
 import { retryPolicyOverrideSchema } from './retry-policy';
@@ -217,13 +218,7 @@ export const callStatsAnswerSchema = z.object({
   /** The period the rates spread over: from the first call when `from` was open (null: no call at all), to now at the latest. */
   period: z.object({ from: z.iso.datetime().nullable(), to: z.iso.datetime() }),
   ...rateFields,
-  greetingCache: z.object({
-    greetingsPlayed: z.int().nonnegative(),
-    cacheHits: z.int().nonnegative(),
-    prewarmedHits: z.int().nonnegative(),
-    hitRate: z.number().min(0).max(1),
-    prewarmedHitRate: z.number().min(0).max(1),
-  }),
+  greetingCache: greetingCacheSchema,
 });
 
 /** The answer of `GET /calls/:callLogId/recording`. */

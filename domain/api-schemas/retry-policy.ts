@@ -10,6 +10,7 @@ const RETRYABLE_REASONS = FAILURE_REASONS.filter((reason) => reason !== 'cancell
 const reasonRuleSchema = z.strictObject({
   maxRetries: z.int().min(0).max(10).optional(),
   initialDelayMs: z.int().min(0).max(WEEK_MS).optional(),
+  maxDelayMs: z.int().min(0).max(WEEK_MS).optional(),
 });
 
 /** Mirrors `RetryPolicyOverride`: only what is given replaces the default policy. */

@@ -149,6 +149,7 @@ describe('two organizations see nothing of each other', () => {
     expect((await other.get('/api/v1/series')).body.total).toBe(0);
     expect((await other.get('/api/v1/bulk/batches')).body.total).toBe(0);
     expect((await other.get('/api/v1/calls/outbound/stats')).body.attemptsTotal).toBe(0);
+    expect((await other.get('/api/v1/stats')).body.outboundCalls.attempts).toBe(0);
     const analytics = await other.get('/api/v1/analytics/calls');
     expect(analytics.status).toBe(200);
     expect(JSON.stringify(analytics.body)).not.toContain('agent_mine');

@@ -21,6 +21,8 @@ const full = {
   noResponsePrompt: 'Are you still there?',
   goodbyeMessage: 'Goodbye!',
   voicemailMessage: 'Please call us back.',
+  callbackNumber: '+918045678901',
+  companyName: 'Acme Finance',
   voice: 'aura-2-andromeda-en',
   llmModel: 'gpt-4o',
   maxCallDurationSec: 300,
@@ -35,7 +37,7 @@ describe('POST /api/v1/agents', () => {
     const res = await harness.api.post('/api/v1/agents').send(minimal);
     expect(res.status).toBe(201);
     expect(res.body.id).toMatch(/^agent_[a-z2-7]{16}$/);
-    expect(res.body).toMatchObject({ ...minimal, active: true, maxCallDurationSec: 600, voicemailDetection: true, language: 'en-IN' });
+    expect(res.body).toMatchObject({ ...minimal, active: true, maxCallDurationSec: 600, voicemailDetection: true, language: 'en-IN', voicemailMessage: '', callbackNumber: null, companyName: '' });
     expect(res.body).not.toHaveProperty('_id');
     expect(res.body).not.toHaveProperty('__v');
     expect(await Agent.findById(res.body.id).lean()).toMatchObject(minimal);
@@ -80,6 +82,50 @@ describe('POST /api/v1/agents', () => {
     const res = await harness.api.post('/api/v1/agents').set('content-type', 'application/json').send('{"name":');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('MALFORMED_BODY');
+  });
+});
+
+describe('the callback number and company of the voicemail message', () => {
+  it.each([
+    // as written (DEFAULT_COUNTRY is IN), as stored
+    ['98450 12345', '+919845012345'],
+    ['080 4567 8901', '+918045678901'],
+    ['+91-98450-12345', '+919845012345'],
+    ['1800 123 4567', '+9118001234567'],
+  ])('stores %s as %s', async (written, e164) => {
+    const res = await harness.api.post('/api/v1/agents').send({ ...minimal, callbackNumber: written, companyName: '  Acme Finance ' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ callbackNumber: e164, companyName: 'Acme Finance' });
+    expect(await Agent.findById(res.body.id).lean()).toMatchObject({ callbackNumber: e164, companyName: 'Acme Finance' });
+  });
+
+  it.each([
+    ['letters', 'call us', 'not_a_number'],
+    ['too few digits', '12345', 'too_short'],
+    ['a number with an impossible prefix', '+91 55555 55555', 'invalid'],
+  ])('refuses %s with 400 INVALID_PHONE_NUMBER and creates nothing', async (_case, callbackNumber, reason) => {
+    const before = await Agent.countDocuments();
+    const res = await harness.api.post('/api/v1/agents').send({ ...minimal, callbackNumber });
+    expect([res.status, res.body.error.code, res.body.error.details]).toEqual([400, 'INVALID_PHONE_NUMBER', { field: 'callbackNumber', reason }]);
+    expect(await Agent.countDocuments()).toBe(before);
+  });
+
+  it('refuses a company name over 200 characters, or a callback number that is not a string', async () => {
+    for (const body of [{ ...minimal, companyName: 'x'.repeat(201) }, { ...minimal, callbackNumber: 9845012345 }]) {
+      const res = await harness.api.post('/api/v1/agents').send(body);
+      expect([res.status, res.body.error.code]).toEqual([400, 'VALIDATION_ERROR']);
+    }
+  });
+
+  it('normalizes a PATCHed number, refuses a bad one without changing the agent, and clears it with null', async () => {
+    const id = (await harness.api.post('/api/v1/agents').send(minimal).expect(201)).body.id as string;
+    const set = await harness.api.patch(`/api/v1/agents/${id}`).send({ callbackNumber: '98450 12345' });
+    expect([set.status, set.body.callbackNumber]).toEqual([200, '+919845012345']);
+    const refused = await harness.api.patch(`/api/v1/agents/${id}`).send({ callbackNumber: '12345', companyName: 'Changed' });
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'INVALID_PHONE_NUMBER']);
+    expect(await Agent.findById(id).lean()).toMatchObject({ callbackNumber: '+919845012345', companyName: '' });
+    const cleared = await harness.api.patch(`/api/v1/agents/${id}`).send({ callbackNumber: null });
+    expect([cleared.status, cleared.body.callbackNumber]).toEqual([200, null]);
   });
 });
 

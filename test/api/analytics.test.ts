@@ -605,6 +605,87 @@ describe('GET /analytics/dashboard', () => {
   });
 });
 
+describe('GET /stats', () => {
+  const stats = async (query: Record<string, string>, key = adminKey) => {
+    const res = await request.agent(app).set('Authorization', `Bearer ${key}`).get('/api/v1/stats').query(query);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const noSamples = { samples: 0, p50: null, p95: null, p99: null };
+
+  it('sums up P\'s outbound calls, greeting cache, retries and latency percentiles', async () => {
+    expect(await stats(P)).toEqual({
+      filter: { from: '2026-11-02T00:00:00.000Z', to: '2026-11-05T00:00:00.000Z', agentId: null, campaignId: null },
+      // As GET /analytics/calls: 8 logical calls, 5 finished (A, B completed; C, D, G), 11 attempts.
+      outboundCalls: {
+        total: 8,
+        finished: 5,
+        completed: 2,
+        successRate: 0.4,
+        byOutcome: { completed: 2, voicemail: 1, failed: 1, retry_scheduled: 1, in_progress: 1, cancelled: 1, scheduled: 1 },
+        attempts: 11,
+      },
+      // Greetings played: A-3 miss, B prewarmed hit, C miss, D hit, F prewarmed hit → 3 / 5 and 2 / 5.
+      greetingCache: { greetingsPlayed: 5, cacheHits: 3, prewarmedHits: 2, hitRate: 0.6, prewarmedHitRate: 0.4 },
+      // As GET /analytics/retry: A and D retried of 5 finished; A completed after its retries.
+      retries: { retriesScheduled: 4, retriedCalls: 2, retryRate: 0.4, successAfterRetryRate: 0.5, byReason: { no_answer: 2, busy: 1, connection_lost: 1 } },
+      latency: {
+        // 700, 900, 1100: p50 the 2nd; p95 and p99 the 3rd.
+        voiceToVoiceMs: { samples: 3, p50: 900, p95: 1100, p99: 1100 },
+        // 100, 150, 200, 300
+        sttFinalMs: { samples: 4, p50: 150, p95: 300, p99: 300 },
+        // 300, 350, 400, 500
+        llmFirstTokenMs: { samples: 4, p50: 350, p95: 500, p99: 500 },
+        // 120, 150, 250
+        ttsFirstByteMs: { samples: 3, p50: 150, p95: 250, p99: 250 },
+        // 4, 5, 6, 180, 220: p50 the 3rd.
+        greetingFirstFrameMs: { samples: 5, p50: 6, p95: 220, p99: 220 },
+      },
+    });
+  });
+
+  it('narrows by agent', async () => {
+    // agent_b: D (failed after 2 attempts), E (waits for its retry), F (in progress), H (scheduled).
+    expect(await stats({ ...P, agentId: 'agent_b' })).toMatchObject({
+      filter: { agentId: 'agent_b' },
+      outboundCalls: { total: 4, finished: 1, completed: 0, successRate: 0, byOutcome: { failed: 1, retry_scheduled: 1, in_progress: 1, scheduled: 1 }, attempts: 5 },
+      // D hit, F prewarmed hit.
+      greetingCache: { greetingsPlayed: 2, cacheHits: 2, prewarmedHits: 1, hitRate: 1, prewarmedHitRate: 0.5 },
+      retries: { retriesScheduled: 2, retriedCalls: 1, retryRate: 1, successAfterRetryRate: 0, byReason: { connection_lost: 1, no_answer: 1 } },
+      latency: {
+        voiceToVoiceMs: noSamples,
+        sttFinalMs: { samples: 1, p50: 150, p95: 150, p99: 150 },
+        llmFirstTokenMs: { samples: 1, p50: 350, p95: 350, p99: 350 },
+        ttsFirstByteMs: noSamples,
+        greetingFirstFrameMs: { samples: 2, p50: 5, p95: 6, p99: 6 },
+      },
+    });
+  });
+
+  it('reports an empty period as zeros, with no percentile for no samples', async () => {
+    expect(await stats(EMPTY)).toMatchObject({
+      outboundCalls: { total: 0, finished: 0, completed: 0, successRate: 0, byOutcome: {}, attempts: 0 },
+      greetingCache: { greetingsPlayed: 0, cacheHits: 0, prewarmedHits: 0, hitRate: 0, prewarmedHitRate: 0 },
+      retries: { retriesScheduled: 0, retriedCalls: 0, retryRate: 0, successAfterRetryRate: 0, byReason: {} },
+      latency: { voiceToVoiceMs: noSamples, sttFinalMs: noSamples, llmFirstTokenMs: noSamples, ttsFirstByteMs: noSamples, greetingFirstFrameMs: noSamples },
+    });
+  });
+
+  it('shows another organization none of these calls', async () => {
+    const otherKey = (await createApiKey({ role: 'admin', orgId: 'org_other' }, config.API_KEY_PEPPER)).key;
+    const body = await stats(P, otherKey);
+    expect(body.outboundCalls).toMatchObject({ total: 0, attempts: 0 });
+    expect(body.greetingCache.greetingsPlayed).toBe(0);
+    expect(body.retries.retriesScheduled).toBe(0);
+    expect(body.latency.voiceToVoiceMs.samples).toBe(0);
+  });
+
+  it('refuses a period that runs backwards with 400', async () => {
+    const res = await authed(app).get('/api/v1/stats').query({ from: '2026-11-05T00:00:00Z', to: '2026-11-02T00:00:00Z' });
+    expect([res.status, res.body.error.code, res.body.error.details[0].path]).toEqual([400, 'VALIDATION_ERROR', ['from']]);
+  });
+});
+
 describe('bad queries', () => {
   it.each<[string, string, Record<string, string>, string]>([
     ['from after to', 'calls', { from: '2026-11-05T00:00:00Z', to: '2026-11-02T00:00:00Z' }, 'from'],

@@ -98,7 +98,7 @@ suite('ops dashboard (/dashboard) in chromium', () => {
     expect(chartJs.status).toBe(200);
     expect(chartJs.headers.get('content-type')).toMatch(/^text\/javascript/);
 
-    // Campaign A: three answered calls, a busy number retried once, a failed dial and an invalid number.
+    // Campaign A: three answered calls, a busy number and a failed dial (network_error) retried once each, an invalid number.
     const done = await post('/api/v1/calls/outbound/bulk', {
       name: 'Payment reminders',
       agentId,

@@ -91,6 +91,20 @@ describe('call endings end to end', () => {
     expect(media?.closedBy).toBe('bot');
   });
 
+  it('an agent without a message of its own leaves the default one, with its company and callback number filled in', async () => {
+    const agentId = await createAgent({ voicemailMessage: '', companyName: 'Acme Finance', callbackNumber: '+918045678901' });
+    const callId = await startCall(stack, phoneNumber('005'), agentId, { metadata: { customerName: 'Ravi' } });
+
+    expect(await result(stack, callId)).toEqual({ callId, status: 'voicemail', failureReason: 'voicemail', attempts: 1 });
+    const turns = await transcript(callId);
+    // The whole message was played (the transcript keeps what was heard), after the beep.
+    expect(lines([turns[turns.length - 1]])).toEqual([
+      'bot: Hi Ravi, this is Asha from Acme Finance. Sorry we missed you. Please call us back at 0 8 0, 4 5 6 7, 8 9 0 1. Thank you.',
+    ]);
+    const attempt = await CallLog.findOne({ callId, attempt: 1 }).lean();
+    expect(attempt?.voicemailDetection).toMatchObject({ verdict: 'machine', messageAttempted: true, messageLeft: true });
+  });
+
   it('a person who says "not available" and waits for an answer is not taken for a machine', async () => {
     const phone = phoneNumber('901');
     await programScenarios(stack.sim, phone, [{ name: 'answer', script: 'cooperative', ringMs: 1_000 }]);

@@ -1,3 +1,4 @@
+import { CallLog } from '../../db/models/call-log';
 import type { ReceivedRequest } from '../../sim/openai/received-requests';
 import { programScenarios } from '../helpers/call-stack';
 import {
@@ -86,6 +87,32 @@ describe('conversations end to end', () => {
     expect(media?.marksEchoed).toHaveLength(media?.marksReceived ?? -1);
     expect(media?.chunkRuleViolations).toEqual({ notWholeFrames: 0, shorterThanMinimum: 0, largerThanMaximum: 0 });
     expect(media?.callee.map((step) => step.what)).toEqual(['Hello?', 'Yes, this is Rahul.', 'When is my payment due?', 'Okay, thank you. Bye.']);
+  });
+
+  it('GET /api/v1/stats reports the call from what the workflow and the media server recorded on it', async () => {
+    await programReply(stack, 'hello', 'Hi! Am I speaking with Rahul?');
+    await programReply(stack, 'rahul', 'Thanks, Rahul. I am calling about your payment.');
+    await programReply(stack, 'when is my payment due', 'It is due on the thirtieth.');
+    const agentId = await createAgent();
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const callId = await startCall(stack, phoneNumber('000'), agentId);
+    expect(await result(stack, callId)).toMatchObject({ status: 'completed', attempts: 1 });
+
+    const recorded = await CallLog.findById(callId).lean();
+    const turns = (recorded?.latency ?? []).map((turn) => turn.voiceToVoiceMs).filter((ms): ms is number => typeof ms === 'number');
+    // Three replies, each timed from the end of the caller's speech to the first reply audio sent.
+    expect(turns).toHaveLength(3);
+    const [low, middle, high] = [...turns].sort((a, b) => a - b);
+    expect(low).toBeGreaterThan(0);
+    const res = await stack.api().get('/api/v1/stats').query({ from, agentId });
+    expect(res.status).toBe(200);
+    expect(res.body.outboundCalls).toEqual({ total: 1, finished: 1, completed: 1, successRate: 1, byOutcome: { completed: 1 }, attempts: 1 });
+    // Nearest rank of three samples: the 2nd is the median, the 3rd both tails.
+    expect(res.body.latency.voiceToVoiceMs).toEqual({ samples: 3, p50: middle, p95: high, p99: high });
+    const hit = recorded?.greeting?.cacheHit ? 1 : 0;
+    expect(res.body.greetingCache).toMatchObject({ greetingsPlayed: 1, cacheHits: hit, hitRate: hit });
+    expect(res.body.latency.greetingFirstFrameMs).toMatchObject({ samples: 1, p50: recorded?.greeting?.firstFrameMs });
+    expect(res.body.retries).toEqual({ retriesScheduled: 0, retriedCalls: 0, retryRate: 0, successAfterRetryRate: 0, byReason: {} });
   });
 
   it("hostile call data changes neither the model's instructions nor what the agent says", async () => {

@@ -14,6 +14,8 @@ const agent: AgentProfile = {
   noResponsePrompt: 'Are you there?',
   goodbyeMessage: 'Goodbye now.',
   voicemailMessage: '',
+  callbackNumber: '+919876543210',
+  companyName: 'Acme Finance',
   voice: 'aura-2-thalia-en',
   llmModel: 'gpt-4o-mini',
   maxCallDurationSec: 60,
@@ -42,7 +44,8 @@ describe('GreetingCache lookups', () => {
   });
 
   it('reports a hit on a prewarmed entry as prewarmed', async () => {
-    expect(await cache.prewarm(agent, { customerName: 'Ravi' }, rate)).toBe(3);
+    // Greeting, no-response prompt, goodbye, and the default voicemail message (the agent has none of its own).
+    expect(await cache.prewarm(agent, { customerName: 'Ravi' }, rate)).toBe(4);
     const found = cache.lookup('greeting', agent, rate, 'Hello Ravi.');
     expect(found).toMatchObject({ hit: true, prewarmed: true });
     expect(found.hit && found.segments.map((s) => s.text)).toEqual(['Hello Ravi.']);
@@ -53,10 +56,16 @@ describe('GreetingCache lookups', () => {
 
   it('reports a hit on an entry a call stored as not prewarmed, and a prewarm keeps that entry as it is', async () => {
     cache.store(agent, rate, 'Goodbye now.', [{ text: 'Goodbye now.', pcm: Buffer.alloc(320) }]);
-    expect(await cache.prewarm(agent, { customerName: 'Ravi' }, rate)).toBe(2);
+    expect(await cache.prewarm(agent, { customerName: 'Ravi' }, rate)).toBe(3);
     expect(cache.lookup('goodbye', agent, rate, 'Goodbye now.')).toMatchObject({ hit: true, prewarmed: false });
     expect(cache.lookups).toEqual({ goodbye: { hits: 1, misses: 0, prewarmedHits: 0 } });
     expect(await counterValue(registry, 'ringline_media_greeting_cache_prewarmed_hits_total', { phrase: 'goodbye' })).toBe(0);
+  });
+
+  it('prewarms the default voicemail message with the agent\'s company and callback number filled in', async () => {
+    await cache.prewarm(agent, { customerName: 'Ravi' }, rate);
+    const text = 'Hi Ravi, this is Asha from Acme Finance. Sorry we missed you. Please call us back at 0 9 8 7 6 5, 4 3 2 1 0. Thank you.';
+    expect(cache.lookup('voicemail', agent, rate, text)).toMatchObject({ hit: true, prewarmed: true });
   });
 
   it('counts a miss, and a prewarm for other call metadata does not answer it', async () => {

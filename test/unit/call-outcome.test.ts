@@ -10,7 +10,7 @@ describe('classifyAttempt: Exotel status × media outcome', () => {
     ['busy', { exotelStatus: 'busy' }, 'failed', 'busy'],
     ['no-answer', { exotelStatus: 'no-answer' }, 'failed', 'no_answer'],
     ['leg canceled before answer', { exotelStatus: 'canceled' }, 'failed', 'no_answer'],
-    ['failed before answer', { exotelStatus: 'failed' }, 'failed', 'exotel_failed'],
+    ['failed before answer: the seed retries it as a network error', { exotelStatus: 'failed' }, 'failed', 'network_error'],
     ['completed, conversation completed', { exotelStatus: 'completed', answered: true, mediaOutcome: 'completed' }, 'completed', null],
     ['completed, bot hung up', { exotelStatus: 'completed', answered: true, mediaOutcome: 'hangup_by_bot' }, 'completed', null],
     ['completed, voicemail', { exotelStatus: 'completed', answered: true, mediaOutcome: 'voicemail' }, 'voicemail', 'voicemail'],

@@ -121,6 +121,24 @@ describe('callWorkflow', () => {
     expect(await CallLog.findById(callId).lean()).toMatchObject({ finalStatus: 'failed', finalFailureReason: 'no_answer_max_retries', retryCount: 3 });
   });
 
+  it('Exotel\'s failed status is a network_error: the seed\'s 5 retries, each delay held under the reason\'s cap', async () => {
+    const callId = await stack.startCall(number('003'), { retryPolicy: { jitter: 0, rules: { network_error: { initialDelayMs: 200, maxDelayMs: 300 } } } });
+    expect(await result(callId)).toEqual({ callId, status: 'failed', failureReason: 'network_error_max_retries', attempts: 6 });
+    expect(await dials(callId)).toEqual([1, 1, 1, 1, 1, 1]);
+    const attempts = await CallLog.find({ callId }).sort({ attempt: 1 }).lean();
+    expect(attempts.map((a) => [a.attempt, a.status, a.outboundStatus, a.failureReason])).toEqual(
+      [1, 2, 3, 4, 5, 6].map((attempt) => [attempt, 'failed', 'failed', 'network_error']),
+    );
+    const retries = await RetryAttempt.find({ originalCallLogId: callId }).sort({ attemptNumber: 1 }).lean();
+    expect(retries.map((r) => [r.attemptNumber, r.reason, r.delayMs])).toEqual([
+      [2, 'network_error', 200],
+      [3, 'network_error', 300],
+      [4, 'network_error', 300],
+      [5, 'network_error', 300],
+      [6, 'network_error', 300],
+    ]);
+  });
+
   it('voicemail ends the call without a retry', async () => {
     stack.media.behaviour = { holdMs: 200, outcome: 'voicemail' };
     const callId = await stack.startCall(number('005'), { retryPolicy: fastRetries('no_answer', 100) });
