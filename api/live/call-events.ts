@@ -62,9 +62,9 @@ function mergeTurns(held: readonly CallTurnEvent[], rows: readonly StoredAttempt
 
 /**
  * Reads a call for its event stream. While the workflow runs, its status query gives the phase and
- * only the attempts from the one of the last turn held to the current one are read, each by id; once
- * the workflow has closed (or does not answer), every attempt row of the call is read once, which is
- * where the outcome is.
+ * only the attempts from the one of the last turn held to the current one are read, each by id. Once
+ * the workflow has closed, every attempt row of the call is read, which is where the outcome is; the
+ * same read serves while the workflow does not answer, for new turns.
  */
 export async function readCallState(temporal: Client, queryTimeoutMs: number, subject: CallSubject, previous: CallState | undefined): Promise<CallState> {
   const held = previous?.turns ?? [];
@@ -107,8 +107,10 @@ export async function readCallState(temporal: Client, queryTimeoutMs: number, su
   };
   // A closed workflow has written its outcome; without a workflow to ask, a terminal status in the records is the end.
   const finished = live.state === 'closed' || (isTerminalStatus(status) && live.state !== 'running');
+  // A running workflow that did not answer in time (or Temporal away) is ahead of its records: its last answer stands.
+  const lagging = !finished && previous?.phase.live === true && (live.state === 'running' || live.state === 'unavailable');
   return {
-    phase,
+    phase: lagging ? previous.phase : phase,
     turns: mergeTurns(held, rows),
     end: finished ? { callLogId: subject.callLogId, status, failureReason, attempts: latest.attempt } : null,
     finished,

@@ -44,7 +44,7 @@ export function liveEventsRouter(ctx: CallRoutesContext, live: LiveUpdates): Rou
     const row = await Campaign.findOne({ _id: batchId, orgId }, { status: 1 }).lean();
     if (!row || row.status === 'importing') throw new ApiError(404, 'BATCH_NOT_FOUND', `Batch ${batchId} does not exist`);
     const stream = live.openStream(principalOf(res), res);
-    live.follow<CampaignState>(`campaign:${orgId}:${batchId}`, () => readCampaignState(ctx, orgId, batchId), stream, campaignStreamListener(stream));
+    live.follow<CampaignState>(`campaign:${orgId}:${batchId}`, (previous) => readCampaignState(ctx, orgId, batchId, previous), stream, campaignStreamListener(stream));
   });
 
   return router;
