@@ -82,7 +82,7 @@ describe('a call placed through the API, followed live', () => {
     const events = whole.events;
     expect(whole.retryMs).toBe(3000);
     expect(events[0].event).toBe('phase');
-    expect(events.at(-1)).toEqual({ event: 'end', data: { callLogId, status: 'completed', failureReason: null, attempts: 1 } });
+    expect(events.at(-1)).toMatchObject({ event: 'end', data: { callLogId, status: 'completed', failureReason: null, attempts: 1 } });
     expect(named(events, 'end')).toHaveLength(1);
 
     const statuses = named(events, 'phase').map((e) => (e.data as { status: string }).status);
@@ -208,7 +208,7 @@ describe('a campaign followed live', () => {
   });
 });
 
-describe('stream limits', () => {
+describe('stream limits and shutdown', () => {
   it('a key holds at most LIVE_STREAMS_PER_KEY open streams; a closed one frees its place', async () => {
     const inAnHour = new Date(Date.now() + 3600_000).toISOString();
     const created = await stack.api().post('/api/v1/calls/outbound/bulk').send({ agentId: stack.agentId, scheduledFor: inAnHour, calls: [{ phoneNumber: phoneNumber('000') }] });
@@ -224,5 +224,16 @@ describe('stream limits', () => {
     held[0].abort();
     await waitFor(async () => (await openStream(path, limited).then((answer) => (answer.client?.abort(), answer.status))) === 200, 'a freed place');
     for (const client of held) client.abort();
+  });
+
+  it('closing the live updates (API shutdown) ends every open stream without an end event', async () => {
+    const inAnHour = new Date(Date.now() + 3600_000).toISOString();
+    const created = await stack.api().post('/api/v1/calls/outbound/bulk').send({ agentId: stack.agentId, scheduledFor: inAnHour, calls: [{ phoneNumber: phoneNumber('000') }] });
+    const client = await opened(`/api/v1/bulk/batches/${created.body.batchId}/events`);
+    await client.until((events) => events.length > 0, 'the first progress');
+    live.close();
+    await client.ended;
+    expect(client.events.map((e) => e.event)).toEqual(['progress']);
+    await waitFor(() => live.openStreams === 0 && live.activeWatches === 0, 'streams and watches to close');
   });
 });

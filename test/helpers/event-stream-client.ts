@@ -3,6 +3,8 @@ export interface ReceivedEvent {
   event: string;
   id?: string;
   data: unknown;
+  /** When the client parsed it (ms since the epoch). */
+  receivedAt: number;
 }
 
 /**
@@ -93,6 +95,6 @@ export class EventStreamClient {
       else if (field === 'data') data.push(value);
       else if (field === 'retry') this.retryMs = Number(value);
     }
-    if (data.length > 0) this.events.push({ event, ...(id !== undefined && { id }), data: JSON.parse(data.join('\n')) });
+    if (data.length > 0) this.events.push({ event, ...(id !== undefined && { id }), data: JSON.parse(data.join('\n')), receivedAt: Date.now() });
   }
 }
