@@ -96,6 +96,9 @@ describe('a call placed through the API, followed live', () => {
     expect(stored.length).toBeGreaterThanOrEqual(8);
     expect(lines(turnLines(events))).toEqual(lines(stored));
     expect(turnIds(events)).toEqual(stored.map((_, i) => `1.${i + 1}`));
+    // Turns arrive while the call talks, not in a batch at its end.
+    const firstTurn = named(events, 'turn')[0];
+    expect(events.at(-1)!.receivedAt - firstTurn.receivedAt).toBeGreaterThan(2_000);
     // The conversation took seconds; the stream stayed open with heartbeats between its events.
     expect(whole.comments).toContain('heartbeat');
   });
