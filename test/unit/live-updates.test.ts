@@ -1,5 +1,12 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { formatServerSentEvent } from '../../api/live/event-stream';
+import { LiveUpdates } from '../../api/live/live-updates';
 import { SharedWatch } from '../../api/live/shared-watch';
+import { errorHandler } from '../../api/middleware/error-handler';
+import type { Principal } from '../../domain/access-control';
+import { EventStreamClient } from '../helpers/event-stream-client';
 import { createLogger } from '../../lib/logger';
 import { compareTurnPositions, parseTurnEventId, turnEventId, turnsAfter } from '../../domain/turn-event-id';
 
@@ -122,4 +129,72 @@ describe('SharedWatch', () => {
     await until(() => seen.length === 2);
     expect(seen).toEqual([1, 2]);
   });
+});
+
+describe('LiveUpdates streams on a real HTTP server', () => {
+  const logger = createLogger('live-test', { level: 'silent' });
+  let server: Server;
+  let base: string;
+  let live: LiveUpdates;
+
+  beforeAll(async () => {
+    live = new LiveUpdates({ pollMs: 1_000, streamsPerKey: 2, streamsTotal: 3, heartbeatMs: 50, maxDurationMs: 400, retryMs: 3_000 }, logger);
+    const app = express();
+    // A stream per request, for the key named in the path; it only says hello, so the limits and timing show.
+    app.get('/streams/:keyId', (req, res) => {
+      const principal: Principal = { keyId: req.params.keyId, orgId: 'org_test', role: 'admin', agentIds: [], via: 'key' };
+      live.openStream(principal, res).send({ event: 'hello', data: { keyId: principal.keyId } });
+    });
+    app.use(errorHandler(logger));
+    server = await new Promise<Server>((resolve) => {
+      const started = app.listen(0, '127.0.0.1', () => resolve(started));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    live.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const open = (keyId: string) => EventStreamClient.open(`${base}/streams/${keyId}`, {});
+
+  it('holds a key to its share (429) and the process to its total (503 with Retry-After); a closed stream frees its place', async () => {
+    const a1 = await open('a');
+    const a2 = await open('a');
+    expect([a1.status, a2.status]).toEqual([200, 200]);
+    expect(await open('a')).toMatchObject({ status: 429, body: { error: { code: 'TOO_MANY_STREAMS', details: { limit: 2 } } } });
+    const b1 = await open('b');
+    expect(b1.status).toBe(200);
+    const refused = await fetch(`${base}/streams/c`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('3');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('STREAMS_EXHAUSTED');
+    expect(live.openStreams).toBe(3);
+    b1.client!.abort();
+    await until(() => live.openStreams === 2);
+    const c1 = await open('c');
+    expect(c1.status).toBe(200);
+    for (const answer of [a1, a2, c1]) answer.client!.abort();
+    await until(() => live.openStreams === 0);
+  });
+
+  it('starts with the retry hint, keeps an idle stream alive with heartbeats, and ends it after its maximum duration', async () => {
+    const started = Date.now();
+    const { client } = await open('d');
+    await client!.ended;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(client!.retryMs).toBe(3_000);
+    expect(client!.events.map((e) => e.event)).toEqual(['hello']);
+    expect(client!.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(2);
+    await until(() => live.openStreams === 0);
+  });
+
+  async function until(condition: () => boolean): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error('condition not met in 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
 });
