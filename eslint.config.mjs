@@ -52,7 +52,7 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'script',
       parserOptions: { projectService: false },
-      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', CSS: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URLSearchParams: 'readonly', Chart: 'readonly', console: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', CSS: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URLSearchParams: 'readonly', EventSource: 'readonly', Chart: 'readonly', console: 'readonly' },
     },
   },
 );

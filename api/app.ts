@@ -22,8 +22,10 @@ import { callsRouter } from './routes/calls';
 import { campaignsRouter } from './routes/campaigns';
 import { exotelRouter } from './routes/exotel';
 import { LineGateSnapshot } from './line-gate-snapshot';
+import { liveUpdatesFromConfig, type LiveUpdates } from './live/live-updates';
 import { OrgCallGuard } from '../lib/org-call-limits';
 import { healthRouter, type HealthChecks } from './routes/health';
+import { liveEventsRouter } from './routes/live-events';
 import { metricsRouter } from './routes/metrics';
 import { openApiRouter } from './routes/openapi';
 import { outcomeWebhooksRouter } from './routes/outcome-webhooks';
@@ -41,6 +43,8 @@ export interface ApiDependencies {
   temporal: Client;
   config: Config;
   temporalTimeouts?: Partial<TemporalTimeouts>;
+  /** The process's event streams; made from the configuration when absent. Its owner ends them at shutdown. */
+  liveUpdates?: LiveUpdates;
 }
 
 export function createApp(deps: ApiDependencies): Express {
@@ -88,6 +92,7 @@ function apiV1Router(deps: ApiDependencies): Router {
   router.use(doNotCallRouter(ctx));
   router.use(phoneNumbersRouter(ctx));
   router.use(outcomeWebhooksRouter(ctx));
+  router.use(liveEventsRouter(ctx, deps.liveUpdates ?? liveUpdatesFromConfig(deps.config, deps.logger)));
   router.use(callsRouter(ctx));
   // Exotel reaches these without a key: each request proves itself by its per-call HMAC or token.
   router.use(withAccess('signed', webhooksRouter(ctx)));

@@ -237,9 +237,9 @@ function findCampaign(orgId: string, campaignId: string, withRowErrors = true) {
   return Campaign.findOne({ _id: campaignId, orgId }, withRowErrors ? {} : { rowErrors: 0 }).lean();
 }
 
-/** The stored campaign, with the workflow's fresher progress while it runs. */
-export async function loadCampaign(ctx: CallRoutesContext, orgId: string, campaignId: string): Promise<CampaignView> {
-  const row = await findCampaign(orgId, campaignId);
+/** The stored campaign, with the workflow's fresher progress while it runs; `rowErrors` left empty unless asked for. */
+export async function loadCampaign(ctx: Pick<CallRoutesContext, 'temporal' | 'timeouts' | 'logger'>, orgId: string, campaignId: string, withRowErrors = true): Promise<CampaignView> {
+  const row = await findCampaign(orgId, campaignId, withRowErrors);
   if (!row || row.status === 'importing') throw new ApiError(404, 'BATCH_NOT_FOUND', `Batch ${campaignId} does not exist`);
   let live: CampaignStatusView | null = null;
   if (!isFinalCampaignStatus(row.status as CampaignStatus)) {

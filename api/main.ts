@@ -6,6 +6,7 @@ import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { connectTemporalClient, pingTemporal } from '../lib/temporal-connection';
 import { createApp } from './app';
+import { liveUpdatesFromConfig } from './live/live-updates';
 
 async function main(): Promise<void> {
   const config = getConfigOrExit();
@@ -15,8 +16,10 @@ async function main(): Promise<void> {
   if (backfilled > 0) logger.info({ records: backfilled }, 'records without an organization given the default one');
   const dated = await backfillCreatedDays();
   if (dated > 0) logger.info({ records: dated }, 'call records given their creation day');
+  const liveUpdates = liveUpdatesFromConfig(config, logger);
   const app = createApp({
     logger,
+    liveUpdates,
     config,
     temporal: temporal.client,
     metrics: createMetricsRegistry('api'),
@@ -28,6 +31,8 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'API shutting down');
+    // Open event streams would hold the server open: they end, and their clients reconnect elsewhere or later.
+    liveUpdates.close();
     server.close(() => {
       void Promise.all([temporal.connection.close(), disconnectDatabase()]).finally(() => process.exit(0));
     });

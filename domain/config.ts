@@ -187,6 +187,15 @@ export const configShape = {
   /** Dashboard login sessions last this long; their cookie is Secure unless switched off for plain-http local use. */
   SESSION_TTL_SEC: positiveInt.default(8 * 3600),
   SESSION_COOKIE_SECURE: booleanFlag.default(true),
+  /** Live update streams (docs/api.md, "Live updates"): how often the one shared watch of a call or campaign reads it. */
+  LIVE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /** Open event streams per API key (a dashboard session counts as its key), and in all, per API process. */
+  LIVE_STREAMS_PER_KEY: positiveInt.default(10),
+  LIVE_STREAMS_TOTAL: positiveInt.default(1_000),
+  /** A comment this often keeps proxies from closing an idle stream. */
+  LIVE_HEARTBEAT_SEC: positiveInt.default(15),
+  /** A stream ends after this long and the client reconnects: its key is checked again (revoked, expired). */
+  LIVE_STREAM_MAX_SEC: positiveInt.default(600),
 
   DEFAULT_COUNTRY: z.string().length(2).default('IN'),
 

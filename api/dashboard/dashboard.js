@@ -1,8 +1,9 @@
 /*
- * Ringline operations dashboard (docs/dashboard.md). Plain browser script, no build step: it polls the
- * public API every few seconds and draws with Chart.js (loaded before this file as the `Chart` global).
- * Every figure on the page is a field of an API answer, formatted; nothing is computed that the API
- * could disagree with, apart from progress-bar widths.
+ * Ringline operations dashboard (docs/dashboard.md). Plain browser script, no build step: it follows
+ * campaigns and an opened call through the API's event streams (EventSource, authenticated by the
+ * session cookie), reads the other figures from the public API every few seconds, and draws with
+ * Chart.js (loaded before this file as the `Chart` global). Every figure on the page is a field of an
+ * API answer, formatted; nothing is computed that the API could disagree with, apart from progress-bar widths.
  */
 'use strict';
 
@@ -16,6 +17,16 @@
    * reads every call of the organization that matches the filter (docs/database.md).
    */
   const CALLS_POLL_MS = 30000;
+  /** Campaign progress comes by event stream; the list itself is read again this often, for new and finished campaigns. */
+  const CAMPAIGNS_POLL_MS = 30000;
+  /**
+   * Campaigns followed by a stream at once. A browser opens at most six connections to one origin over
+   * HTTP/1.1 and each stream holds one; these, the open call's stream and the page's own requests fit.
+   * Unfinished campaigns beyond these are read with the list.
+   */
+  const LIVE_CAMPAIGNS_MAX = 3;
+  /** A selected campaign's contacts are read again at most this often while its progress streams in. */
+  const CONTACTS_AFTER_PROGRESS_MS = 2000;
   const FINAL_STATUSES = ['completed', 'cancelled'];
   /** No pause, resume or cancel for these: finished, or already winding down. */
   const UNSTEERABLE_STATUSES = [...FINAL_STATUSES, 'cancelling'];
@@ -59,7 +70,13 @@
     callCursors: [null],
     callNextCursor: null,
     callsLoadedAt: 0,
+    campaignsLoadedAt: 0,
     campaigns: new Map(),
+    /** batchId → the EventSource following that campaign. */
+    campaignStreams: new Map(),
+    contactsTimer: null,
+    /** The call shown in the call panel and its EventSource. */
+    openCall: null,
     charts: {},
     refreshes: 0,
     timer: null,
@@ -165,15 +182,73 @@
   // ---- campaigns ------------------------------------------------------------------------------
 
   async function refreshCampaigns() {
+    state.campaignsLoadedAt = Date.now();
     const list = await api(`/api/v1/bulk/batches?limit=${CAMPAIGNS_SHOWN}`);
-    // The list is read from the database; a campaign under way answers fresher figures from its workflow.
+    const streamed = new Set(list.data.filter((c) => !FINAL_STATUSES.includes(c.status)).slice(0, LIVE_CAMPAIGNS_MAX).map((c) => c.batchId));
+    // The list is read from the database. A followed campaign keeps its streamed figures, which are
+    // fresher; another one under way answers fresher figures from its workflow.
     const campaigns = await Promise.all(
-      list.data.map((campaign) =>
-        FINAL_STATUSES.includes(campaign.status) ? campaign : api(`/api/v1/bulk/batches/${encodeURIComponent(campaign.batchId)}`).catch(() => campaign),
-      ),
+      list.data.map((campaign) => {
+        if (FINAL_STATUSES.includes(campaign.status)) return campaign;
+        const known = state.campaigns.get(campaign.batchId);
+        if (streamed.has(campaign.batchId) && known && state.campaignStreams.has(campaign.batchId)) return { ...campaign, ...streamedFields(known) };
+        return api(`/api/v1/bulk/batches/${encodeURIComponent(campaign.batchId)}`).catch(() => campaign);
+      }),
     );
     for (const campaign of campaigns) state.campaigns.set(campaign.batchId, campaign);
     renderCampaigns(campaigns);
+    followCampaigns(streamed);
+  }
+
+  function streamedFields(campaign) {
+    const { status, progress, startedAt, completedAt, live } = campaign;
+    return { status, progress, startedAt, completedAt, live };
+  }
+
+  /** One stream per campaign in `batchIds`; streams of campaigns no longer among them are closed. */
+  function followCampaigns(batchIds) {
+    for (const [batchId, source] of state.campaignStreams) {
+      if (!batchIds.has(batchId)) {
+        source.close();
+        state.campaignStreams.delete(batchId);
+      }
+    }
+    for (const batchId of batchIds) if (!state.campaignStreams.has(batchId)) followCampaign(batchId);
+  }
+
+  /**
+   * The campaign's `progress` events update its row as they come; `end` carries the final figures and
+   * closes the stream. A refused stream (closed by the browser) leaves the row to the list's reload.
+   */
+  function followCampaign(batchId) {
+    const source = new EventSource(`/api/v1/bulk/batches/${encodeURIComponent(batchId)}/events`);
+    const apply = (event) => {
+      const known = state.campaigns.get(batchId);
+      if (!known) return;
+      const campaign = { ...known, ...JSON.parse(event.data) };
+      state.campaigns.set(batchId, campaign);
+      const row = byTestId('campaigns-body').querySelector(`tr[data-campaign-id="${CSS.escape(batchId)}"]`);
+      if (row) updateCampaignRow(row, campaign);
+      if (state.selected === batchId) contactsSoon();
+    };
+    source.addEventListener('progress', apply);
+    source.addEventListener('end', (event) => {
+      source.close();
+      state.campaignStreams.delete(batchId);
+      apply(event);
+    });
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) state.campaignStreams.delete(batchId);
+    });
+    state.campaignStreams.set(batchId, source);
+  }
+
+  function contactsSoon() {
+    if (state.contactsTimer) return;
+    state.contactsTimer = setTimeout(() => {
+      state.contactsTimer = null;
+      refreshContacts().catch(showError);
+    }, CONTACTS_AFTER_PROGRESS_MS);
   }
 
   function renderCampaigns(campaigns) {
@@ -281,6 +356,7 @@
       alert.textContent = `Could not ${action} ${name}: ${error.message}`;
       alert.hidden = false;
     }
+    state.campaignsLoadedAt = 0;
     refreshSoon();
   }
 
@@ -524,6 +600,7 @@
             }),
           ]),
           el('td', { class: 'mono', text: call.campaignId || call.seriesId || '—' }),
+          el('td', {}, [callOpenButton(call.callLogId)]),
         ]),
       ),
     );
@@ -531,6 +608,95 @@
     byTestId('calls-page').textContent = `Page ${formatInt(state.callCursors.length)}`;
     byTestId('calls-newer').disabled = state.callCursors.length <= 1;
     byTestId('calls-older').disabled = !answer.nextCursor;
+  }
+
+  // ---- one call, live ----------------------------------------------------------------------------
+
+  function callOpenButton(callLogId) {
+    const button = el('button', { type: 'button', class: 'link-button', 'data-testid': 'call-open', 'aria-label': `Follow call ${callLogId}`, text: 'Follow' });
+    button.addEventListener('click', () => openCall(callLogId));
+    return button;
+  }
+
+  /**
+   * Shows one call's phase and transcript from its event stream. The browser's EventSource reconnects
+   * by itself and sends the last turn's id (Last-Event-ID), so the transcript resumes without repeats;
+   * `end` closes the stream for good.
+   */
+  function openCall(callLogId) {
+    closeCall();
+    const panel = byTestId('call-panel');
+    panel.hidden = false;
+    panel.dataset.callLogId = callLogId;
+    byTestId('call-heading').textContent = `Call ${callLogId}`;
+    byTestId('call-transcript').replaceChildren();
+    byTestId('call-transcript-empty').hidden = false;
+    for (const id of ['call-status', 'call-attempt', 'call-note']) byTestId(id).textContent = '';
+    setCallLiveState('connecting');
+    const source = new EventSource(`/api/v1/calls/${encodeURIComponent(callLogId)}/events`);
+    state.openCall = { callLogId, source };
+    source.addEventListener('open', () => setCallLiveState('live'));
+    source.addEventListener('phase', (event) => showCallPhase(JSON.parse(event.data)));
+    source.addEventListener('turn', (event) => showCallTurn(JSON.parse(event.data), event.lastEventId));
+    source.addEventListener('end', (event) => {
+      source.close();
+      const end = JSON.parse(event.data);
+      showCallStatus(end.status, end.failureReason);
+      byTestId('call-attempt').textContent = `after ${formatInt(end.attempts)} attempt${end.attempts === 1 ? '' : 's'}`;
+      byTestId('call-note').textContent = '';
+      setCallLiveState('ended');
+    });
+    source.addEventListener('error', () => setCallLiveState(source.readyState === EventSource.CLOSED ? 'unavailable' : 'reconnecting'));
+    panel.scrollIntoView({ block: 'nearest' });
+  }
+
+  function closeCall() {
+    if (state.openCall) state.openCall.source.close();
+    state.openCall = null;
+    byTestId('call-panel').hidden = true;
+  }
+
+  const CALL_LIVE_STATES = {
+    connecting: 'connecting…',
+    live: 'live',
+    reconnecting: 'connection lost, reconnecting…',
+    ended: 'ended',
+    unavailable: 'not available (no access, or too many open streams)',
+  };
+
+  function setCallLiveState(liveState) {
+    byTestId('call-panel').dataset.liveState = liveState;
+    byTestId('call-live-state').textContent = CALL_LIVE_STATES[liveState];
+  }
+
+  function showCallStatus(status, failureReason) {
+    const badge = byTestId('call-status');
+    badge.textContent = status.replace(/_/g, ' ') + (failureReason ? ` (${failureReason.replace(/_/g, ' ')})` : '');
+    badge.className = `badge status-${status}`;
+    badge.dataset.status = status;
+  }
+
+  function showCallPhase(phase) {
+    showCallStatus(phase.status, phase.failureReason);
+    byTestId('call-attempt').textContent = `attempt ${formatInt(phase.attempt)}`;
+    const waiting = phase.waitReason ? `waiting: ${phase.waitReason.replace(/_/g, ' ')}` : '';
+    const next = phase.nextAttemptAt ? `next attempt ${formatDate(phase.nextAttemptAt)}` : '';
+    byTestId('call-note').textContent = [waiting, next].filter(Boolean).join(' · ');
+  }
+
+  function showCallTurn(turn, turnId) {
+    const list = byTestId('call-transcript');
+    // A reconnect resumes after the last id the browser saw, so a turn is never sent twice; this guards the page anyway.
+    if (list.querySelector(`li[data-turn-id="${CSS.escape(turnId)}"]`)) return;
+    list.append(
+      el('li', { 'data-testid': 'call-turn', 'data-turn-id': turnId, 'data-speaker': turn.speaker }, [
+        el('span', { class: 'speaker', text: turn.speaker === 'bot' ? 'Bot' : 'Caller' }),
+        el('span', { class: turn.interrupted ? 'interrupted' : null, 'data-testid': 'call-turn-text', text: turn.text }),
+        ...(turn.attempt > 1 && turn.turn === 1 ? [el('span', { class: 'sub', text: ` (attempt ${formatInt(turn.attempt)})` })] : []),
+      ]),
+    );
+    byTestId('call-transcript-empty').hidden = true;
+    list.scrollTop = list.scrollHeight;
   }
 
   // ---- the refresh loop -----------------------------------------------------------------------
@@ -544,7 +710,13 @@
   async function refresh() {
     clearTimeout(state.timer);
     const callsDue = Date.now() - state.callsLoadedAt >= CALLS_POLL_MS;
-    const results = await Promise.allSettled([refreshTiles(), refreshCampaigns(), refreshCharts(), refreshContacts(), ...(callsDue ? [refreshCalls()] : [])]);
+    const campaignsDue = Date.now() - state.campaignsLoadedAt >= CAMPAIGNS_POLL_MS;
+    const results = await Promise.allSettled([
+      refreshTiles(),
+      refreshCharts(),
+      ...(campaignsDue ? [refreshCampaigns(), refreshContacts()] : []),
+      ...(callsDue ? [refreshCalls()] : []),
+    ]);
     const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
     const status = byTestId('refresh-status');
     status.classList.toggle('stale', failures.length > 0);
@@ -646,6 +818,7 @@
       state.contactsPage = Math.max(1, state.contactsPage - 1);
       refreshContacts().catch(showError);
     });
+    byTestId('call-close').addEventListener('click', closeCall);
     byTestId('contacts-next').addEventListener('click', () => {
       state.contactsPage += 1;
       refreshContacts().catch(showError);

@@ -57,6 +57,7 @@ import {
   phoneNumberParamsSchema,
 } from '../../domain/api-schemas/do-not-call';
 import { healthAnswerSchema } from '../../domain/api-schemas/health';
+import { CALL_STREAM_EVENTS, CAMPAIGN_STREAM_EVENTS, lastEventIdHeaderSchema } from '../../domain/api-schemas/live-events';
 import { openApiAnswerSchema } from '../../domain/api-schemas/openapi';
 import { numberErasureAnswerSchema } from '../../domain/api-schemas/phone-numbers';
 import {
@@ -88,8 +89,11 @@ import {
   webhookSettingsRequestSchema,
 } from '../../domain/api-schemas/outcome-webhooks';
 
-/** What a route answers with a status: a JSON body, a CSV file (or either, by the request), or nothing. */
-export type Answer = z.ZodType | { csv: true; json?: z.ZodType } | 'no content';
+/**
+ * What a route answers with a status: a JSON body, a CSV file (or either, by the request), a stream of
+ * server-sent events (each event name with the schema of its JSON `data`), or nothing.
+ */
+export type Answer = z.ZodType | { csv: true; json?: z.ZodType } | { events: Readonly<Record<string, z.ZodType>> } | 'no content';
 
 /**
  * One route as the OpenAPI document describes it, by the zod schemas its handler parses with: the
@@ -100,6 +104,8 @@ export interface ApiOperation {
   summary: string;
   params?: z.ZodType;
   query?: z.ZodType;
+  /** Request headers the route reads, by lower-case name. */
+  headers?: z.ZodType;
   /** A JSON body. */
   body?: z.ZodType;
   /** A CSV upload: multipart/form-data with a `file` and these form fields, or a text/csv body with them in the query. */
@@ -137,6 +143,12 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
   'GET /api/v1/calls/:callLogId/recording': { summary: "The call's recording URL (404 RECORDING_NOT_FOUND when it has none)", params: callLogIdParamsSchema, answers: { 200: callRecordingAnswerSchema } },
   'GET /api/v1/calls/:callLogId/webhooks': { summary: "Delivery attempts of the call's outcome webhooks", params: callWebhooksParamsSchema, answers: { 200: callWebhooksAnswerSchema } },
   'GET /api/v1/calls/:callLogId': { summary: 'A call: attempts, transcript and live workflow view', params: callLogIdParamsSchema, answers: { 200: callViewAnswerSchema } },
+  'GET /api/v1/calls/:callLogId/events': {
+    summary: "The call's phase and transcript turns as server-sent events, until it ends (Last-Event-ID resumes after a turn)",
+    params: callLogIdParamsSchema,
+    headers: lastEventIdHeaderSchema,
+    answers: { 200: { events: CALL_STREAM_EVENTS } },
+  },
   'POST /api/v1/calls/:callLogId/cancel': { summary: 'Cancel a call', params: callLogIdParamsSchema, body: cancelCallSchema, answers: { 202: cancelRequestedAnswerSchema } },
 
   'POST /api/v1/calls/outbound/schedule': { summary: 'Book a call for later', body: scheduleCallSchema, answers: { 201: scheduledCallAnswerSchema, 200: scheduledCallAnswerSchema } },
@@ -158,6 +170,7 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
   'GET /api/v1/bulk/batches': { summary: 'List campaigns', query: listBatchesQuerySchema, answers: { 200: campaignPageAnswerSchema } },
   'GET /api/v1/bulk/stats': { summary: 'Campaigns and their contacts by status', answers: { 200: campaignStatsAnswerSchema } },
   'GET /api/v1/bulk/batches/:batchId': { summary: 'A campaign and its progress', params: batchIdParamsSchema, answers: { 200: campaignAnswerSchema } },
+  'GET /api/v1/bulk/batches/:batchId/events': { summary: "The campaign's progress as server-sent events, until it finishes", params: batchIdParamsSchema, answers: { 200: { events: CAMPAIGN_STREAM_EVENTS } } },
   'GET /api/v1/bulk/batches/:batchId/contacts': { summary: "A campaign's contacts, masked", params: batchIdParamsSchema, query: listContactsQuerySchema, answers: { 200: campaignContactPageAnswerSchema } },
   'GET /api/v1/bulk/batches/:batchId/contacts/export': { summary: "A campaign's contacts as CSV, masked", params: batchIdParamsSchema, answers: { 200: { csv: true } } },
   'POST /api/v1/bulk/batches/:batchId/:action': { summary: 'Pause, resume or cancel a campaign', params: batchActionParamsSchema, answers: { 200: campaignAnswerSchema } },

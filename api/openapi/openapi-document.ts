@@ -31,7 +31,7 @@ function dropFormatPatterns({ jsonSchema }: { jsonSchema: JsonSchema }): void {
   if (typeof jsonSchema.format === 'string' && typeof jsonSchema.pattern === 'string') delete jsonSchema.pattern;
 }
 
-function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): JsonSchema[] {
+function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header'): JsonSchema[] {
   if (!schema) return [];
   const object = jsonSchemaOf(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({
@@ -58,8 +58,23 @@ function requestBodyOf(operation: ApiOperation): JsonSchema | undefined {
   };
 }
 
+/** OpenAPI 3.1 has no schema per event: the stream is described as its events, one `oneOf` branch each, as a client parses them. */
+function eventStreamOf(events: Readonly<Record<string, z.ZodType>>): JsonSchema {
+  const branches = Object.entries(events).map(([name, data]) => ({
+    type: 'object',
+    title: name,
+    properties: { event: { const: name }, id: { type: 'string' }, data: jsonSchemaOf(data, 'output') },
+    required: ['event', 'data'],
+  }));
+  return {
+    description: 'Server-sent events (text/event-stream): each event has an `event:` name and one `data:` line of JSON; docs/api.md, "Live updates"',
+    content: { 'text/event-stream': { schema: { oneOf: branches } } },
+  };
+}
+
 function answerOf(answer: Answer): JsonSchema {
   if (answer === 'no content') return { description: 'No content' };
+  if ('events' in answer) return eventStreamOf(answer.events);
   if ('csv' in answer && answer.csv === true) {
     const json = answer.json ? { 'application/json': { schema: jsonSchemaOf(answer.json, 'output') } } : {};
     return { description: 'A CSV file', content: { 'text/csv': { schema: CSV_FILE }, ...json } };
@@ -95,7 +110,7 @@ export function openApiDocument(routes: readonly RouteEntry[]): JsonSchema {
       summary: operation.summary,
       ...('x-permission' in access && { description: `Permission: \`${String(access['x-permission'])}\`` }),
       ...access,
-      parameters: [...parametersOf(operation.params, 'path'), ...parametersOf(operation.query, 'query')],
+      parameters: [...parametersOf(operation.params, 'path'), ...parametersOf(operation.query, 'query'), ...parametersOf(operation.headers, 'header')],
       ...(requestBody && { requestBody }),
       responses: { ...responses, '4XX': ERROR_ANSWER, '5XX': ERROR_ANSWER },
     };

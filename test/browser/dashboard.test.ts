@@ -51,6 +51,8 @@ suite('ops dashboard (/dashboard) in chromium', () => {
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
+  /** The event streams the page opened and what each answered: progress and transcripts come this way, not by polling. */
+  const streams: { url: string; status: number; contentType: string }[] = [];
 
   const getJson = async (route: string): Promise<any> => {
     const response = await fetch(`${stack.apiUrl}${route}`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
@@ -122,7 +124,14 @@ suite('ops dashboard (/dashboard) in chromium', () => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()} (${message.location().url})`);
     });
     page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
-    page.on('requestfailed', (request) => pageErrors.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+    page.on('requestfailed', (request) => {
+      // The page closes a stream itself once it has its end, or when its campaign leaves the list.
+      if (/\/events$/.test(request.url()) && request.failure()?.errorText === 'net::ERR_ABORTED') return;
+      pageErrors.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
+    });
+    page.on('response', (response) => {
+      if (/\/events$/.test(response.url())) streams.push({ url: new URL(response.url()).pathname, status: response.status(), contentType: response.headers()['content-type'] ?? '' });
+    });
     await page.goto(`${stack.apiUrl}/dashboard`);
     // The page shows nothing before a login; a wrong key is refused, the stack's admin key opens a session.
     await page.waitForSelector('body[data-state="login"]');
@@ -249,6 +258,9 @@ suite('ops dashboard (/dashboard) in chromium', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await clickAndExpect('cancel', 'cancelled');
     for (const action of ['pause', 'resume', 'cancel']) await expect(page.locator(`${rowB} [data-testid="campaign-${action}"]`).isDisabled()).resolves.toBe(true);
+    // Campaign B is under way, so its row follows its event stream (campaign A had finished: no stream).
+    expect(streams).toContainEqual({ url: `/api/v1/bulk/batches/${steered.batchId}/events`, status: 200, contentType: 'text/event-stream; charset=utf-8' });
+    expect(streams.some((stream) => stream.url.includes(done.batchId))).toBe(false);
     // Its withdrawn calls report back; the row follows the API until both contacts count as cancelled.
     await eventually(async () => {
       const apiB = await getJson(`/api/v1/bulk/batches/${steered.batchId}`);
@@ -282,5 +294,30 @@ suite('ops dashboard (/dashboard) in chromium', () => {
     expect(pageErrors.filter((message) => !refusedFilter.test(message))).toEqual([]);
     await page.evaluate(`window.scrollTo(0, 0); document.querySelectorAll('.table-wrap').forEach((wrap) => { wrap.scrollLeft = 0; })`);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  }, 60_000);
+
+  it("follows a call live: its phase and transcript turns arrive while it talks, and it ends with the API's outcome", async () => {
+    pageErrors.length = 0;
+    const number = numberFor('000');
+    const placed = await post('/api/v1/calls/outbound', { phoneNumber: number, agentId });
+    await page.fill('[data-testid="calls-filter-number"]', number);
+    await page.click('[data-testid="calls-filter-apply"]');
+    const row = `[data-testid="call-row"][data-call-log-id="${placed.callLogId}"]`;
+    await page.waitForSelector(row);
+    await page.locator(`${row} [data-testid="call-open"]`).click();
+    await page.waitForSelector(`[data-testid="call-panel"][data-call-log-id="${placed.callLogId}"]`);
+    // A turn on the page while the stream is still live: the transcript grows during the call.
+    await page.waitForSelector('[data-testid="call-panel"][data-live-state="live"] [data-testid="call-turn"]', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="call-panel"][data-live-state="ended"]', { timeout: 30_000 });
+
+    const view = await getJson(`/api/v1/calls/${placed.callLogId}`);
+    expect(view.status).toBe('completed');
+    expect(await page.locator('[data-testid="call-status"]').getAttribute('data-status')).toBe(view.status);
+    const turns = page.locator('[data-testid="call-turn"]');
+    expect(await turns.evaluateAll((items) => items.map((li) => li.getAttribute('data-speaker')))).toEqual(view.transcript.map((t: { speaker: string }) => t.speaker));
+    expect(await page.locator('[data-testid="call-turn-text"]').allTextContents()).toEqual(view.transcript.map((t: { text: string }) => t.text));
+    expect(await turns.evaluateAll((items) => items.map((li) => li.getAttribute('data-turn-id')))).toEqual(view.transcript.map((_: unknown, i: number) => `1.${i + 1}`));
+    expect(streams).toContainEqual({ url: `/api/v1/calls/${placed.callLogId}/events`, status: 200, contentType: 'text/event-stream; charset=utf-8' });
+    expect(pageErrors).toEqual([]);
   }, 60_000);
 });

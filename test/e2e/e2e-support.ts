@@ -6,7 +6,7 @@ import type { CallWorkflowInput, CallWorkflowResult, CallWorkflowStatus } from '
 import type { AgentProfile } from '../../media-server/agent-profile';
 import type { CallSnapshot } from '../../sim/exotel/simulated-call';
 import { callStatusQuery, callWorkflowId } from '../../workflows/messages';
-import { FAST_TIMINGS, simStats, startCallStack, type CallStack } from '../helpers/call-stack';
+import { FAST_TIMINGS, simStats, startCallStack, type CallStack, type CallStackOptions } from '../helpers/call-stack';
 import type { RealMediaServer } from '../helpers/real-media-server';
 import { uniqueName } from '../helpers/temporal-test-env';
 import type { ReceivedRequest } from '../../sim/openai/received-requests';
@@ -18,8 +18,9 @@ import type { ReceivedRequest } from '../../sim/openai/received-requests';
  */
 export type E2eStack = CallStack<RealMediaServer>;
 
-export function startE2eStack(label: string, config: Record<string, string> = {}): Promise<E2eStack> {
+export function startE2eStack(label: string, config: Record<string, string> = {}, options: Pick<CallStackOptions, 'liveUpdates'> = {}): Promise<E2eStack> {
   return startCallStack({
+    ...options,
     label,
     media: 'real',
     // Longer than the clips' pauses inside a line (300–420 ms), so each scripted line is one caller turn.

@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { createApp } from '../../api/app';
+import type { LiveUpdates } from '../../api/live/live-updates';
 import { createApiKey } from '../../lib/api-keys';
 import { createGeneralActivities } from '../../activities';
 import { createExotelActivities } from '../../activities/exotel';
@@ -74,6 +75,8 @@ export interface CallStackOptions {
   config?: Record<string, string>;
   /** Run the workers in this process (default) or leave that to the test (crash tests). */
   inProcessWorkers?: boolean;
+  /** The API's event streams, for a test that looks at them (and ends them before stopping the stack). */
+  liveUpdates?: LiveUpdates;
 }
 
 /**
@@ -143,6 +146,7 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     health: { temporal: async () => true, database: () => pingDatabase() },
     temporal: env.client,
     config,
+    liveUpdates: options.liveUpdates,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(apiPort, '127.0.0.1', () => resolve(s));
