@@ -15,8 +15,8 @@ import { databaseTokenNonces } from '../../media-server/token-nonces';
 import { createVoicemailDetector } from '../../media-server/voicemail/create-voicemail-detector';
 import { temporalWorkflowSignals } from '../../media-server/workflow-signals';
 import { freePort } from '../../scripts/infra/free-port';
-import { createDeepgramSimulator, type DeepgramSimulator } from '../../sim/deepgram/simulator';
-import { createOpenAiSimulator, type OpenAiSimulator } from '../../sim/openai/simulator';
+import { createDeepgramSimulator, type DeepgramSimulator, type DeepgramSimulatorOptions } from '../../sim/deepgram/simulator';
+import { createOpenAiSimulator, type OpenAiSimulator, type OpenAiSimulatorOptions } from '../../sim/openai/simulator';
 import { startMediaRelay, type MediaRelay } from './media-relay';
 
 /**
@@ -57,10 +57,15 @@ export interface RealMediaServer {
  * free port, with the Deepgram simulator (reading callee scripts from the Exotel simulator) and the
  * OpenAI simulator beside it. The database connection is the caller's.
  */
-export async function startRealMediaServer(config: Config, temporal: Client, exotelSimUrl: string): Promise<RealMediaServer> {
+export async function startRealMediaServer(
+  config: Config,
+  temporal: Client,
+  exotelSimUrl: string | null,
+  tuning: { deepgram?: DeepgramSimulatorOptions; openai?: OpenAiSimulatorOptions } = {},
+): Promise<RealMediaServer> {
   const quiet = createLogger('sim', { level: 'silent' });
-  const deepgram = createDeepgramSimulator({ logger: quiet, exotelSimUrl, ...FAST_PROVIDERS.deepgram });
-  const openai = createOpenAiSimulator({ logger: quiet, ...FAST_PROVIDERS.openai });
+  const deepgram = createDeepgramSimulator({ logger: quiet, exotelSimUrl, ...FAST_PROVIDERS.deepgram, ...tuning.deepgram });
+  const openai = createOpenAiSimulator({ logger: quiet, ...FAST_PROVIDERS.openai, ...tuning.openai });
   await Promise.all([deepgram.start(0), openai.start(0)]);
 
   const logger = createLogger('media-server', { level: process.env.RINGLINE_TEST_VERBOSE ? 'debug' : 'silent' });
