@@ -2,7 +2,7 @@ import { percentiles } from '../../domain/analytics/percentiles';
 import type { LatencyFigures, PoolMeasurement, ProviderMeasurement } from '../../domain/api-schemas/prewarming';
 import type { Logger } from '../../lib/logger';
 import type { LanguageModel } from '../pipeline/llm';
-import type { SttStream } from '../pipeline/stt';
+import type { SttHandlers, SttStream } from '../pipeline/stt';
 import type { DeepgramSpeechToText } from '../providers/deepgram-stt';
 import type { DeepgramWsTextToSpeech } from '../providers/deepgram-tts-ws';
 
@@ -102,8 +102,8 @@ async function sttFirstTranscript(deps: LatencyProbeDeps, audio: Buffer, warm: b
   try {
     return await new Promise<number>((resolve, reject) => {
       timer = setTimeout(() => reject(new Error('no transcript in time')), SAMPLE_TIMEOUT_MS);
-      const handlers = {
-        onEvent: (event: { kind: string; text?: string }) => {
+      const handlers: SttHandlers = {
+        onEvent: (event) => {
           if (event.kind === 'transcript' && event.text) resolve(performance.now() - startedAt);
         },
         onFailure: reject,

@@ -39,13 +39,20 @@ export function createKeepAliveFetch(): KeepAliveFetch {
         headers: Object.fromEntries(headers),
         agent: secure ? agents.https : agents.http,
       });
-      const onAbort = () => req.destroy(abortError(signal));
+      let response: IncomingMessage | undefined;
+      // The body a caller is reading fails with the abort itself, as fetch's does, not with a reset.
+      const onAbort = () => {
+        const err = abortError(signal);
+        response?.destroy(err);
+        req.destroy(err);
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (err) => {
         signal?.removeEventListener('abort', onAbort);
         reject(err);
       });
       req.on('response', (res: IncomingMessage) => {
+        response = res;
         res.on('close', () => {
           lastActivityAt = Date.now();
           signal?.removeEventListener('abort', onAbort);
