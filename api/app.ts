@@ -30,6 +30,7 @@ import { metricsRouter } from './routes/metrics';
 import { openApiRouter } from './routes/openapi';
 import { outcomeWebhooksRouter } from './routes/outcome-webhooks';
 import { phoneNumbersRouter } from './routes/phone-numbers';
+import { prewarmingRouter } from './routes/prewarming';
 import { schedulesRouter } from './routes/schedules';
 import { seriesRouter } from './routes/series';
 import { webhooksRouter } from './routes/webhooks';
@@ -89,6 +90,7 @@ function apiV1Router(deps: ApiDependencies): Router {
   router.use(campaignsRouter(ctx));
   router.use(bulkImportRouter(ctx));
   router.use(analyticsRouter(ctx));
+  router.use(prewarmingRouter(ctx));
   router.use(doNotCallRouter(ctx));
   router.use(phoneNumbersRouter(ctx));
   router.use(outcomeWebhooksRouter(ctx));

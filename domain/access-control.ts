@@ -38,6 +38,12 @@ export const PERMISSIONS = [
   /** Outcome webhooks: reading the settings and delivery attempts; changing the default URL and the signing secret. */
   'webhooks.read',
   'webhooks.manage',
+  /**
+   * The media servers' pool of provider connections: its status, starting and stopping it, and
+   * measuring it against the providers. Operations, not an organization's data: the pool serves
+   * every organization's calls.
+   */
+  'prewarming.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

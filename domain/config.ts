@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { POOL_LIMITS } from './api-schemas/prewarming';
 import { NUMBER_TYPES } from './calling-policy';
 import { parsePayloadKeyring, PayloadKeyError } from './payload-keyring';
 
@@ -229,6 +230,19 @@ export const configShape = {
   DND_CACHE_TTL_SEC: positiveInt.default(86_400),
   /** Seconds before a scheduled call or series occurrence at which its greeting is synthesized into the cache. */
   PREWARM_LEAD_SEC: positiveInt.default(30),
+  /**
+   * The media server's pool of ready provider connections (docs/prewarming.md): whether it starts with
+   * the process, how many Deepgram live streams and speak sockets it keeps open, after how long an
+   * unused one is replaced, how long the model's connection may sit idle before a keep-alive request,
+   * and the voice the speak sockets are opened for. `POST /api/v1/analytics/prewarming/start` changes
+   * them at run time.
+   */
+  PREWARM_POOL_ENABLED: booleanFlag.default(false),
+  PREWARM_POOL_STT_SIZE: z.coerce.number().int().min(0).max(POOL_LIMITS.maxPoolSize).default(2),
+  PREWARM_POOL_TTS_SIZE: z.coerce.number().int().min(0).max(POOL_LIMITS.maxPoolSize).default(2),
+  PREWARM_POOL_REFRESH_MS: z.coerce.number().int().min(POOL_LIMITS.minRefreshIntervalMs).max(POOL_LIMITS.maxRefreshIntervalMs).default(60_000),
+  PREWARM_POOL_LLM_KEEPALIVE_MS: z.coerce.number().int().min(POOL_LIMITS.minLlmKeepAliveMs).max(POOL_LIMITS.maxLlmKeepAliveMs).default(3_000),
+  PREWARM_POOL_TTS_VOICE: z.string().min(1).default('aura-2-thalia-en'),
 
   /** A CSV import or bulk request larger than this is refused whole (413), before any call starts. */
   BULK_MAX_ROWS: positiveInt.default(10_000),

@@ -7,10 +7,7 @@ import { AgentStore, loadAgentFromDatabase } from './agent-store';
 import { databaseCallRecords } from './call-records';
 import { GreetingCache } from './greeting-cache';
 import { createMediaMetrics } from './metrics';
-import { createDeepgramStt } from './providers/deepgram-stt';
-import { createDeepgramRestTts } from './providers/deepgram-tts-rest';
-import { createDeepgramWsTts } from './providers/deepgram-tts-ws';
-import { createOpenAiLlm } from './providers/openai-llm';
+import { createPrewarmedProviders } from './prewarm/prewarmed-providers';
 import { createMediaServer } from './server';
 import { createVoicemailDetector } from './voicemail/create-voicemail-detector';
 import { CONTROL_END_PATH } from '../domain/media-control-url';
@@ -31,8 +28,7 @@ async function main(): Promise<void> {
   const [temporal] = await Promise.all([connectTemporalClient(config), connectDatabase(config.MONGODB_URI, logger)]);
   const registry = createMetricsRegistry('media-server');
   const metrics = createMediaMetrics(registry);
-  const deepgram = { apiKey: config.DEEPGRAM_API_KEY, baseUrl: config.DEEPGRAM_BASE_URL };
-  const tts = config.TTS_PROVIDER === 'deepgram-ws' ? createDeepgramWsTts(deepgram) : createDeepgramRestTts(deepgram);
+  const { stt, tts, llm, prewarmer } = createPrewarmedProviders(config, logger);
 
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
@@ -45,19 +41,10 @@ async function main(): Promise<void> {
     agents: new AgentStore(loadAgentFromDatabase),
     signals: temporalWorkflowSignals(temporal.client, logger),
     cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, metrics, logger }),
-    stt: createDeepgramStt({
-      ...deepgram,
-      model: config.DEEPGRAM_STT_MODEL,
-      endpointingMs: config.DEEPGRAM_ENDPOINTING_MS,
-      utteranceEndMs: config.DEEPGRAM_UTTERANCE_END_MS,
-    }),
-    llm: createOpenAiLlm({
-      apiKey: config.OPENAI_API_KEY,
-      baseUrl: config.OPENAI_BASE_URL,
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
-      maxRetries: config.OPENAI_MAX_RETRIES,
-    }),
+    stt,
+    llm,
     tts,
+    prewarmer,
     createVoicemailDetector: (options) => createVoicemailDetector({ threshold: config.VOICEMAIL_THRESHOLD, timeoutMs: config.VOICEMAIL_TIMEOUT_SEC * 1000, ...options }),
     metrics,
     controlUrl: new URL(CONTROL_END_PATH, config.MEDIA_CONTROL_URL).toString(),
@@ -65,7 +52,7 @@ async function main(): Promise<void> {
     turnTimings: { maxSilenceMs: config.DEEPGRAM_UTTERANCE_END_MS + TURN_SILENCE_MARGIN_MS, finalizeWaitMs: FINALIZE_WAIT_MS },
   });
   const port = await server.listen(config.MEDIA_PORT, config.MEDIA_HOST);
-  logger.info({ url: `http://${config.MEDIA_HOST}:${port}`, tts: config.TTS_PROVIDER }, 'media server listening');
+  logger.info({ url: `http://${config.MEDIA_HOST}:${port}`, tts: config.TTS_PROVIDER, prewarming: config.PREWARM_POOL_ENABLED }, 'media server listening');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -15,7 +15,9 @@ import {
   verifyMediaToken,
   type MediaTokenClaims,
 } from '../lib/hmac-auth';
+import { poolControlRequestSchema } from '../domain/api-schemas/prewarming';
 import { CallSession, type SessionDeps } from './call-session';
+import type { ConnectionPrewarmer } from './prewarm/connection-prewarmer';
 import { SAMPLE_RATES, type SampleRate } from './exotel-protocol';
 import type { TokenNonces } from './token-nonces';
 
@@ -28,6 +30,8 @@ export interface MediaServerDeps extends SessionDeps {
   /** METRICS_TOKEN: `/metrics` and `/stats` answer it alone, and nobody without it. */
   metricsToken?: string;
   health: { database: () => Promise<boolean>; temporal: () => Promise<boolean> };
+  /** The pool of ready provider connections; without it `/control/prewarming` answers 404. */
+  prewarmer?: ConnectionPrewarmer;
 }
 
 export interface MediaServer {
@@ -63,7 +67,8 @@ const FINAL_REPORT_MS = 5_000;
 /**
  * The media server's network face: Exotel's Voicebot WebSocket (`/ws/exotel/voice/:callId/:attempt`,
  * refused before the handshake unless its token verifies and is used for the first time), the
- * workflow's signed, single-use control requests (hang-up, greeting prewarming),
+ * workflow's and the API's signed, single-use control requests (hang-up, greeting prewarming, the
+ * connection pool),
  * health, stats and metrics.
  */
 export function createMediaServer(deps: MediaServerDeps): MediaServer {
@@ -125,6 +130,28 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
       log.warn({ err, agentId: agent.id }, 'greeting prewarm failed');
       res.status(502).json({ error: { code: 'SYNTHESIS_FAILED', message: 'speech synthesis failed' } });
     }
+  });
+  // The action travels inside the signed body, so a signed request for one action cannot be replayed as another.
+  app.post('/control/prewarming', signedBody, async (req, res) => {
+    const body = verifiedJson(req, res, poolControlRequestSchema);
+    if (!body) return;
+    const prewarmer = deps.prewarmer;
+    if (!prewarmer) {
+      res.status(404).json({ error: { code: 'PREWARMING_UNAVAILABLE', message: 'this media server has no connection pool' } });
+      return;
+    }
+    if (body.action === 'measure') {
+      try {
+        res.status(200).json({ measurement: await prewarmer.measure(body.samples) });
+      } catch (err) {
+        log.warn({ err }, 'first-result latency measurement failed');
+        res.status(502).json({ error: { code: 'MEASUREMENT_FAILED', message: 'the providers could not be measured' } });
+      }
+      return;
+    }
+    if (body.action === 'start') prewarmer.start(body.settings);
+    else if (body.action === 'stop') prewarmer.stop();
+    res.status(200).json({ pool: prewarmer.status() });
   });
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such route' } });
@@ -259,6 +286,7 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
       }),
     async close({ drainMs = 30_000, goodbyeMs = 10_000 } = {}) {
       draining = true;
+      deps.prewarmer?.stop();
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       const allEnded = () => Promise.all([...sessions.values()].map((s) => s.ended));
       if (!(await within(allEnded(), drainMs))) {

@@ -60,6 +60,7 @@ import { healthAnswerSchema } from '../../domain/api-schemas/health';
 import { CALL_STREAM_EVENTS, CAMPAIGN_STREAM_EVENTS, lastEventIdHeaderSchema } from '../../domain/api-schemas/live-events';
 import { openApiAnswerSchema } from '../../domain/api-schemas/openapi';
 import { numberErasureAnswerSchema } from '../../domain/api-schemas/phone-numbers';
+import { measureAnswerSchema, measurePrewarmingSchema, prewarmingAnswerSchema, startPrewarmingSchema } from '../../domain/api-schemas/prewarming';
 import {
   createSeriesSchema,
   createdSeriesAnswerSchema,
@@ -184,6 +185,10 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
   'GET /api/v1/analytics/performance': { summary: 'Speech pipeline latencies by stage', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: performanceReportAnswerSchema } },
   'GET /api/v1/analytics/cost': { summary: 'Estimated cost from the configured unit prices', query: analyticsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: costReportAnswerSchema } },
   'GET /api/v1/analytics/trends': { summary: 'Attempts and outcomes per time bucket', query: trendsQuerySchema(SHAPE_ONLY, SHAPE_ONLY_ZONE), answers: { 200: trendsReportAnswerSchema } },
+  'GET /api/v1/analytics/prewarming': { summary: "Each media server's pool of ready provider connections: settings, connections, hits and the last measurement", answers: { 200: prewarmingAnswerSchema } },
+  'POST /api/v1/analytics/prewarming/start': { summary: 'Start (or re-size) the connection pool on every media server', body: startPrewarmingSchema, answers: { 200: prewarmingAnswerSchema } },
+  'POST /api/v1/analytics/prewarming/stop': { summary: 'Stop the connection pool on every media server and close its connections', answers: { 200: prewarmingAnswerSchema } },
+  'POST /api/v1/analytics/prewarming/measure': { summary: 'Measure first-result latency of each provider with and without a pooled connection', body: measurePrewarmingSchema, answers: { 200: measureAnswerSchema } },
 
   'GET /api/v1/webhook-settings': { summary: "The organization's default outcome webhook", answers: { 200: webhookSettingsAnswerSchema } },
   'PUT /api/v1/webhook-settings': { summary: 'Set the default outcome webhook (the signing secret is shown once, on creation)', body: webhookSettingsRequestSchema, answers: { 200: webhookSettingsAnswerSchema, 201: webhookSettingsAnswerSchema } },

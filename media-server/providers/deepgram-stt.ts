@@ -1,4 +1,5 @@
 import { DeepgramClient, type Deepgram } from '@deepgram/sdk';
+import type { Logger } from '../../lib/logger';
 import type { SpeechToText, SttEvent, SttHandlers, SttStream, SttStreamOptions } from '../pipeline/stt';
 
 export interface DeepgramSttConfig {
@@ -22,48 +23,87 @@ type ListenMessage =
   | Deepgram.listen.ListenV1SpeechStarted;
 
 /**
+ * The `tag` of a stream opened ahead of a call, before any call sid is known: Deepgram takes tags
+ * only in the handshake, so usage reports (and the simulator's scripts) see pooled streams under it.
+ */
+export const PREWARMED_STREAM_TAG = 'ringline-prewarmed';
+
+/** A recognition stream opened ahead of a call, kept open by KeepAlive until a call takes it. */
+export interface WarmSttStream {
+  readonly sampleRate: number;
+  /** Open, not failed, not closed: safe to hand to a call. */
+  readonly alive: boolean;
+  /** Hands the open stream to a call: from now on its results and failure go to `handlers`. */
+  attach(logger: Logger, handlers: SttHandlers): SttStream;
+  close(): void;
+}
+
+export interface DeepgramSpeechToText extends SpeechToText {
+  /** Opens a stream for a call not yet known, resolving once the socket is open. */
+  openWarm(sampleRate: number, logger: Logger): Promise<WarmSttStream>;
+}
+
+/**
  * Live speech-to-text through the real `@deepgram/sdk` v5 (DESIGN 7.2). Interim results, endpointing
  * and utterance-end events drive turn detection; `no_delay` keeps finals prompt. The SDK's automatic
  * reconnect is switched off: a silent reconnect would restart the audio timeline under us, so a
  * dropped stream is reported and the pipeline decides. The `tag` carries Exotel's call sid, which
- * is how Deepgram's usage reports (and our simulator's scripts) tell calls apart.
+ * is how Deepgram's usage reports (and our simulator's scripts) tell calls apart; a prewarmed stream
+ * carries PREWARMED_STREAM_TAG instead.
  */
-export function createDeepgramStt(config: DeepgramSttConfig): SpeechToText {
+export function createDeepgramStt(config: DeepgramSttConfig): DeepgramSpeechToText {
   const client = new DeepgramClient({ apiKey: config.apiKey, baseUrl: config.baseUrl });
+  const connect = (sampleRate: number, tag: string) =>
+    client.listen.v1.connect({
+      model: config.model,
+      encoding: 'linear16',
+      sample_rate: String(sampleRate),
+      channels: '1',
+      interim_results: 'true',
+      endpointing: String(config.endpointingMs),
+      utterance_end_ms: String(config.utteranceEndMs),
+      vad_events: 'true',
+      punctuate: 'true',
+      smart_format: 'false',
+      queryParams: { no_delay: 'true' },
+      tag,
+      reconnectAttempts: 0,
+      connectionTimeoutInSeconds: CONNECT_TIMEOUT_MS / 1000,
+    });
   return {
     async open(options: SttStreamOptions, handlers: SttHandlers): Promise<SttStream> {
-      const socket = await client.listen.v1.connect({
-        model: config.model,
-        encoding: 'linear16',
-        sample_rate: String(options.sampleRate),
-        channels: '1',
-        interim_results: 'true',
-        endpointing: String(config.endpointingMs),
-        utterance_end_ms: String(config.utteranceEndMs),
-        vad_events: 'true',
-        punctuate: 'true',
-        smart_format: 'false',
-        queryParams: { no_delay: 'true' },
-        tag: options.callSid,
-        reconnectAttempts: 0,
-        connectionTimeoutInSeconds: CONNECT_TIMEOUT_MS / 1000,
-      });
-      return new DeepgramSttStream(socket, options, handlers).open();
+      const stream = await new DeepgramSttStream(await connect(options.sampleRate, options.callSid), options.sampleRate, options.logger).open();
+      return stream.attach(options.logger, handlers);
+    },
+    async openWarm(sampleRate: number, logger: Logger): Promise<WarmSttStream> {
+      return new DeepgramSttStream(await connect(sampleRate, PREWARMED_STREAM_TAG), sampleRate, logger).open();
     },
   };
 }
 
-class DeepgramSttStream implements SttStream {
+class DeepgramSttStream implements SttStream, WarmSttStream {
   private closedByUs = false;
   private failed = false;
   private lastSentAt = Date.now();
   private keepAlive: NodeJS.Timeout | undefined;
+  /** Unset while the stream waits in the pool: nothing but a failure can come before audio. */
+  private handlers: SttHandlers | undefined;
 
   constructor(
     private readonly socket: ListenSocket,
-    private readonly options: SttStreamOptions,
-    private readonly handlers: SttHandlers,
+    readonly sampleRate: number,
+    private logger: Logger,
   ) {}
+
+  get alive(): boolean {
+    return !this.closedByUs && !this.failed && this.socket.readyState === this.socket.socket.OPEN;
+  }
+
+  attach(logger: Logger, handlers: SttHandlers): this {
+    this.logger = logger;
+    this.handlers = handlers;
+    return this;
+  }
 
   async open(): Promise<this> {
     this.socket.on('message', (message) => this.received(message));
@@ -123,16 +163,16 @@ class DeepgramSttStream implements SttStream {
 
   private received(message: ListenMessage): void {
     const event = toSttEvent(message);
-    if (event && !this.closedByUs) this.handlers.onEvent(event);
+    if (event && !this.closedByUs) this.handlers?.onEvent(event);
   }
 
   private fail(err: Error): void {
     if (this.closedByUs || this.failed) return;
     this.failed = true;
     clearInterval(this.keepAlive);
-    this.options.logger.warn({ err: err.message }, 'speech-to-text stream failed');
+    this.logger.warn({ err: err.message, pooled: !this.handlers }, 'speech-to-text stream failed');
     this.socket.close();
-    this.handlers.onFailure(err);
+    this.handlers?.onFailure(err);
   }
 }
 

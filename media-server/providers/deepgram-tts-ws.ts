@@ -16,15 +16,101 @@ interface ActiveSentence {
   finish: () => void;
 }
 
+/** A speak socket opened ahead of a call for one voice and rate, waiting in the pool. */
+export interface WarmSpeakSocket {
+  readonly voice: string;
+  readonly sampleRate: number;
+  /** Open and not closed: safe to hand to a call. */
+  readonly alive: boolean;
+  close(): void;
+}
+
+export interface DeepgramWsTextToSpeech extends TextToSpeech {
+  /** Opens a socket for a call not yet known, resolving once it is open. */
+  openWarm(voice: string, sampleRate: number): Promise<WarmSpeakSocket>;
+  /** A synthesizer that speaks on `warm` (which must be alive and of the same voice and rate) first. */
+  openOn(options: SynthesizerOptions, warm: WarmSpeakSocket): SpeechSynthesizer;
+}
+
 /**
  * Deepgram Aura over one WebSocket per call (DESIGN 7.2): no connection set-up per sentence. Each
  * sentence is `Speak` + `Flush`, its audio ends at `Flushed`; a barge-in sends `Clear`. Deepgram
  * allows 20 flushes a minute, about one sentence every three seconds of bot speech, which a
  * conversation that also listens stays under. Sentences go one at a time, in order.
  */
-export function createDeepgramWsTts(config: DeepgramTtsConfig): TextToSpeech {
+export function createDeepgramWsTts(config: DeepgramTtsConfig): DeepgramWsTextToSpeech {
   const client = new DeepgramClient({ apiKey: config.apiKey, baseUrl: config.baseUrl });
-  return { open: (options) => new DeepgramWsSynthesizer(client, options) };
+  return {
+    open: (options) => new DeepgramWsSynthesizer(client, options),
+    async openWarm(voice, sampleRate) {
+      const socket = await openSpeakSocket(client, voice, sampleRate);
+      return new PooledSpeakSocket(socket, voice, sampleRate);
+    },
+    openOn(options, warm) {
+      if (!(warm instanceof PooledSpeakSocket)) throw new Error('not a socket of this synthesizer');
+      return new DeepgramWsSynthesizer(client, options, warm.socket);
+    },
+  };
+}
+
+/**
+ * Until a call takes it, only its end matters: the synthesizer that takes it registers its own
+ * handlers, which replace these (the SDK keeps one handler per event).
+ */
+class PooledSpeakSocket implements WarmSpeakSocket {
+  private ended = false;
+
+  constructor(
+    readonly socket: SpeakSocket,
+    readonly voice: string,
+    readonly sampleRate: number,
+  ) {
+    socket.on('message', () => undefined);
+    socket.on('error', () => (this.ended = true));
+    socket.on('close', () => (this.ended = true));
+  }
+
+  get alive(): boolean {
+    return !this.ended && this.socket.readyState === this.socket.socket.OPEN;
+  }
+
+  close(): void {
+    this.ended = true;
+    closeSpeakSocket(this.socket);
+  }
+}
+
+async function openSpeakSocket(client: DeepgramClient, voice: string, sampleRate: number): Promise<SpeakSocket> {
+  const socket = await client.speak.v1.connect({
+    model: voice,
+    encoding: 'linear16',
+    sample_rate: String(sampleRate),
+    reconnectAttempts: 0,
+    connectionTimeoutInSeconds: CONNECT_TIMEOUT_MS / 1000,
+  });
+  socket.connect();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      socket.waitForOpen(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('Deepgram speak socket did not open in time')), CONNECT_TIMEOUT_MS))),
+    ]);
+  } catch (err) {
+    socket.close();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  return socket;
+}
+
+function closeSpeakSocket(socket: SpeakSocket): void {
+  try {
+    socket.sendClose({ type: 'Close' });
+  } catch {
+    // Already closed.
+  }
+  socket.close();
 }
 
 class DeepgramWsSynthesizer implements SpeechSynthesizer {
@@ -40,7 +126,14 @@ class DeepgramWsSynthesizer implements SpeechSynthesizer {
   constructor(
     private readonly client: DeepgramClient,
     private readonly options: SynthesizerOptions,
-  ) {}
+    warm?: SpeakSocket,
+  ) {
+    if (warm) {
+      this.listen(warm);
+      this.current = warm;
+      this.socket = Promise.resolve(warm);
+    }
+  }
 
   synthesize(text: string, signal: AbortSignal): AsyncIterable<Buffer> {
     const audio = new AsyncChannel<Buffer>();
@@ -53,13 +146,7 @@ class DeepgramWsSynthesizer implements SpeechSynthesizer {
     const socket = this.current;
     this.current = undefined;
     this.socket = undefined;
-    if (!socket) return;
-    try {
-      socket.sendClose({ type: 'Close' });
-    } catch {
-      // Already closed.
-    }
-    socket.close();
+    if (socket) closeSpeakSocket(socket);
   }
 
   private async speak(text: string, signal: AbortSignal, audio: AsyncChannel<Buffer>): Promise<void> {
@@ -109,13 +196,17 @@ class DeepgramWsSynthesizer implements SpeechSynthesizer {
   }
 
   private async open(): Promise<SpeakSocket> {
-    const socket = await this.client.speak.v1.connect({
-      model: this.options.voice,
-      encoding: 'linear16',
-      sample_rate: String(this.options.sampleRate),
-      reconnectAttempts: 0,
-      connectionTimeoutInSeconds: CONNECT_TIMEOUT_MS / 1000,
-    });
+    const socket = await openSpeakSocket(this.client, this.options.voice, this.options.sampleRate);
+    this.listen(socket);
+    if (this.closed) {
+      socket.close();
+      throw new Error('synthesizer closed');
+    }
+    this.current = socket;
+    return socket;
+  }
+
+  private listen(socket: SpeakSocket): void {
     socket.on('message', (message) => {
       if (this.current === socket) this.onMessage(message);
     });
@@ -125,25 +216,6 @@ class DeepgramWsSynthesizer implements SpeechSynthesizer {
     socket.on('close', () => {
       if (this.current === socket) this.reset(new Error('Deepgram speak socket closed'));
     });
-    socket.connect();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        socket.waitForOpen(),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('Deepgram speak socket did not open in time')), CONNECT_TIMEOUT_MS))),
-      ]);
-    } catch (err) {
-      socket.close();
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (this.closed) {
-      socket.close();
-      throw new Error('synthesizer closed');
-    }
-    this.current = socket;
-    return socket;
   }
 
   private onMessage(message: unknown): void {

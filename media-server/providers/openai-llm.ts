@@ -6,6 +6,13 @@ export interface OpenAiConfig {
   baseUrl: string;
   timeoutMs: number;
   maxRetries: number;
+  /** The HTTP client under the SDK (default: the global fetch): a keep-alive one lets the pool keep a connection warm. */
+  fetch?: typeof fetch;
+}
+
+export interface OpenAiLanguageModel extends LanguageModel {
+  /** The cheapest authenticated request (the model list), sent to keep the connection open. */
+  ping(): Promise<void>;
 }
 
 interface PartialToolCall {
@@ -19,18 +26,25 @@ interface PartialToolCall {
  * over whole when the stream ends. A short timeout and at most one retry: a voice turn cannot wait
  * for the SDK's defaults (ten minutes, two retries).
  */
-export function createOpenAiLlm(config: OpenAiConfig): LanguageModel {
-  const client = new OpenAI({ apiKey: config.apiKey, baseURL: config.baseUrl, timeout: config.timeoutMs, maxRetries: config.maxRetries });
+export function createOpenAiLlm(config: OpenAiConfig): OpenAiLanguageModel {
+  const client = new OpenAI({ apiKey: config.apiKey, baseURL: config.baseUrl, timeout: config.timeoutMs, maxRetries: config.maxRetries, fetch: config.fetch });
   return {
+    async ping(): Promise<void> {
+      await client.models.list({ maxRetries: 0 });
+    },
     async *stream(request: LlmRequest, signal: AbortSignal): AsyncIterable<LlmEvent> {
       const stream = await client.chat.completions.create(
         {
           model: request.model,
           messages: request.messages,
-          tools: request.tools.map((tool) => ({
-            type: 'function' as const,
-            function: { name: tool.name, description: tool.description, parameters: tool.parameters },
-          })),
+          // OpenAI refuses an empty tool list; a request without tools leaves the field out.
+          tools:
+            request.tools.length === 0
+              ? undefined
+              : request.tools.map((tool) => ({
+                  type: 'function' as const,
+                  function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+                })),
           stream: true,
           stream_options: { include_usage: true },
         },

@@ -37,6 +37,11 @@ const tuningSchema = z.object({
   ttsChunkMs: positiveMs.default(100),
   /** Audio is streamed this many times faster than it plays (Aura streams ahead of playback). */
   ttsRealtimeFactor: z.number().finite().positive().default(4),
+  /**
+   * A WebSocket handshake (listen or speak) is answered this much later: the TCP and TLS round trips a
+   * new connection costs over a long path, which loopback does not have. 0: answered at once.
+   */
+  handshakeLatencyMs: ms.default(0),
 });
 
 export type DeepgramSimulatorTuning = z.infer<typeof tuningSchema>;

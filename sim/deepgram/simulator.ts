@@ -82,6 +82,13 @@ export function createDeepgramSimulator(options: DeepgramSimulatorOptions = {}):
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (err) => logger.debug({ err }, 'socket error during the handshake'));
+    if (config.handshakeLatencyMs === 0) return answerUpgrade(req, socket, head);
+    restTimers.after(config.handshakeLatencyMs, () => {
+      if (!socket.destroyed) answerUpgrade(req, socket, head);
+    });
+  }
+
+  function answerUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://sim');
     const refuse = (status: number, code: string, message: string): void => {
       stats.upgradesRefused += 1;

@@ -7,6 +7,11 @@ const paceSchema = z.object({
   ttftMs: z.number().finite().nonnegative().default(290),
   /** Tokens per second after the first. */
   tokensPerSecond: z.number().finite().positive().default(80),
+  /**
+   * The first request on a new connection waits this long before it is handled: the TCP and TLS round
+   * trips a new connection costs over a long path, which loopback does not have. 0: none.
+   */
+  connectionSetupMs: z.number().finite().nonnegative().default(0),
 });
 
 export type OpenAiSimulatorPace = z.infer<typeof paceSchema>;

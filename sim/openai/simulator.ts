@@ -4,6 +4,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { createLogger } from '../../lib/logger';
 import { createChatCompletionsApi } from './chat-completions';
 import { createControlApi } from './control-api';
+import { connectionSetupDelay } from './connection-setup';
+import { createModelsApi } from './models-api';
 import { invalidRequest, sendOpenAiError } from './openai-error';
 import { ProgrammedReplies } from './programmed-replies';
 import { resolveOptions, type OpenAiSimulatorOptions } from './simulator-options';
@@ -44,6 +46,8 @@ export function createOpenAiSimulator(options: OpenAiSimulatorOptions = {}): Ope
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(connectionSetupDelay(config.connectionSetupMs));
+  app.use(createModelsApi({ apiKey: config.apiKey, stats }));
   app.use(createChatCompletionsApi({ apiKey: config.apiKey, pace: config, stats, replies, inFlight, received, logger }));
   app.use(
     createControlApi({

@@ -6,6 +6,8 @@ import type { ReplyRule } from './reply-rules';
  */
 export class OpenAiStats {
   requests = 0;
+  /** `GET /v1/models`, counted apart from chat requests: the media server's keep-alive sends them. */
+  modelListRequests = 0;
   completed = 0;
   aborted = 0;
   errors: Record<string, number> = {};
@@ -30,6 +32,7 @@ export class OpenAiStats {
   snapshot(): Record<string, unknown> {
     return {
       requests: this.requests,
+      modelListRequests: this.modelListRequests,
       completed: this.completed,
       aborted: this.aborted,
       errors: { ...this.errors },

@@ -116,7 +116,9 @@ describe('each role can do exactly its list', () => {
       if (allowed) expect([route.method, route.path, res.status]).not.toEqual([route.method, route.path, 403]);
       else expect([route.method, route.path, res.status, res.body.error.code]).toEqual([route.method, route.path, 403, 'FORBIDDEN']);
       expect(res.status).not.toBe(401);
-      expect(res.status).toBeLessThan(500);
+      // The pool routes relay to media servers, which this harness does not run: that is their 502.
+      if (res.status === 502) expect([route.path, res.body.error.code]).toEqual([route.path, expect.stringMatching(/^MEDIA_SERVERS?_UNREACHABLE$/)]);
+      else expect(res.status).toBeLessThan(500);
     }
   });
 

@@ -8,17 +8,15 @@ import { AgentStore, loadAgentFromDatabase } from '../../media-server/agent-stor
 import { databaseCallRecords } from '../../media-server/call-records';
 import { GreetingCache } from '../../media-server/greeting-cache';
 import { createMediaMetrics } from '../../media-server/metrics';
-import { createDeepgramStt } from '../../media-server/providers/deepgram-stt';
-import { createDeepgramRestTts } from '../../media-server/providers/deepgram-tts-rest';
-import { createDeepgramWsTts } from '../../media-server/providers/deepgram-tts-ws';
-import { createOpenAiLlm } from '../../media-server/providers/openai-llm';
+import type { ConnectionPrewarmer } from '../../media-server/prewarm/connection-prewarmer';
+import { createPrewarmedProviders } from '../../media-server/prewarm/prewarmed-providers';
 import { createMediaServer, type MediaServer } from '../../media-server/server';
 import { databaseTokenNonces } from '../../media-server/token-nonces';
 import { createVoicemailDetector } from '../../media-server/voicemail/create-voicemail-detector';
 import { temporalWorkflowSignals } from '../../media-server/workflow-signals';
 import { freePort } from '../../scripts/infra/free-port';
-import { createDeepgramSimulator, type DeepgramSimulator } from '../../sim/deepgram/simulator';
-import { createOpenAiSimulator, type OpenAiSimulator } from '../../sim/openai/simulator';
+import { createDeepgramSimulator, type DeepgramSimulator, type DeepgramSimulatorOptions } from '../../sim/deepgram/simulator';
+import { createOpenAiSimulator, type OpenAiSimulator, type OpenAiSimulatorOptions } from '../../sim/openai/simulator';
 import { startMediaRelay, type MediaRelay } from './media-relay';
 
 /**
@@ -41,6 +39,8 @@ export interface RealMediaServer {
   /** The media server's own HTTP address (control, prewarm, metrics). */
   baseUrl: string;
   server: MediaServer;
+  /** The pool of ready provider connections, running from the start when the config says so. */
+  prewarmer: ConnectionPrewarmer;
   relay: MediaRelay;
   deepgram: DeepgramSimulator;
   openai: OpenAiSimulator;
@@ -53,21 +53,25 @@ export interface RealMediaServer {
 
 /**
  * The media server as media-server/main.ts wires it (greeting cache, the real `@deepgram/sdk` and
- * `openai` providers, voicemail detection, Temporal signals, CallLog writes), in this process on a
+ * `openai` providers behind the connection pool, voicemail detection, Temporal signals, CallLog writes), in this process on a
  * free port, with the Deepgram simulator (reading callee scripts from the Exotel simulator) and the
  * OpenAI simulator beside it. The database connection is the caller's.
  */
-export async function startRealMediaServer(config: Config, temporal: Client, exotelSimUrl: string): Promise<RealMediaServer> {
+export async function startRealMediaServer(
+  config: Config,
+  temporal: Client,
+  exotelSimUrl: string | null,
+  tuning: { deepgram?: DeepgramSimulatorOptions; openai?: OpenAiSimulatorOptions } = {},
+): Promise<RealMediaServer> {
   const quiet = createLogger('sim', { level: 'silent' });
-  const deepgram = createDeepgramSimulator({ logger: quiet, exotelSimUrl, ...FAST_PROVIDERS.deepgram });
-  const openai = createOpenAiSimulator({ logger: quiet, ...FAST_PROVIDERS.openai });
+  const deepgram = createDeepgramSimulator({ logger: quiet, exotelSimUrl, ...FAST_PROVIDERS.deepgram, ...tuning.deepgram });
+  const openai = createOpenAiSimulator({ logger: quiet, ...FAST_PROVIDERS.openai, ...tuning.openai });
   await Promise.all([deepgram.start(0), openai.start(0)]);
 
   const logger = createLogger('media-server', { level: process.env.RINGLINE_TEST_VERBOSE ? 'debug' : 'silent' });
   const registry = createMetricsRegistry('media-server-test');
   const metrics = createMediaMetrics(registry);
-  const providers = { apiKey: config.DEEPGRAM_API_KEY, baseUrl: deepgram.baseUrl };
-  const tts = config.TTS_PROVIDER === 'deepgram-ws' ? createDeepgramWsTts(providers) : createDeepgramRestTts(providers);
+  const { stt, tts, llm, prewarmer } = createPrewarmedProviders({ ...config, DEEPGRAM_BASE_URL: deepgram.baseUrl, OPENAI_BASE_URL: `${openai.baseUrl}/v1` }, logger);
   const port = await freePort();
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
@@ -79,19 +83,10 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
     agents: new AgentStore(loadAgentFromDatabase),
     signals: temporalWorkflowSignals(temporal, logger),
     cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, metrics, logger }),
-    stt: createDeepgramStt({
-      ...providers,
-      model: config.DEEPGRAM_STT_MODEL,
-      endpointingMs: config.DEEPGRAM_ENDPOINTING_MS,
-      utteranceEndMs: config.DEEPGRAM_UTTERANCE_END_MS,
-    }),
-    llm: createOpenAiLlm({
-      apiKey: config.OPENAI_API_KEY,
-      baseUrl: `${openai.baseUrl}/v1`,
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
-      maxRetries: config.OPENAI_MAX_RETRIES,
-    }),
+    stt,
+    llm,
     tts,
+    prewarmer,
     createVoicemailDetector,
     metrics,
     controlUrl: `http://127.0.0.1:${port}/control/end`,
@@ -106,6 +101,7 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
     wsUrl: relay.wsUrl,
     baseUrl,
     server,
+    prewarmer,
     relay,
     deepgram,
     openai,

@@ -24,11 +24,12 @@ describe('roleAllows', () => {
     for (const role of ROLES) expect([...ROLE_PERMISSIONS[role]].sort()).toEqual([...EXPECTED[role]].sort());
   });
 
-  it('keeps keys and the audit trail to admins', () => {
+  it('keeps keys, the audit trail and the connection pool to admins', () => {
     expect(ROLES.filter((role) => roleAllows(role, 'keys.manage'))).toEqual(['admin']);
     expect(ROLES.filter((role) => roleAllows(role, 'audit.read'))).toEqual(['admin']);
     expect(ROLES.filter((role) => roleAllows(role, 'numbers.erase'))).toEqual(['admin']);
     expect(ROLES.filter((role) => roleAllows(role, 'webhooks.manage'))).toEqual(['admin']);
+    expect(ROLES.filter((role) => roleAllows(role, 'prewarming.manage'))).toEqual(['admin']);
   });
 });
 
