@@ -12,6 +12,7 @@ const envSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_SIM_TTFT_MS: z.coerce.number().optional(),
   OPENAI_SIM_TOKENS_PER_SECOND: z.coerce.number().optional(),
+  OPENAI_SIM_EMBEDDINGS_LATENCY_MS: z.coerce.number().optional(),
 });
 
 export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): { port: number; options: OpenAiSimulatorOptions } {
@@ -24,6 +25,7 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): { port: number;
       apiKey: parsed.OPENAI_API_KEY,
       ttftMs: parsed.OPENAI_SIM_TTFT_MS,
       tokensPerSecond: parsed.OPENAI_SIM_TOKENS_PER_SECOND,
+      embeddingsLatencyMs: parsed.OPENAI_SIM_EMBEDDINGS_LATENCY_MS,
     },
   };
 }

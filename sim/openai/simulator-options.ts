@@ -7,6 +7,8 @@ const paceSchema = z.object({
   ttftMs: z.number().finite().nonnegative().default(290),
   /** Tokens per second after the first. */
   tokensPerSecond: z.number().finite().positive().default(80),
+  /** Added to every embeddings answer; 0: as fast as the simulator computes it (see README.md). */
+  embeddingsLatencyMs: z.number().finite().nonnegative().default(0),
 });
 
 export type OpenAiSimulatorPace = z.infer<typeof paceSchema>;

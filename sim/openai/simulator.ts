@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { createLogger } from '../../lib/logger';
 import { createChatCompletionsApi } from './chat-completions';
 import { createControlApi } from './control-api';
+import { createEmbeddingsApi } from './embeddings';
 import { invalidRequest, sendOpenAiError } from './openai-error';
 import { ProgrammedReplies } from './programmed-replies';
 import { resolveOptions, type OpenAiSimulatorOptions } from './simulator-options';
@@ -25,7 +26,7 @@ export interface OpenAiSimulator {
 
 /**
  * OpenAI's Chat Completions on loopback, with deterministic replies (reply-rules.ts) generated on
- * gpt-4o-mini's clock, streamed or not, plus `/sim/*` control endpoints. The real `openai` SDK
+ * gpt-4o-mini's clock, streamed or not, deterministic embeddings (embeddings.ts), plus `/sim/*` control endpoints. The real `openai` SDK
  * reaches it by its `baseURL` alone. See README.md in this folder.
  */
 export function createOpenAiSimulator(options: OpenAiSimulatorOptions = {}): OpenAiSimulator {
@@ -45,6 +46,7 @@ export function createOpenAiSimulator(options: OpenAiSimulatorOptions = {}): Ope
   const app = express();
   app.disable('x-powered-by');
   app.use(createChatCompletionsApi({ apiKey: config.apiKey, pace: config, stats, replies, inFlight, received, logger }));
+  app.use(createEmbeddingsApi({ apiKey: config.apiKey, latencyMs: config.embeddingsLatencyMs, stats, logger }));
   app.use(
     createControlApi({
       stats: () => stats.snapshot(),
