@@ -6,6 +6,8 @@ import { connectTemporalClient, pingTemporal } from '../lib/temporal-connection'
 import { AgentStore, loadAgentFromDatabase } from './agent-store';
 import { databaseCallRecords } from './call-records';
 import { GreetingCache } from './greeting-cache';
+import { createOpenAiEmbedder } from '../lib/openai-embeddings';
+import { databaseKnowledgeSource, KnowledgeStore } from './knowledge-store';
 import { createMediaMetrics } from './metrics';
 import { createDeepgramStt } from './providers/deepgram-stt';
 import { createDeepgramRestTts } from './providers/deepgram-tts-rest';
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
   const metrics = createMediaMetrics(registry);
   const deepgram = { apiKey: config.DEEPGRAM_API_KEY, baseUrl: config.DEEPGRAM_BASE_URL };
   const tts = config.TTS_PROVIDER === 'deepgram-ws' ? createDeepgramWsTts(deepgram) : createDeepgramRestTts(deepgram);
+  const embedding = { model: config.KNOWLEDGE_EMBEDDING_MODEL, dimensions: config.KNOWLEDGE_EMBEDDING_DIMENSIONS };
 
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
@@ -58,6 +61,12 @@ async function main(): Promise<void> {
       maxRetries: config.OPENAI_MAX_RETRIES,
     }),
     tts,
+    knowledge: {
+      store: new KnowledgeStore(databaseKnowledgeSource, embedding, logger),
+      // One retry at most: a turn's lookup has KNOWLEDGE_LOOKUP_TIMEOUT_MS in all.
+      embedder: createOpenAiEmbedder({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, ...embedding, timeoutMs: config.KNOWLEDGE_LOOKUP_TIMEOUT_MS, maxRetries: 1 }),
+      settings: { topK: config.KNOWLEDGE_TOP_K, minScore: config.KNOWLEDGE_MIN_SCORE, timeoutMs: config.KNOWLEDGE_LOOKUP_TIMEOUT_MS },
+    },
     createVoicemailDetector: (options) => createVoicemailDetector({ threshold: config.VOICEMAIL_THRESHOLD, timeoutMs: config.VOICEMAIL_TIMEOUT_SEC * 1000, ...options }),
     metrics,
     controlUrl: new URL(CONTROL_END_PATH, config.MEDIA_CONTROL_URL).toString(),

@@ -7,6 +7,8 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import { AgentStore, loadAgentFromDatabase } from '../../media-server/agent-store';
 import { databaseCallRecords } from '../../media-server/call-records';
 import { GreetingCache } from '../../media-server/greeting-cache';
+import { databaseKnowledgeSource, KnowledgeStore } from '../../media-server/knowledge-store';
+import { createOpenAiEmbedder } from '../../lib/openai-embeddings';
 import { createMediaMetrics } from '../../media-server/metrics';
 import { createDeepgramStt } from '../../media-server/providers/deepgram-stt';
 import { createDeepgramRestTts } from '../../media-server/providers/deepgram-tts-rest';
@@ -69,6 +71,7 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
   const providers = { apiKey: config.DEEPGRAM_API_KEY, baseUrl: deepgram.baseUrl };
   const tts = config.TTS_PROVIDER === 'deepgram-ws' ? createDeepgramWsTts(providers) : createDeepgramRestTts(providers);
   const port = await freePort();
+  const embedding = { model: config.KNOWLEDGE_EMBEDDING_MODEL, dimensions: config.KNOWLEDGE_EMBEDDING_DIMENSIONS };
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
     nonces: databaseTokenNonces(),
@@ -92,6 +95,11 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
       maxRetries: config.OPENAI_MAX_RETRIES,
     }),
     tts,
+    knowledge: {
+      store: new KnowledgeStore(databaseKnowledgeSource, embedding, logger),
+      embedder: createOpenAiEmbedder({ apiKey: config.OPENAI_API_KEY, baseUrl: `${openai.baseUrl}/v1`, ...embedding, timeoutMs: config.KNOWLEDGE_LOOKUP_TIMEOUT_MS, maxRetries: 1 }),
+      settings: { topK: config.KNOWLEDGE_TOP_K, minScore: config.KNOWLEDGE_MIN_SCORE, timeoutMs: config.KNOWLEDGE_LOOKUP_TIMEOUT_MS },
+    },
     createVoicemailDetector,
     metrics,
     controlUrl: `http://127.0.0.1:${port}/control/end`,
