@@ -11,13 +11,11 @@ import { matchesEndPhrase } from '../domain/conversation/end-phrase';
 import { PAUSE_AFTER_WORDS_MS } from '../domain/conversation/caller-turn';
 import { countWords, normalizeSpeech } from '../domain/conversation/spoken-text';
 import { buildSystemPrompt, callDataMessage } from '../domain/conversation/system-prompt';
-import { withReference } from '../domain/conversation/knowledge-context';
-import { retrievalDecision } from '../domain/knowledge/retrieval-decision';
 import type { ChatMessage } from '../domain/conversation/chat-message';
 import type { Logger } from '../lib/logger';
 import type { AgentProfile, PhraseKind } from './agent-profile';
 import type { GreetingCache } from './greeting-cache';
-import type { CallKnowledge, KnowledgeLookup } from './knowledge-lookup';
+import { replyRequest, type CallKnowledge, type KnowledgeLookup } from './knowledge-lookup';
 import type { MediaMetrics } from './metrics';
 import { PhrasePlayer, type SaidPhrase } from './phrase-player';
 import { BotReply } from './pipeline/bot-reply';
@@ -403,16 +401,9 @@ export class Conversation {
 
   // --- the bot ---
 
-  /**
-   * A reply to `answers`, the caller's `callerTurn`-th turn. When the turn needs the knowledge base, the
-   * model is asked once the lookup has put its passages before the caller's words; any other turn goes
-   * to the model at once, exactly as without a knowledge base.
-   */
+  /** A reply to `answers`, the caller's `callerTurn`-th turn, with knowledge passages when the turn needs them (knowledge-lookup.ts). */
   private newReply(messages: ChatMessage[], answers: string, held: boolean, callerTurn: number): BotReply {
-    const request = { model: this.deps.agent.llmModel, messages, tools: [END_CALL_TOOL] };
-    const knowledge = this.deps.knowledge;
-    const decision = retrievalDecision({ text: answers, callerTurn, hasKnowledge: knowledge?.available ?? false });
-    const lookup = decision.retrieve && knowledge ? knowledge.lookup(answers) : undefined;
+    const { request, lookup } = replyRequest({ model: this.deps.agent.llmModel, messages, tools: [END_CALL_TOOL] }, answers, callerTurn, this.deps.knowledge);
     const reply = new BotReply(
       {
         llm: this.deps.llm,
@@ -421,7 +412,7 @@ export class Conversation {
         logger: this.log,
         now: this.now,
       },
-      lookup ? lookup.then((found) => (found?.message ? { ...request, messages: withReference(messages, found.message) } : request)) : request,
+      request,
       answers,
       held,
     );

@@ -1,9 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { ChatMessage } from '../domain/conversation/chat-message';
-import { referenceMessage } from '../domain/conversation/knowledge-context';
+import { referenceMessage, withReference } from '../domain/conversation/knowledge-context';
+import { retrievalDecision } from '../domain/knowledge/retrieval-decision';
 import type { Logger } from '../lib/logger';
 import type { TextEmbedder } from '../lib/openai-embeddings';
 import type { AgentKnowledge, KnowledgeStore } from './knowledge-store';
+import type { LlmRequest } from './pipeline/llm';
 
 export interface KnowledgeSettings {
   topK: number;
@@ -85,6 +87,23 @@ export class CallKnowledge {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The model request for a reply to `answers`, the caller's `callerTurn`-th turn. A turn that needs the
+ * knowledge base gets a promise of the request with the passages put before the caller's words (and
+ * the lookup, for the transcript); any other turn gets `request` itself, at once and unchanged.
+ */
+export function replyRequest(
+  request: LlmRequest,
+  answers: string,
+  callerTurn: number,
+  knowledge: CallKnowledge | undefined,
+): { request: LlmRequest | Promise<LlmRequest>; lookup?: Promise<KnowledgeLookup | undefined> } {
+  const decision = retrievalDecision({ text: answers, callerTurn, hasKnowledge: knowledge?.available ?? false });
+  if (!decision.retrieve || !knowledge) return { request };
+  const lookup = knowledge.lookup(answers);
+  return { request: lookup.then((found) => (found?.message ? { ...request, messages: withReference(request.messages, found.message) } : request)), lookup };
 }
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
