@@ -26,6 +26,7 @@ import { liveUpdatesFromConfig, type LiveUpdates } from './live/live-updates';
 import { OrgCallGuard } from '../lib/org-call-limits';
 import { healthRouter, type HealthChecks } from './routes/health';
 import { liveEventsRouter } from './routes/live-events';
+import { knowledgeRouter } from './routes/knowledge';
 import { metricsRouter } from './routes/metrics';
 import { openApiRouter } from './routes/openapi';
 import { outcomeWebhooksRouter } from './routes/outcome-webhooks';
@@ -60,6 +61,8 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(auditTrail(deps.logger));
   // Body limits per route: a bulk request of BULK_MAX_ROWS calls needs room, nothing else does.
   app.use('/api/v1/calls/outbound/bulk', express.json({ limit: '1mb' }));
+  // A knowledge document's text may take twice its UTF-8 size as JSON (escapes), plus its title.
+  app.use('/api/v1/agents/:agentId/knowledge', express.json({ limit: deps.config.KNOWLEDGE_MAX_DOCUMENT_BYTES * 2 + 16 * 1024 }));
   app.use(express.json({ limit: '128kb' }));
   app.use(healthRouter(deps.health));
   app.use(dashboardRouter(deps));
@@ -84,6 +87,7 @@ function apiV1Router(deps: ApiDependencies): Router {
   router.use(openApiRouter());
   router.use(accessRouter(deps.config));
   router.use(agentsRouter(deps.config));
+  router.use(knowledgeRouter(ctx));
   // Before the call routes, whose /calls/:callLogId would take "scheduled" for an id.
   router.use(schedulesRouter(ctx));
   router.use(seriesRouter(ctx));

@@ -52,6 +52,11 @@ export function randomAgentId(): string {
   return `agent_${base32(randomBytes(10)).slice(0, 16)}`;
 }
 
+/** A knowledge document; its chunks are `<id>-<n>`, so a transcript's chunk id names its document too. */
+export function randomKnowledgeDocumentId(): string {
+  return `kdoc_${base32(randomBytes(10)).slice(0, 16)}`;
+}
+
 /** JSON with object keys sorted at every depth, so equal requests serialize equally. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

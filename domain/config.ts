@@ -113,6 +113,20 @@ export const configShape = {
   GREETING_CACHE_ENTRIES: positiveInt.default(500),
   VOICEMAIL_THRESHOLD: z.coerce.number().min(0.1).max(1).default(0.6),
   VOICEMAIL_TIMEOUT_SEC: z.coerce.number().int().min(5).max(120).default(30),
+  /**
+   * Agents' knowledge bases (docs/knowledge.md): the OpenAI embedding model and size that documents and
+   * callers' questions are embedded with (changing either makes stored chunks unusable until re-uploaded).
+   */
+  KNOWLEDGE_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  KNOWLEDGE_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(64).max(3072).default(512),
+  /** A document's text larger than this is refused (413); an agent's chunks beyond the second limit too (409). */
+  KNOWLEDGE_MAX_DOCUMENT_BYTES: positiveInt.default(512 * 1024),
+  KNOWLEDGE_MAX_CHUNKS_PER_AGENT: positiveInt.default(10_000),
+  /** Passages quoted to the model per looked-up turn, and the cosine similarity a passage needs to be quoted. */
+  KNOWLEDGE_TOP_K: z.coerce.number().int().min(1).max(10).default(3),
+  KNOWLEDGE_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.25),
+  /** A turn's lookup (embeddings call and search) taking longer is given up: the reply goes on without passages. */
+  KNOWLEDGE_LOOKUP_TIMEOUT_MS: positiveInt.default(1_500),
 
   WEBHOOK_SECRET: secret,
   MEDIA_TOKEN_SECRET: secret,

@@ -19,6 +19,8 @@ export interface TranscriptTurn {
   startedAt: Date;
   endedAt: Date;
   interrupted: boolean;
+  /** A bot reply made with a knowledge lookup: the passages quoted to the model (none may have scored high enough) and the lookup's time. */
+  knowledge?: { chunkIds: string[]; retrievalMs: number };
 }
 
 /** How the call's greeting went out: from the cache (made by a prewarm or left by an earlier call) or synthesized. */

@@ -12,6 +12,7 @@ import { Conversation } from './conversation';
 import { DEFAULT_SAMPLE_RATE, parseInbound, type ExotelInbound, type SampleRate, type StartMessage } from './exotel-protocol';
 import { ExotelStream } from './exotel-stream';
 import type { GreetingCache } from './greeting-cache';
+import { CallKnowledge, type KnowledgeRetrieval } from './knowledge-lookup';
 import type { MediaMetrics } from './metrics';
 import type { LanguageModel } from './pipeline/llm';
 import { observedSynthesizer } from './pipeline/observed-synthesizer';
@@ -35,6 +36,8 @@ export interface SessionDeps {
   stt: SpeechToText;
   llm: LanguageModel;
   tts: TextToSpeech;
+  /** Agents' knowledge bases (docs/knowledge.md); absent: agents answer from their prompts only. */
+  knowledge?: KnowledgeRetrieval;
   createVoicemailDetector: VoicemailDetectorFactory;
   metrics: MediaMetrics;
   /** This instance's control endpoint, sent to the workflow in the media-started signal. */
@@ -48,6 +51,8 @@ interface CallContext {
   callLogId: string;
   agent: AgentProfile;
   metadata: Record<string, unknown>;
+  /** Starts loading with the context, so the agent's passages are in memory by the caller's first question. */
+  knowledge: CallKnowledge | undefined;
   /** The attempt's Exotel CallSid as the workflow recorded it after the dial (connect mode's binding). */
   callSid?: string;
 }
@@ -205,6 +210,7 @@ export class CallSession {
       cache: this.deps.cache,
       out: new PacedAudioOut(new ExotelStream(this.socket, start.streamSid, chunkMs(sampleRate)), sampleRate, this.now),
       transcript: this.transcript,
+      knowledge: context.knowledge,
       voicemailDetector: agent.voicemailDetection
         ? this.deps.createVoicemailDetector({
             sampleRate,
@@ -315,7 +321,8 @@ export class CallSession {
         this.log.error({ agentId: record.agentId }, 'agent of the call not found');
         return undefined;
       }
-      return { callLogId, agent, metadata: record.metadata, ...(record.callSid ? { callSid: record.callSid } : {}) };
+      const knowledge = this.deps.knowledge && new CallKnowledge(agent.id, this.deps.knowledge, this.log);
+      return { callLogId, agent, metadata: record.metadata, knowledge, ...(record.callSid ? { callSid: record.callSid } : {}) };
     } catch (err) {
       this.log.error({ err }, 'could not load the call and its agent');
       return undefined;

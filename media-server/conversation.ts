@@ -15,6 +15,7 @@ import type { ChatMessage } from '../domain/conversation/chat-message';
 import type { Logger } from '../lib/logger';
 import type { AgentProfile, PhraseKind } from './agent-profile';
 import type { GreetingCache } from './greeting-cache';
+import { replyRequest, type CallKnowledge, type KnowledgeLookup } from './knowledge-lookup';
 import type { MediaMetrics } from './metrics';
 import { PhrasePlayer, type SaidPhrase } from './phrase-player';
 import { BotReply } from './pipeline/bot-reply';
@@ -46,6 +47,8 @@ export interface ConversationDeps {
   cache: GreetingCache;
   out: PacedAudioOut;
   transcript: TranscriptLog;
+  /** The agent's knowledge base, looked up for caller turns that need it; absent: the agent answers from its prompt only. */
+  knowledge?: CallKnowledge;
   /** Absent when the agent has voicemail detection off. */
   voicemailDetector: VoicemailDetector | undefined;
   bargeIn: BargeInThresholds;
@@ -121,6 +124,10 @@ export class Conversation {
   private voicemailMessage: { left: boolean; durationMs: number } | undefined;
   private readonly roles = new Map<string, UtteranceRole>();
   private readonly replyTurns = new WeakMap<BotReply, HeardTurn>();
+  /** The knowledge lookup a reply was made with, recorded on the bot's turn. */
+  private readonly replyKnowledge = new WeakMap<BotReply, KnowledgeLookup>();
+  /** Caller turns recorded so far: the first one is never looked up (domain/knowledge/retrieval-decision). */
+  private callerTurns = 0;
   /** Aborted when the conversation finishes: synthesis still running for it stops. */
   private readonly lifetime = new AbortController();
   private stt: SttStream | undefined;
@@ -342,7 +349,7 @@ export class Conversation {
     }
     if (!progress.stable || countWords(guess) < minWords || this.speculations >= MAX_SPECULATIONS_PER_TURN) return;
     this.speculations += 1;
-    this.speculation = { reply: this.newReply(this.history.messages(progress.text), progress.text, true), revision: this.history.revision };
+    this.speculation = { reply: this.newReply(this.history.messages(progress.text), progress.text, true, this.callerTurns + 1), revision: this.history.revision };
   }
 
   /** The speculative reply, if it answers exactly `text` on the current history; any other is aborted. */
@@ -376,7 +383,7 @@ export class Conversation {
       this.end('end_phrase');
       return;
     }
-    const reply = speculative ?? this.newReply(this.history.messages(), turn.text, false);
+    const reply = speculative ?? this.newReply(this.history.messages(), turn.text, false, this.callerTurns);
     this.replyTurns.set(reply, turn);
     this.reply = reply;
     reply.timeline.mark('decided', decidedAt);
@@ -389,12 +396,15 @@ export class Conversation {
   private recordCallerTurn(turn: HeardTurn): void {
     this.deps.transcript.add({ speaker: 'caller', text: turn.text, startedAt: new Date(turn.startedAt), endedAt: new Date(turn.endedAt), interrupted: false });
     this.history.addCaller(turn.text);
+    this.callerTurns += 1;
   }
 
   // --- the bot ---
 
-  private newReply(messages: ChatMessage[], answers: string, held: boolean): BotReply {
-    return new BotReply(
+  /** A reply to `answers`, the caller's `callerTurn`-th turn, with knowledge passages when the turn needs them (knowledge-lookup.ts). */
+  private newReply(messages: ChatMessage[], answers: string, held: boolean, callerTurn: number): BotReply {
+    const { request, lookup } = replyRequest({ model: this.deps.agent.llmModel, messages, tools: [END_CALL_TOOL] }, answers, callerTurn, this.deps.knowledge);
+    const reply = new BotReply(
       {
         llm: this.deps.llm,
         synthesizer: this.deps.synthesizer,
@@ -402,10 +412,14 @@ export class Conversation {
         logger: this.log,
         now: this.now,
       },
-      { model: this.deps.agent.llmModel, messages, tools: [END_CALL_TOOL] },
+      request,
       answers,
       held,
     );
+    void lookup?.then((found) => {
+      if (found) this.replyKnowledge.set(reply, found);
+    });
+    return reply;
   }
 
   private startUtterance(role: UtteranceRole): Utterance {
@@ -472,8 +486,16 @@ export class Conversation {
   private recordBotTurn(result: UtteranceResult, role: UtteranceRole): void {
     const { transcript } = this.deps;
     const text = result.spokenText;
+    const lookup = role.kind === 'reply' ? this.replyKnowledge.get(role.reply) : undefined;
     const turn = text
-      ? transcript.add({ speaker: 'bot', text, startedAt: new Date(result.firstChunkAt ?? result.endedAt), endedAt: new Date(result.endedAt), interrupted: result.interrupted })
+      ? transcript.add({
+          speaker: 'bot',
+          text,
+          startedAt: new Date(result.firstChunkAt ?? result.endedAt),
+          endedAt: new Date(result.endedAt),
+          interrupted: result.interrupted,
+          ...(lookup && { knowledge: { chunkIds: lookup.chunkIds, retrievalMs: lookup.retrievalMs } }),
+        })
       : undefined;
     if (text) this.history.addBot(text);
     if (role.kind === 'phrase' && role.phrase === 'greeting') this.recordGreeting(result);

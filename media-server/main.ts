@@ -6,6 +6,8 @@ import { connectTemporalClient, pingTemporal } from '../lib/temporal-connection'
 import { AgentStore, loadAgentFromDatabase } from './agent-store';
 import { databaseCallRecords } from './call-records';
 import { GreetingCache } from './greeting-cache';
+import { createOpenAiEmbedder } from '../lib/openai-embeddings';
+import { databaseKnowledgeSource, KnowledgeStore } from './knowledge-store';
 import { createMediaMetrics } from './metrics';
 import { createPrewarmedProviders } from './prewarm/prewarmed-providers';
 import { createMediaServer } from './server';
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry('media-server');
   const metrics = createMediaMetrics(registry);
   const { stt, tts, llm, prewarmer } = createPrewarmedProviders(config, logger);
+  const embedding = { model: config.KNOWLEDGE_EMBEDDING_MODEL, dimensions: config.KNOWLEDGE_EMBEDDING_DIMENSIONS };
 
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
@@ -45,6 +48,12 @@ async function main(): Promise<void> {
     llm,
     tts,
     prewarmer,
+    knowledge: {
+      store: new KnowledgeStore(databaseKnowledgeSource, embedding, logger),
+      // One retry at most: a turn's lookup has KNOWLEDGE_LOOKUP_TIMEOUT_MS in all.
+      embedder: createOpenAiEmbedder({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, ...embedding, timeoutMs: config.KNOWLEDGE_LOOKUP_TIMEOUT_MS, maxRetries: 1 }),
+      settings: { topK: config.KNOWLEDGE_TOP_K, minScore: config.KNOWLEDGE_MIN_SCORE, timeoutMs: config.KNOWLEDGE_LOOKUP_TIMEOUT_MS },
+    },
     createVoicemailDetector: (options) => createVoicemailDetector({ threshold: config.VOICEMAIL_THRESHOLD, timeoutMs: config.VOICEMAIL_TIMEOUT_SEC * 1000, ...options }),
     metrics,
     controlUrl: new URL(CONTROL_END_PATH, config.MEDIA_CONTROL_URL).toString(),

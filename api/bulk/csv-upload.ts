@@ -4,13 +4,16 @@ import type { Readable, Transform, Writable } from 'node:stream';
 import { ApiError } from '../api-error';
 import { limitBytes, uploadTooLarge } from './contacts-csv-reader';
 
-export interface CsvUpload {
+/** An uploaded file as it arrives (a CSV here; a knowledge document in api/knowledge-upload.ts). */
+export interface FileUpload {
   /** Form fields sent before the file (none for a raw body; its options travel in the query string). */
   fields: Record<string, string>;
   /** The file's bytes as they arrive, failing with an ApiError when the upload breaks a rule. */
   file: Readable;
   /** As the client named it; '' for a raw body. */
   filename: string;
+  /** The file part's declared type (the body's for a raw body). */
+  mimeType: string;
 }
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
@@ -29,13 +32,13 @@ const MAX_FIELD_BYTES = 1024;
  * (an error, a limit), the rest of the request is drained so that the error response still reaches
  * the client instead of a reset connection.
  */
-export async function receiveCsvUpload(req: Request, options: { maxBytes: number }): Promise<CsvUpload> {
+export async function receiveCsvUpload(req: Request, options: { maxBytes: number }): Promise<FileUpload> {
   if (req.is(CSV_TYPES)) return rawUpload(req, options.maxBytes);
-  if (req.is('multipart/form-data')) return multipartUpload(req, options.maxBytes);
+  if (req.is('multipart/form-data')) return receiveMultipartUpload(req, options);
   throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the CSV as multipart/form-data with a file part, or as a text/csv body');
 }
 
-function rawUpload(req: Request, maxBytes: number): CsvUpload {
+function rawUpload(req: Request, maxBytes: number): FileUpload {
   // Refused before a byte is read; Node discards the unread body once the response is sent.
   if (Number(req.get('content-length')) > maxBytes) throw uploadTooLarge(maxBytes);
   const file = handedOutFile(maxBytes);
@@ -44,10 +47,11 @@ function rawUpload(req: Request, maxBytes: number): CsvUpload {
   });
   releaseWhenDone(req, file, file);
   req.pipe(file);
-  return { fields: {}, file, filename: '' };
+  return { fields: {}, file, filename: '', mimeType: req.get('content-type') ?? '' };
 }
 
-function multipartUpload(req: Request, maxBytes: number): Promise<CsvUpload> {
+/** A multipart/form-data upload of one file, with the rules described at `receiveCsvUpload`. */
+export function receiveMultipartUpload(req: Request, { maxBytes }: { maxBytes: number }): Promise<FileUpload> {
   let form: busboy.Busboy;
   try {
     form = busboy({ headers: req.headers, limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES } });
@@ -85,7 +89,7 @@ function multipartUpload(req: Request, maxBytes: number): Promise<CsvUpload> {
       file = upload;
       releaseWhenDone(req, form, upload);
       stream.pipe(upload, { end: false });
-      resolve({ fields: Object.fromEntries(fields), file: upload, filename: info.filename ?? '' });
+      resolve({ fields: Object.fromEntries(fields), file: upload, filename: info.filename ?? '', mimeType: info.mimeType });
     });
     form.on('filesLimit', () => fail(new ApiError(400, 'TOO_MANY_FILES', 'Send one file per import')));
     form.on('fieldsLimit', () => fail(new ApiError(400, 'TOO_MANY_FIELDS', `At most ${MAX_FIELDS} form fields are accepted`)));

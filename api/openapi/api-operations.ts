@@ -2,6 +2,16 @@ import type { z } from 'zod';
 import { apiKeyAnswerSchema, auditPageAnswerSchema, createKeySchema, createdKeyAnswerSchema, keyIdParamsSchema, keyListAnswerSchema, listAuditQuerySchema } from '../../domain/api-schemas/access';
 import { agentAnswerSchema, agentIdParamsSchema, agentPageAnswerSchema, createAgentSchema, listAgentsQuerySchema, updateAgentSchema } from '../../domain/api-schemas/agents';
 import {
+  createKnowledgeDocumentSchema,
+  knowledgeDeletedAnswerSchema,
+  knowledgeDocumentAnswerSchema,
+  knowledgeDocumentParamsSchema,
+  knowledgePageAnswerSchema,
+  knowledgeParamsSchema,
+  knowledgeUploadFieldsSchema,
+  listKnowledgeQuerySchema,
+} from '../../domain/api-schemas/knowledge';
+import {
   analyticsQuerySchema,
   callsReportAnswerSchema,
   costReportAnswerSchema,
@@ -109,8 +119,11 @@ export interface ApiOperation {
   headers?: z.ZodType;
   /** A JSON body. */
   body?: z.ZodType;
-  /** A CSV upload: multipart/form-data with a `file` and these form fields, or a text/csv body with them in the query. */
-  upload?: { fields?: z.ZodType };
+  /**
+   * A file upload: multipart/form-data with a `file` and these form fields. A CSV (the default) may also
+   * be a text/csv body with the fields in the query; a text file goes with `body` as the JSON alternative.
+   */
+  upload?: { fields?: z.ZodType; file?: 'csv' | 'text' };
   answers: Readonly<Record<number, Answer>>;
 }
 
@@ -137,6 +150,15 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
   'GET /api/v1/agents/:agentId': { summary: 'Read an agent', params: agentIdParamsSchema, answers: { 200: agentAnswerSchema } },
   'PATCH /api/v1/agents/:agentId': { summary: 'Change an agent', params: agentIdParamsSchema, body: updateAgentSchema, answers: { 200: agentAnswerSchema } },
   'DELETE /api/v1/agents/:agentId': { summary: 'Deactivate an agent (active: false; past calls keep it)', params: agentIdParamsSchema, answers: { 200: agentAnswerSchema } },
+  'POST /api/v1/agents/:agentId/knowledge': {
+    summary: "Add a document to the agent's knowledge base (JSON, or a text or Markdown file): cut into passages and embedded",
+    params: knowledgeParamsSchema,
+    body: createKnowledgeDocumentSchema,
+    upload: { fields: knowledgeUploadFieldsSchema, file: 'text' },
+    answers: { 201: knowledgeDocumentAnswerSchema },
+  },
+  'GET /api/v1/agents/:agentId/knowledge': { summary: "The agent's knowledge documents, newest first", params: knowledgeParamsSchema, query: listKnowledgeQuerySchema, answers: { 200: knowledgePageAnswerSchema } },
+  'DELETE /api/v1/agents/:agentId/knowledge/:documentId': { summary: 'Delete a knowledge document and its passages', params: knowledgeDocumentParamsSchema, answers: { 200: knowledgeDeletedAnswerSchema } },
 
   'POST /api/v1/calls/outbound': { summary: 'Place a call', body: outboundCallSchema, answers: { 202: acceptedCallAnswerSchema } },
   'GET /api/v1/calls/outbound/stats': { summary: "Lines in use now and the period's attempts by outcome", query: callStatsQuerySchema(SHAPE_ONLY_ZONE), answers: { 200: callStatsAnswerSchema } },

@@ -43,11 +43,19 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query' | '
 }
 
 const CSV_FILE = { type: 'string', contentMediaType: 'text/csv' };
+const TEXT_FILE = { type: 'string', contentMediaType: 'text/markdown' };
 
 function requestBodyOf(operation: ApiOperation): JsonSchema | undefined {
-  if (operation.body) return { required: true, content: { 'application/json': { schema: jsonSchemaOf(operation.body, 'input') } } };
-  if (!operation.upload) return undefined;
+  const json = operation.body ? { 'application/json': { schema: jsonSchemaOf(operation.body, 'input') } } : undefined;
+  if (!operation.upload) return json && { required: true, content: json };
   const fields = operation.upload.fields ? (jsonSchemaOf(operation.upload.fields, 'input') as { properties?: JsonSchema }).properties : {};
+  if (operation.upload.file === 'text') {
+    return {
+      required: true,
+      description: 'JSON, or a plain-text or Markdown file as the `file` of a multipart form (its fields before the file).',
+      content: { ...json, 'multipart/form-data': { schema: { type: 'object', properties: { ...fields, file: TEXT_FILE }, required: ['file'] } } },
+    };
+  }
   return {
     required: true,
     description: 'The CSV as the `file` of a multipart form (its fields before the file), or as a text/csv body with the fields in the query string.',

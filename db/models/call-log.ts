@@ -16,6 +16,8 @@ const transcriptTurnSchema = new Schema(
     startedAt: { type: Date, required: true },
     endedAt: { type: Date },
     interrupted: { type: Boolean, default: false },
+    /** A bot reply made with a knowledge lookup: the chunk ids quoted to the model, and the lookup's milliseconds. */
+    knowledge: { type: new Schema({ chunkIds: { type: [String], default: [] }, retrievalMs: { type: Number } }, { _id: false }), default: undefined },
   },
   { _id: false },
 );

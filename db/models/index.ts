@@ -7,6 +7,8 @@ export { CampaignContact } from './campaign-contact';
 export { DashboardSession } from './dashboard-session';
 export { DndLookup } from './dnd-lookup';
 export { DoNotCallEntry } from './do-not-call-entry';
+export { KnowledgeChunk } from './knowledge-chunk';
+export { KnowledgeDocument } from './knowledge-document';
 export { MediaTokenNonce } from './media-token-nonce';
 export { OutcomeWebhookDelivery } from './outcome-webhook-delivery';
 export { OutcomeWebhookSettings } from './outcome-webhook-settings';

@@ -46,7 +46,8 @@ export class BotReply {
 
   constructor(
     private readonly deps: ReplyDeps,
-    request: LlmRequest,
+    /** A promise while something must still be added to it first (knowledge passages): the model is asked once it settles. */
+    request: LlmRequest | Promise<LlmRequest>,
     /** The caller's words this reply answers (a speculative reply is kept only if the final turn says the same). */
     readonly answers: string,
     held: boolean,
@@ -83,10 +84,13 @@ export class BotReply {
     this.releaseHold();
   }
 
-  private async runModel(request: LlmRequest): Promise<void> {
-    const startedAt = this.now();
-    this.timeline.mark('modelRequested');
+  private async runModel(pending: LlmRequest | Promise<LlmRequest>): Promise<void> {
     try {
+      // A ready request goes to the model in this same tick, as it always did; only a pending one waits.
+      const request = pending instanceof Promise ? await pending : pending;
+      if (this.aborted) return;
+      const startedAt = this.now();
+      this.timeline.mark('modelRequested');
       for await (const event of this.deps.llm.stream(request, this.controller.signal)) {
         this.llmFirstTokenMs ??= this.now() - startedAt;
         this.events.push({ event, at: performance.now() });

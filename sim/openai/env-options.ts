@@ -13,6 +13,7 @@ const envSchema = z.object({
   OPENAI_SIM_TTFT_MS: z.coerce.number().optional(),
   OPENAI_SIM_TOKENS_PER_SECOND: z.coerce.number().optional(),
   OPENAI_SIM_CONNECTION_SETUP_MS: z.coerce.number().optional(),
+  OPENAI_SIM_EMBEDDINGS_LATENCY_MS: z.coerce.number().optional(),
 });
 
 export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): { port: number; options: OpenAiSimulatorOptions } {
@@ -26,6 +27,7 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): { port: number;
       ttftMs: parsed.OPENAI_SIM_TTFT_MS,
       tokensPerSecond: parsed.OPENAI_SIM_TOKENS_PER_SECOND,
       connectionSetupMs: parsed.OPENAI_SIM_CONNECTION_SETUP_MS,
+      embeddingsLatencyMs: parsed.OPENAI_SIM_EMBEDDINGS_LATENCY_MS,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChatMessage, ChatRequest } from './chat-request';
 import type { ProgrammedReply } from './programmed-replies';
+import { contentWords } from './text-features';
 
 /**
  * The simulated model's answer, decided only by the conversation (same input, same output).
@@ -10,11 +11,14 @@ import type { ProgrammedReply } from './programmed-replies';
  * 3. goodbye: "bye", "goodbye", "that's all", "no thanks", "no thank you" → a call of `end_call`
  *    when the request offers it (and `tool_choice` is not "none"), else a spoken goodbye;
  * 4. dtmf: "[DTMF 5]" markers → "You pressed 5." and an acknowledgement;
- * 5. question: a "?" → two or three short sentences acknowledging it;
- * 6. statement: anything else → one or two polite sentences quoting a few of the user's words;
- * 7. greeting: no user message yet → a greeting.
+ * 5. reference: passages between `<reference …>` and `</reference>` in an earlier message, one of
+ *    whose sentences shares content words with what was said → that sentence, word for word (the
+ *    simulated model answering from the context it was given);
+ * 6. question: a "?" → two or three short sentences acknowledging it;
+ * 7. statement: anything else → one or two polite sentences quoting a few of the user's words;
+ * 8. greeting: no user message yet → a greeting.
  */
-export type ReplyRule = 'programmed' | 'after-tool' | 'goodbye' | 'dtmf' | 'question' | 'statement' | 'greeting';
+export type ReplyRule = 'programmed' | 'after-tool' | 'goodbye' | 'dtmf' | 'reference' | 'question' | 'statement' | 'greeting';
 
 export type Reply = { kind: 'text'; rule: ReplyRule; text: string } | { kind: 'tool'; rule: ReplyRule; name: string; arguments: string };
 
@@ -62,6 +66,9 @@ export function decideReply(request: ChatRequest, programmed: ProgrammedReply[])
   const digits = [...said.matchAll(DTMF)].map((match) => match[1]);
   if (digits.length > 0) return { kind: 'text', rule: 'dtmf', text: `You pressed ${digits.join(', ')}. Thank you, I have noted that.` };
 
+  const answer = answerFromReferences(request.messages.slice(0, request.messages.lastIndexOf(userText as ChatMessage)), said);
+  if (answer !== undefined) return { kind: 'text', rule: 'reference', text: answer };
+
   const pick = seededPicker(said);
   if (said.includes('?')) {
     const sentences = [pick(QUESTION_OPENERS), pick(QUESTION_MIDDLES)];
@@ -79,6 +86,27 @@ export function messageText(message: ChatMessage): string {
   const content = message.content;
   if (typeof content === 'string') return content;
   return (content ?? []).map((part) => part.text ?? '').join('');
+}
+
+const REFERENCE_BLOCK = /<reference\b[^>]*>([\s\S]*?)<\/reference>/g;
+
+/** The sentence of the reference passages sharing the most content words with `said` (the first on a tie); none when no sentence shares any. */
+function answerFromReferences(earlier: ChatMessage[], said: string): string | undefined {
+  const asked = new Set(contentWords(said));
+  let best: { sentence: string; shared: number } | undefined;
+  for (const message of earlier) {
+    for (const [, passage] of messageText(message).matchAll(REFERENCE_BLOCK)) {
+      for (const sentence of unescapeMarkup(passage).split(/(?<=[.!?])\s+|\n+/)) {
+        const shared = new Set(contentWords(sentence).filter((word) => asked.has(word))).size;
+        if (shared > 0 && shared > (best?.shared ?? 0)) best = { sentence: sentence.trim(), shared };
+      }
+    }
+  }
+  return best?.sentence;
+}
+
+function unescapeMarkup(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 }
 
 function calledTool(messages: ChatMessage[], toolCallId: string): string | undefined {

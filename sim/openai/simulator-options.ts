@@ -12,6 +12,8 @@ const paceSchema = z.object({
    * trips a new connection costs over a long path, which loopback does not have. 0: none.
    */
   connectionSetupMs: z.number().finite().nonnegative().default(0),
+  /** Added to every embeddings answer; 0: as fast as the simulator computes it (see README.md). */
+  embeddingsLatencyMs: z.number().finite().nonnegative().default(0),
 });
 
 export type OpenAiSimulatorPace = z.infer<typeof paceSchema>;

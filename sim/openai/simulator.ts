@@ -6,6 +6,7 @@ import { createChatCompletionsApi } from './chat-completions';
 import { createControlApi } from './control-api';
 import { connectionSetupDelay } from './connection-setup';
 import { createModelsApi } from './models-api';
+import { createEmbeddingsApi } from './embeddings';
 import { invalidRequest, sendOpenAiError } from './openai-error';
 import { ProgrammedReplies } from './programmed-replies';
 import { resolveOptions, type OpenAiSimulatorOptions } from './simulator-options';
@@ -27,7 +28,7 @@ export interface OpenAiSimulator {
 
 /**
  * OpenAI's Chat Completions on loopback, with deterministic replies (reply-rules.ts) generated on
- * gpt-4o-mini's clock, streamed or not, plus `/sim/*` control endpoints. The real `openai` SDK
+ * gpt-4o-mini's clock, streamed or not, deterministic embeddings (embeddings.ts), plus `/sim/*` control endpoints. The real `openai` SDK
  * reaches it by its `baseURL` alone. See README.md in this folder.
  */
 export function createOpenAiSimulator(options: OpenAiSimulatorOptions = {}): OpenAiSimulator {
@@ -49,6 +50,7 @@ export function createOpenAiSimulator(options: OpenAiSimulatorOptions = {}): Ope
   app.use(connectionSetupDelay(config.connectionSetupMs));
   app.use(createModelsApi({ apiKey: config.apiKey, stats }));
   app.use(createChatCompletionsApi({ apiKey: config.apiKey, pace: config, stats, replies, inFlight, received, logger }));
+  app.use(createEmbeddingsApi({ apiKey: config.apiKey, latencyMs: config.embeddingsLatencyMs, stats, logger }));
   app.use(
     createControlApi({
       stats: () => stats.snapshot(),

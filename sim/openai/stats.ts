@@ -15,6 +15,11 @@ export class OpenAiStats {
   replies: Partial<Record<ReplyRule, number>> = {};
   promptTokens = 0;
   completionTokens = 0;
+  /** `POST /v1/embeddings`: requests (refused ones too), refusals, texts embedded and their tokens. */
+  embeddingRequests = 0;
+  embeddingErrors = 0;
+  embeddedInputs = 0;
+  embeddingTokens = 0;
 
   recordError(status: number): void {
     this.errors[String(status)] = (this.errors[String(status)] ?? 0) + 1;
@@ -41,6 +46,7 @@ export class OpenAiStats {
       promptTokens: this.promptTokens,
       completionTokens: this.completionTokens,
       tokens: this.promptTokens + this.completionTokens,
+      embeddings: { requests: this.embeddingRequests, errors: this.embeddingErrors, inputs: this.embeddedInputs, tokens: this.embeddingTokens },
     };
   }
 }

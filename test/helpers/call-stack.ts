@@ -128,8 +128,14 @@ export async function startCallStack(options: CallStackOptions): Promise<CallSta
     options.media === 'real'
       ? await startRealMediaServer(base, env.client, sim.baseUrl)
       : await startStandInMediaServer(env.client, base.MEDIA_TOKEN_SECRET, options.media ?? { holdMs: 300, outcome: 'completed' });
-  // Workers reach the media server's HTTP side (hang-ups, greeting prewarm) where the config says it is, and nowhere else.
-  const config: Config = { ...base, PUBLIC_MEDIA_WS_URL: media.wsUrl, MEDIA_CONTROL_URL: media.baseUrl };
+  // Workers reach the media server's HTTP side (hang-ups, greeting prewarm) where the config says it is, and nowhere else;
+  // the API embeds knowledge documents with the real media server's OpenAI simulator.
+  const config: Config = {
+    ...base,
+    PUBLIC_MEDIA_WS_URL: media.wsUrl,
+    MEDIA_CONTROL_URL: media.baseUrl,
+    ...('openai' in media && { OPENAI_BASE_URL: `${media.openai.baseUrl}/v1` }),
+  };
 
   const agentId = `agent_${options.label}`;
   await Agent.updateOne(

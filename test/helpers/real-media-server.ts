@@ -7,6 +7,8 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import { AgentStore, loadAgentFromDatabase } from '../../media-server/agent-store';
 import { databaseCallRecords } from '../../media-server/call-records';
 import { GreetingCache } from '../../media-server/greeting-cache';
+import { databaseKnowledgeSource, KnowledgeStore } from '../../media-server/knowledge-store';
+import { createOpenAiEmbedder } from '../../lib/openai-embeddings';
 import { createMediaMetrics } from '../../media-server/metrics';
 import type { ConnectionPrewarmer } from '../../media-server/prewarm/connection-prewarmer';
 import { createPrewarmedProviders } from '../../media-server/prewarm/prewarmed-providers';
@@ -73,6 +75,7 @@ export async function startRealMediaServer(
   const metrics = createMediaMetrics(registry);
   const { stt, tts, llm, prewarmer } = createPrewarmedProviders({ ...config, DEEPGRAM_BASE_URL: deepgram.baseUrl, OPENAI_BASE_URL: `${openai.baseUrl}/v1` }, logger);
   const port = await freePort();
+  const embedding = { model: config.KNOWLEDGE_EMBEDDING_MODEL, dimensions: config.KNOWLEDGE_EMBEDDING_DIMENSIONS };
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
     nonces: databaseTokenNonces(),
@@ -87,6 +90,11 @@ export async function startRealMediaServer(
     llm,
     tts,
     prewarmer,
+    knowledge: {
+      store: new KnowledgeStore(databaseKnowledgeSource, embedding, logger),
+      embedder: createOpenAiEmbedder({ apiKey: config.OPENAI_API_KEY, baseUrl: `${openai.baseUrl}/v1`, ...embedding, timeoutMs: config.KNOWLEDGE_LOOKUP_TIMEOUT_MS, maxRetries: 1 }),
+      settings: { topK: config.KNOWLEDGE_TOP_K, minScore: config.KNOWLEDGE_MIN_SCORE, timeoutMs: config.KNOWLEDGE_LOOKUP_TIMEOUT_MS },
+    },
     createVoicemailDetector,
     metrics,
     controlUrl: `http://127.0.0.1:${port}/control/end`,
