@@ -1,4 +1,5 @@
 import { renderTemplate, type TemplateValues } from '../domain/conversation/render-template';
+import type { TtsProvider } from '../domain/speech/tts-provider';
 
 /** What the media server needs of an agent (db/models/agent.ts), read once and cached. */
 export interface AgentProfile {
@@ -9,7 +10,12 @@ export interface AgentProfile {
   noResponsePrompt: string;
   goodbyeMessage: string;
   voicemailMessage: string;
+  /** The agent's Deepgram voice. */
   voice: string;
+  /** Who speaks the agent's calls unless a call or a rule says otherwise (media-server/call-speech.ts). */
+  ttsProvider: TtsProvider;
+  /** Null: ELEVENLABS_DEFAULT_VOICE_ID. */
+  elevenLabsVoiceId: string | null;
   llmModel: string;
   maxCallDurationSec: number;
   noResponseTimeoutSec: number;

@@ -43,6 +43,8 @@ export async function loadAgentFromDatabase(agentId: string): Promise<AgentProfi
     goodbyeMessage: doc.goodbyeMessage,
     voicemailMessage: doc.voicemailMessage,
     voice: doc.voice,
+    ttsProvider: doc.ttsProvider ?? 'deepgram',
+    elevenLabsVoiceId: doc.elevenLabsVoiceId ?? null,
     llmModel: doc.llmModel,
     maxCallDurationSec: doc.maxCallDurationSec,
     noResponseTimeoutSec: doc.noResponseTimeoutSec,

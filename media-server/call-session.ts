@@ -8,6 +8,7 @@ import type { AgentProfile } from './agent-profile';
 import type { AgentStore } from './agent-store';
 import type { CallRecords } from './call-records';
 import { pollCarrierHint } from './carrier-hint-poll';
+import { chooseCallVoice, openCallSpeech, type PremiumVoice } from './call-speech';
 import { Conversation } from './conversation';
 import { DEFAULT_SAMPLE_RATE, parseInbound, type ExotelInbound, type SampleRate, type StartMessage } from './exotel-protocol';
 import { ExotelStream } from './exotel-stream';
@@ -19,6 +20,8 @@ import { PacedAudioOut } from './pipeline/paced-audio-out';
 import { chunkMs } from './pipeline/pcm-frames';
 import type { SpeechToText } from './pipeline/stt';
 import type { SpeechSynthesizer, TextToSpeech } from './pipeline/tts';
+import type { Priority } from '../domain/priority';
+import type { TtsProvider } from '../domain/speech/tts-provider';
 import type { TurnTimings } from './pipeline/turns';
 import { TranscriptLog } from './transcript-log';
 import type { VoicemailDetector, VoicemailDetectorOptions } from './voicemail/voicemail-detector';
@@ -34,7 +37,10 @@ export interface SessionDeps {
   cache: GreetingCache;
   stt: SpeechToText;
   llm: LanguageModel;
+  /** Deepgram: every call's voice unless it speaks with ElevenLabs, and ElevenLabs' fallback. */
   tts: TextToSpeech;
+  /** ElevenLabs, when configured (ELEVENLABS_API_KEY). */
+  premium?: PremiumVoice;
   createVoicemailDetector: VoicemailDetectorFactory;
   metrics: MediaMetrics;
   /** This instance's control endpoint, sent to the workflow in the media-started signal. */
@@ -48,6 +54,8 @@ interface CallContext {
   callLogId: string;
   agent: AgentProfile;
   metadata: Record<string, unknown>;
+  priority: Priority;
+  ttsProvider?: TtsProvider;
   /** The attempt's Exotel CallSid as the workflow recorded it after the dial (connect mode's binding). */
   callSid?: string;
 }
@@ -191,8 +199,11 @@ export class CallSession {
     }
     const { agent } = context;
     const logger = this.log.child({ callSid: start.callSid });
-    this.synthesizer = observedSynthesizer(this.deps.tts.open({ voice: agent.voice, sampleRate, logger }), () => this.deps.metrics.providerError('tts'));
+    const { choice, voice } = chooseCallVoice(agent, context, this.deps.premium);
+    const speech = openCallSpeech(this.deps.tts, this.deps.premium, voice, agent, { sampleRate, logger, onSpoken: (spokenBy) => this.deps.metrics.sentenceSpoken(spokenBy) });
+    this.synthesizer = observedSynthesizer(speech, () => this.deps.metrics.providerError('tts'));
     this.transcript = new TranscriptLog(this.deps.records, context.callLogId, logger);
+    this.transcript.recordTtsChoice(choice);
     this.conversation = new Conversation({
       agent,
       metadata: context.metadata,
@@ -202,6 +213,7 @@ export class CallSession {
       stt: this.deps.stt,
       llm: this.deps.llm,
       synthesizer: this.synthesizer,
+      voice,
       cache: this.deps.cache,
       out: new PacedAudioOut(new ExotelStream(this.socket, start.streamSid, chunkMs(sampleRate)), sampleRate, this.now),
       transcript: this.transcript,
@@ -315,7 +327,14 @@ export class CallSession {
         this.log.error({ agentId: record.agentId }, 'agent of the call not found');
         return undefined;
       }
-      return { callLogId, agent, metadata: record.metadata, ...(record.callSid ? { callSid: record.callSid } : {}) };
+      return {
+        callLogId,
+        agent,
+        metadata: record.metadata,
+        priority: record.priority,
+        ...(record.ttsProvider ? { ttsProvider: record.ttsProvider } : {}),
+        ...(record.callSid ? { callSid: record.callSid } : {}),
+      };
     } catch (err) {
       this.log.error({ err }, 'could not load the call and its agent');
       return undefined;

@@ -14,6 +14,7 @@ import { buildSystemPrompt, callDataMessage } from '../domain/conversation/syste
 import type { ChatMessage } from '../domain/conversation/chat-message';
 import type { Logger } from '../lib/logger';
 import type { AgentProfile, PhraseKind } from './agent-profile';
+import type { CallVoice } from './call-speech';
 import type { GreetingCache } from './greeting-cache';
 import type { MediaMetrics } from './metrics';
 import { PhrasePlayer, type SaidPhrase } from './phrase-player';
@@ -43,6 +44,8 @@ export interface ConversationDeps {
   stt: SpeechToText;
   llm: LanguageModel;
   synthesizer: SpeechSynthesizer;
+  /** The call's voice (media-server/call-speech.ts), under which its phrases are cached. */
+  voice: CallVoice;
   cache: GreetingCache;
   out: PacedAudioOut;
   transcript: TranscriptLog;
@@ -167,6 +170,7 @@ export class Conversation {
       agent,
       metadata: deps.metadata,
       sampleRate: deps.sampleRate,
+      voice: deps.voice,
     });
     this.clock = new InboundAudioClock(deps.sampleRate);
     this.voice = new CallerVoice(deps.sampleRate);
@@ -473,7 +477,14 @@ export class Conversation {
     const { transcript } = this.deps;
     const text = result.spokenText;
     const turn = text
-      ? transcript.add({ speaker: 'bot', text, startedAt: new Date(result.firstChunkAt ?? result.endedAt), endedAt: new Date(result.endedAt), interrupted: result.interrupted })
+      ? transcript.add({
+          speaker: 'bot',
+          text,
+          startedAt: new Date(result.firstChunkAt ?? result.endedAt),
+          endedAt: new Date(result.endedAt),
+          interrupted: result.interrupted,
+          ...(result.speech && { tts: result.speech }),
+        })
       : undefined;
     if (text) this.history.addBot(text);
     if (role.kind === 'phrase' && role.phrase === 'greeting') this.recordGreeting(result);

@@ -11,6 +11,7 @@ import { createDeepgramStt } from './providers/deepgram-stt';
 import { createDeepgramRestTts } from './providers/deepgram-tts-rest';
 import { createDeepgramWsTts } from './providers/deepgram-tts-ws';
 import { createOpenAiLlm } from './providers/openai-llm';
+import { premiumVoiceFromConfig } from './premium-voice';
 import { createMediaServer } from './server';
 import { createVoicemailDetector } from './voicemail/create-voicemail-detector';
 import { CONTROL_END_PATH } from '../domain/media-control-url';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const metrics = createMediaMetrics(registry);
   const deepgram = { apiKey: config.DEEPGRAM_API_KEY, baseUrl: config.DEEPGRAM_BASE_URL };
   const tts = config.TTS_PROVIDER === 'deepgram-ws' ? createDeepgramWsTts(deepgram) : createDeepgramRestTts(deepgram);
+  const premium = premiumVoiceFromConfig(config);
 
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
     records: databaseCallRecords,
     agents: new AgentStore(loadAgentFromDatabase),
     signals: temporalWorkflowSignals(temporal.client, logger),
-    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, metrics, logger }),
+    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, premium, metrics, logger }),
     stt: createDeepgramStt({
       ...deepgram,
       model: config.DEEPGRAM_STT_MODEL,
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
       maxRetries: config.OPENAI_MAX_RETRIES,
     }),
     tts,
+    premium,
     createVoicemailDetector: (options) => createVoicemailDetector({ threshold: config.VOICEMAIL_THRESHOLD, timeoutMs: config.VOICEMAIL_TIMEOUT_SEC * 1000, ...options }),
     metrics,
     controlUrl: new URL(CONTROL_END_PATH, config.MEDIA_CONTROL_URL).toString(),
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     turnTimings: { maxSilenceMs: config.DEEPGRAM_UTTERANCE_END_MS + TURN_SILENCE_MARGIN_MS, finalizeWaitMs: FINALIZE_WAIT_MS },
   });
   const port = await server.listen(config.MEDIA_PORT, config.MEDIA_HOST);
-  logger.info({ url: `http://${config.MEDIA_HOST}:${port}`, tts: config.TTS_PROVIDER }, 'media server listening');
+  logger.info({ url: `http://${config.MEDIA_HOST}:${port}`, tts: config.TTS_PROVIDER, premiumVoice: premium ? 'elevenlabs' : 'off' }, 'media server listening');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,4 +1,5 @@
 import type { TurnLatency } from '../domain/call-workflow-types';
+import type { TtsChoice } from '../domain/speech/tts-provider-choice';
 import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-record';
 import type { Logger } from '../lib/logger';
 import type { CallRecords, GreetingPlayback, TranscriptTurn } from './call-records';
@@ -41,6 +42,10 @@ export class TranscriptLog {
 
   recordGreeting(greeting: GreetingPlayback): void {
     this.write('greeting playback', () => this.records.saveGreeting(this.callLogId, greeting));
+  }
+
+  recordTtsChoice(choice: TtsChoice): void {
+    this.write('speech provider choice', () => this.records.saveTtsChoice(this.callLogId, choice));
   }
 
   recordVoicemailDetection(detection: VoicemailDetectionRecord): void {

@@ -2,6 +2,17 @@ import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { CALL_STATUSES } from '../../domain/call-status';
 import { PRIORITIES } from '../../domain/priority';
+import { TTS_FALLBACK_REASONS, TTS_PROVIDERS } from '../../domain/speech/tts-provider';
+import { TTS_CHOICE_REASONS } from '../../domain/speech/tts-provider-choice';
+
+/** Who spoke a bot turn, and why it fell back from ElevenLabs if it did (domain/speech/tts-provider). */
+const turnSpeechSchema = new Schema(
+  {
+    provider: { type: String, enum: TTS_PROVIDERS, required: true },
+    fallbackReason: { type: String, enum: TTS_FALLBACK_REASONS },
+  },
+  { _id: false },
+);
 
 /**
  * One document per attempt. The first attempt's id is the call's public `callLogId`; retries point
@@ -15,6 +26,7 @@ const transcriptTurnSchema = new Schema(
     startedAt: { type: Date, required: true },
     endedAt: { type: Date },
     interrupted: { type: Boolean, default: false },
+    tts: { type: turnSpeechSchema, default: undefined },
   },
   { _id: false },
 );
@@ -94,6 +106,13 @@ const callLogSchema = new Schema(
     transcript: { type: [transcriptTurnSchema], default: [] },
     latency: { type: [turnLatencySchema], default: [] },
     greeting: { type: greetingPlaybackSchema, default: undefined },
+    /** The call request's choice of text-to-speech provider; absent: the agent's and the premium rules'. */
+    ttsProvider: { type: String, enum: [...TTS_PROVIDERS, null], default: null },
+    /** Written by the media server at the start: the provider the call was meant to speak with, and why. */
+    ttsChoice: {
+      type: new Schema({ provider: { type: String, enum: TTS_PROVIDERS, required: true }, reason: { type: String, enum: TTS_CHOICE_REASONS, required: true } }, { _id: false }),
+      default: undefined,
+    },
     voicemailDetection: { type: voicemailDetectionSchema, default: undefined },
     /** Exotel's AnsweredBy for the attempt, as a status callback brought it (db/carrier-answered-by.ts). */
     carrierAnsweredBy: { type: String, enum: ['human', 'machine'], default: undefined },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TTS_PROVIDERS } from '../speech/tts-provider';
 import { instantSchema, pageAnswerSchema, paginationQueryShape, resourceIdSchema, booleanQuerySchema } from './common';
 
 const sentence = (max: number) => z.string().trim().min(1).max(max);
@@ -14,7 +15,12 @@ const agentFields = {
   goodbyeMessage: sentence(1_000),
   /** Empty: a voicemail is hung up on without a message. */
   voicemailMessage: z.string().trim().max(1_000),
+  /** The Deepgram Aura voice. */
   voice: sentence(100),
+  /** Who speaks its calls; a call request, a high priority or a VIP call may still choose ElevenLabs (docs/deployment.md). */
+  ttsProvider: z.enum(TTS_PROVIDERS),
+  /** Its ElevenLabs voice id; null: ELEVENLABS_DEFAULT_VOICE_ID. */
+  elevenLabsVoiceId: z.string().trim().regex(/^[A-Za-z0-9]{1,64}$/, 'must be an ElevenLabs voice id').nullable(),
   llmModel: sentence(100),
   /** Exotel's TimeLimit ceiling is 14400 s. */
   maxCallDurationSec: z.int().min(10).max(14_400),
@@ -39,6 +45,8 @@ export const createAgentSchema = z.strictObject({
   goodbyeMessage: agentFields.goodbyeMessage.optional(),
   voicemailMessage: agentFields.voicemailMessage.optional(),
   voice: agentFields.voice.optional(),
+  ttsProvider: agentFields.ttsProvider.optional(),
+  elevenLabsVoiceId: agentFields.elevenLabsVoiceId.optional(),
   llmModel: agentFields.llmModel.optional(),
   maxCallDurationSec: agentFields.maxCallDurationSec.optional(),
   noResponseTimeoutSec: agentFields.noResponseTimeoutSec.optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CALL_STATUSES } from '../call-status';
 import { exhausted, FAILURE_REASONS } from '../failure-reason';
 import { PRIORITIES } from '../priority';
+import { TTS_PROVIDERS } from '../speech/tts-provider';
 import { reportBoundary } from '../report-boundary';
 import { callLogIdSchema, instantSchema, isoDateTimeSchema, reportBoundarySchema, resourceIdSchema } from './common';
 import { callbackUrlSchema } from './outcome-webhooks';
@@ -35,6 +36,8 @@ export const outboundCallSchema = z.strictObject({
   ringTimeoutSec: z.int().min(5).max(120).optional(),
   /** Record the conversation; absent: the agent's `record` setting. */
   record: z.boolean().optional(),
+  /** The text-to-speech provider for this call; absent: the agent's, or ElevenLabs by the premium rules (docs/deployment.md). */
+  ttsProvider: z.enum(TTS_PROVIDERS).optional(),
   /** Where the call's outcome webhooks go, signed with the organization's secret (docs/webhooks.md). */
   callbackUrl: callbackUrlSchema.optional(),
 });

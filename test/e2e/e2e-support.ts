@@ -202,4 +202,5 @@ export function resetSimulators(stack: E2eStack): void {
   stack.sim.reset();
   stack.media.deepgram.reset();
   stack.media.openai.reset();
+  stack.media.elevenlabs.reset();
 }

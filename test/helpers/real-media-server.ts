@@ -12,12 +12,14 @@ import { createDeepgramStt } from '../../media-server/providers/deepgram-stt';
 import { createDeepgramRestTts } from '../../media-server/providers/deepgram-tts-rest';
 import { createDeepgramWsTts } from '../../media-server/providers/deepgram-tts-ws';
 import { createOpenAiLlm } from '../../media-server/providers/openai-llm';
+import { premiumVoiceFromConfig } from '../../media-server/premium-voice';
 import { createMediaServer, type MediaServer } from '../../media-server/server';
 import { databaseTokenNonces } from '../../media-server/token-nonces';
 import { createVoicemailDetector } from '../../media-server/voicemail/create-voicemail-detector';
 import { temporalWorkflowSignals } from '../../media-server/workflow-signals';
 import { freePort } from '../../scripts/infra/free-port';
 import { createDeepgramSimulator, type DeepgramSimulator } from '../../sim/deepgram/simulator';
+import { createElevenLabsSimulator, type ElevenLabsSimulator } from '../../sim/elevenlabs/simulator';
 import { createOpenAiSimulator, type OpenAiSimulator } from '../../sim/openai/simulator';
 import { startMediaRelay, type MediaRelay } from './media-relay';
 
@@ -29,6 +31,7 @@ import { startMediaRelay, type MediaRelay } from './media-relay';
 const FAST_PROVIDERS = {
   deepgram: { finalLatencyMs: 80, ttsFirstByteMs: 30, ttsMsPerChar: 45 },
   openai: { ttftMs: 60, tokensPerSecond: 300 },
+  elevenlabs: { ttsFirstByteMs: 40, ttsMsPerChar: 45 },
 };
 
 /** As media-server/main.ts: Deepgram's utterance-end gap plus this closes a turn on our own timer. */
@@ -44,6 +47,8 @@ export interface RealMediaServer {
   relay: MediaRelay;
   deepgram: DeepgramSimulator;
   openai: OpenAiSimulator;
+  /** Always running; the media server speaks with it only when the config has ELEVENLABS_API_KEY. */
+  elevenlabs: ElevenLabsSimulator;
   /** The signed `POST /greetings/prewarm`. */
   prewarm(agentId: string, metadata?: Record<string, unknown>): Promise<{ status: number; body: { synthesized?: number; cached?: number } }>;
   /** A counter or gauge of the media server's registry, summed over the series whose labels include `labels`. */
@@ -52,22 +57,25 @@ export interface RealMediaServer {
 }
 
 /**
- * The media server as media-server/main.ts wires it (greeting cache, the real `@deepgram/sdk` and
- * `openai` providers, voicemail detection, Temporal signals, CallLog writes), in this process on a
- * free port, with the Deepgram simulator (reading callee scripts from the Exotel simulator) and the
- * OpenAI simulator beside it. The database connection is the caller's.
+ * The media server as media-server/main.ts wires it (greeting cache, the real `@deepgram/sdk`,
+ * `@elevenlabs/elevenlabs-js` and `openai` providers, voicemail detection, Temporal signals, CallLog
+ * writes), in this process on a free port, with the Deepgram simulator (reading callee scripts from
+ * the Exotel simulator), the ElevenLabs and the OpenAI simulators beside it. The database connection
+ * is the caller's.
  */
 export async function startRealMediaServer(config: Config, temporal: Client, exotelSimUrl: string): Promise<RealMediaServer> {
   const quiet = createLogger('sim', { level: 'silent' });
   const deepgram = createDeepgramSimulator({ logger: quiet, exotelSimUrl, ...FAST_PROVIDERS.deepgram });
   const openai = createOpenAiSimulator({ logger: quiet, ...FAST_PROVIDERS.openai });
-  await Promise.all([deepgram.start(0), openai.start(0)]);
+  const elevenlabs = createElevenLabsSimulator({ logger: quiet, apiKey: config.ELEVENLABS_API_KEY, ...FAST_PROVIDERS.elevenlabs });
+  await Promise.all([deepgram.start(0), openai.start(0), elevenlabs.start(0)]);
 
   const logger = createLogger('media-server', { level: process.env.RINGLINE_TEST_VERBOSE ? 'debug' : 'silent' });
   const registry = createMetricsRegistry('media-server-test');
   const metrics = createMediaMetrics(registry);
   const providers = { apiKey: config.DEEPGRAM_API_KEY, baseUrl: deepgram.baseUrl };
   const tts = config.TTS_PROVIDER === 'deepgram-ws' ? createDeepgramWsTts(providers) : createDeepgramRestTts(providers);
+  const premium = premiumVoiceFromConfig(config, elevenlabs.baseUrl);
   const port = await freePort();
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
@@ -78,7 +86,7 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
     records: databaseCallRecords,
     agents: new AgentStore(loadAgentFromDatabase),
     signals: temporalWorkflowSignals(temporal, logger),
-    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, metrics, logger }),
+    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, premium, metrics, logger }),
     stt: createDeepgramStt({
       ...providers,
       model: config.DEEPGRAM_STT_MODEL,
@@ -92,6 +100,7 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
       maxRetries: config.OPENAI_MAX_RETRIES,
     }),
     tts,
+    premium,
     createVoicemailDetector,
     metrics,
     controlUrl: `http://127.0.0.1:${port}/control/end`,
@@ -109,6 +118,7 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
     relay,
     deepgram,
     openai,
+    elevenlabs,
     prewarm: async (agentId, metadata) => {
       const body = JSON.stringify({ agentId, metadata });
       const res = await fetch(`${baseUrl}/greetings/prewarm`, {
@@ -127,7 +137,7 @@ export async function startRealMediaServer(config: Config, temporal: Client, exo
     stop: async () => {
       await relay.stop();
       await server.close({ drainMs: 2_000, goodbyeMs: 1_000 });
-      await Promise.all([deepgram.stop(), openai.stop()]);
+      await Promise.all([deepgram.stop(), openai.stop(), elevenlabs.stop()]);
     },
   };
 }

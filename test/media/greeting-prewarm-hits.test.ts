@@ -15,6 +15,8 @@ const agent: AgentProfile = {
   goodbyeMessage: 'Goodbye now.',
   voicemailMessage: '',
   voice: 'aura-2-thalia-en',
+  ttsProvider: 'deepgram',
+  elevenLabsVoiceId: null,
   llmModel: 'gpt-4o-mini',
   maxCallDurationSec: 60,
   noResponseTimeoutSec: 10,
