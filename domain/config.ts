@@ -104,7 +104,7 @@ export const configShape = {
   DEEPGRAM_ENDPOINTING_MS: positiveInt.default(300),
   DEEPGRAM_UTTERANCE_END_MS: positiveInt.min(1000).default(1000),
   TTS_PROVIDER: z.enum(['deepgram-rest', 'deepgram-ws']).default('deepgram-rest'),
-  /** Premium voice (docs/deployment.md "Premium voice"): off without a key. */
+  /** Premium voice (docs/premium-voice.md): off without a key. */
   ELEVENLABS_API_KEY: z.string().min(1).optional(),
   ELEVENLABS_BASE_URL: url.default('http://127.0.0.1:4040'),
   ELEVENLABS_MODEL_ID: z.string().min(1).default('eleven_flash_v2_5'),

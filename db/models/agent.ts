@@ -17,7 +17,7 @@ const agentSchema = new Schema(
     goodbyeMessage: { type: String, default: 'Thank you for your time. Goodbye!' },
     voicemailMessage: { type: String, default: '' },
     voice: { type: String, default: 'aura-2-thalia-en' },
-    /** Who speaks its calls (a call's request or the premium rules may still choose ElevenLabs); docs/deployment.md "Premium voice". */
+    /** Who speaks its calls (a call's request or the premium rules may still choose ElevenLabs); docs/premium-voice.md. */
     ttsProvider: { type: String, enum: TTS_PROVIDERS, default: 'deepgram' },
     /** Its ElevenLabs voice; null: ELEVENLABS_DEFAULT_VOICE_ID. */
     elevenLabsVoiceId: { type: String, default: null },

@@ -17,7 +17,7 @@ const agentFields = {
   voicemailMessage: z.string().trim().max(1_000),
   /** The Deepgram Aura voice. */
   voice: sentence(100),
-  /** Who speaks its calls; a call request, a high priority or a VIP call may still choose ElevenLabs (docs/deployment.md). */
+  /** Who speaks its calls; a call request, a high priority or a VIP call may still choose ElevenLabs (docs/premium-voice.md). */
   ttsProvider: z.enum(TTS_PROVIDERS),
   /** Its ElevenLabs voice id; null: ELEVENLABS_DEFAULT_VOICE_ID. */
   elevenLabsVoiceId: z.string().trim().regex(/^[A-Za-z0-9]{1,64}$/, 'must be an ElevenLabs voice id').nullable(),

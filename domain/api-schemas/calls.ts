@@ -36,7 +36,7 @@ export const outboundCallSchema = z.strictObject({
   ringTimeoutSec: z.int().min(5).max(120).optional(),
   /** Record the conversation; absent: the agent's `record` setting. */
   record: z.boolean().optional(),
-  /** The text-to-speech provider for this call; absent: the agent's, or ElevenLabs by the premium rules (docs/deployment.md). */
+  /** The text-to-speech provider for this call; absent: the agent's, or ElevenLabs by the premium rules (docs/premium-voice.md). */
   ttsProvider: z.enum(TTS_PROVIDERS).optional(),
   /** Where the call's outcome webhooks go, signed with the organization's secret (docs/webhooks.md). */
   callbackUrl: callbackUrlSchema.optional(),
