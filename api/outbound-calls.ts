@@ -173,7 +173,7 @@ export async function placeOutboundCall(
     priority: call.priority,
     workflowId,
     metadata: call.metadata,
-    ttsProvider: call.ttsProvider ?? null,
+    ...(call.ttsProvider && { ttsProvider: call.ttsProvider }),
     timings: { queuedAt: new Date() },
   });
   if (prior) {
