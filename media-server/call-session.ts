@@ -3,6 +3,8 @@ import type { MediaOutcome } from '../domain/call-outcome';
 import { attemptCallLogId } from '../domain/attempt-address';
 import type { BargeInThresholds } from '../domain/conversation/barge-in-rule';
 import type { EndReason } from '../domain/conversation/call-ending';
+import type { Priority } from '../domain/priority';
+import type { TtsProvider } from '../domain/speech/tts-provider';
 import type { Logger } from '../lib/logger';
 import type { AgentProfile } from './agent-profile';
 import type { AgentStore } from './agent-store';
@@ -20,8 +22,6 @@ import { PacedAudioOut } from './pipeline/paced-audio-out';
 import { chunkMs } from './pipeline/pcm-frames';
 import type { SpeechToText } from './pipeline/stt';
 import type { SpeechSynthesizer, TextToSpeech } from './pipeline/tts';
-import type { Priority } from '../domain/priority';
-import type { TtsProvider } from '../domain/speech/tts-provider';
 import type { TurnTimings } from './pipeline/turns';
 import { TranscriptLog } from './transcript-log';
 import type { VoicemailDetector, VoicemailDetectorOptions } from './voicemail/voicemail-detector';
@@ -213,7 +213,7 @@ export class CallSession {
       stt: this.deps.stt,
       llm: this.deps.llm,
       synthesizer: this.synthesizer,
-      voice,
+      callVoice: voice,
       cache: this.deps.cache,
       out: new PacedAudioOut(new ExotelStream(this.socket, start.streamSid, chunkMs(sampleRate)), sampleRate, this.now),
       transcript: this.transcript,

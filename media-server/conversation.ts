@@ -44,8 +44,8 @@ export interface ConversationDeps {
   stt: SpeechToText;
   llm: LanguageModel;
   synthesizer: SpeechSynthesizer;
-  /** The call's voice (media-server/call-speech.ts), under which its phrases are cached. */
-  voice: CallVoice;
+  /** The bot's voice on this call (media-server/call-speech.ts), under which its phrases are cached. */
+  callVoice: CallVoice;
   cache: GreetingCache;
   out: PacedAudioOut;
   transcript: TranscriptLog;
@@ -170,7 +170,7 @@ export class Conversation {
       agent,
       metadata: deps.metadata,
       sampleRate: deps.sampleRate,
-      voice: deps.voice,
+      voice: deps.callVoice,
     });
     this.clock = new InboundAudioClock(deps.sampleRate);
     this.voice = new CallerVoice(deps.sampleRate);
