@@ -1,11 +1,16 @@
 import axios from 'axios';
 import { ApplicationFailure } from '@temporalio/activity';
 import { controlRequestHeaders } from '../lib/hmac-auth';
+import type { Priority } from '../domain/priority';
+import type { TtsProvider } from '../domain/speech/tts-provider';
 
 export interface PrewarmRequest {
   agentId: string;
   /** The call's variables: a personal greeting is warmed as the call will say it. */
   metadata: Record<string, unknown>;
+  /** With `ttsProvider`, what chooses the call's voice, so the greeting is warmed in the voice the call will use. */
+  priority?: Priority;
+  ttsProvider?: TtsProvider;
 }
 
 /**
@@ -16,7 +21,7 @@ export interface PrewarmRequest {
 export function createGreetingPrewarmActivities(mediaControlUrl: string, secret: string) {
   return {
     async prewarmGreeting(request: PrewarmRequest): Promise<{ synthesized: number }> {
-      const body = JSON.stringify({ agentId: request.agentId, metadata: request.metadata });
+      const body = JSON.stringify(request);
       const response = await axios.post(new URL('/greetings/prewarm', mediaControlUrl).toString(), body, {
         headers: { 'content-type': 'application/json', ...controlRequestHeaders(secret, body) },
         timeout: 15_000,

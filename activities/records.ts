@@ -53,6 +53,7 @@ export function createRecordActivities() {
           seriesId: record.seriesId ?? null,
           scheduledCallId: record.scheduledCallId ?? null,
           metadata: record.metadata ?? {},
+          ttsProvider: record.ttsProvider ?? null,
         },
       };
       const ends = isTerminalStatus(record.status);

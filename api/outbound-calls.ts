@@ -93,6 +93,7 @@ interface NormalizedCall {
   ringTimeoutSec?: number;
   /** The request's own choice; absent: the agent's. */
   record?: boolean;
+  ttsProvider?: OutboundCallRequest['ttsProvider'];
   callingWindow: CallWindowSettings;
   callbackUrl?: string;
 }
@@ -133,6 +134,7 @@ export async function placeOutboundCall(
     scheduledFor: requestedAt === undefined ? undefined : new Date(requestedAt).toISOString(),
     ringTimeoutSec: request.ringTimeoutSec,
     ...(request.record !== undefined && { record: request.record }),
+    ...(request.ttsProvider !== undefined && { ttsProvider: request.ttsProvider }),
     callingWindow,
     callbackUrl: request.callbackUrl,
   };
@@ -171,6 +173,7 @@ export async function placeOutboundCall(
     priority: call.priority,
     workflowId,
     metadata: call.metadata,
+    ...(call.ttsProvider && { ttsProvider: call.ttsProvider }),
     timings: { queuedAt: new Date() },
   });
   if (prior) {
@@ -211,6 +214,7 @@ export async function placeOutboundCall(
       scheduledFor: call.scheduledFor,
       scheduledCallId: schedule ? callId : undefined,
       record: recordingRequested(call.record, agent.record) || undefined,
+      ttsProvider: call.ttsProvider,
     },
   );
   try {

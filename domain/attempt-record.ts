@@ -1,5 +1,6 @@
 import type { CallStatus } from './call-status';
 import type { Priority } from './priority';
+import type { TtsProvider } from './speech/tts-provider';
 
 /** The fields of one attempt's CallLog row that the call workflow writes as the attempt moves on. */
 export interface AttemptRecord {
@@ -15,6 +16,7 @@ export interface AttemptRecord {
   seriesId?: string;
   scheduledCallId?: string;
   metadata?: Record<string, unknown>;
+  ttsProvider?: TtsProvider;
   outboundStatus?: string;
   failureReason?: string | null;
   exotelCallSid?: string;

@@ -29,7 +29,7 @@ export type CallSettings = Pick<
 
 /** What one call adds to its source's settings; a `timezone` and `legalTimezones` move the settings' calling window to the callee's zones. */
 export type CallTarget = Pick<CallWorkflowInput, 'callId' | 'phoneNumber' | 'agentId' | 'maxCallDurationSec'> &
-  Partial<Pick<CallWorkflowInput, 'priority' | 'metadata' | 'scheduledFor' | 'campaignId' | 'seriesId' | 'scheduledCallId' | 'record'>> & {
+  Partial<Pick<CallWorkflowInput, 'priority' | 'metadata' | 'scheduledFor' | 'campaignId' | 'seriesId' | 'scheduledCallId' | 'record' | 'ttsProvider'>> & {
     timezone?: string | null;
     legalTimezones?: string[];
   };

@@ -5,6 +5,7 @@ import type { CallPhase, CallStatus } from './call-status';
 import type { FailureReason, RecordedFailureReason } from './failure-reason';
 import type { Priority } from './priority';
 import type { RetryPolicyOverride } from './retry-policy';
+import type { TtsProvider } from './speech/tts-provider';
 import type { CarrierAnsweredBy } from './voicemail/carrier-answered-by';
 
 /** What starts a `callWorkflow` (workflow id `call-<callId>`). */
@@ -37,6 +38,8 @@ export interface CallWorkflowInput {
   callingWindow?: CallWindowSettings;
   /** Every attempt asks Exotel to record the conversation (absent: not recorded). */
   record?: boolean;
+  /** The call request's text-to-speech provider, on every attempt's row (absent: the agent's and the premium rules'). */
+  ttsProvider?: TtsProvider;
   /** Look the number up in Exotel's DND registry before the first dial. */
   dndCheck?: boolean;
   /** Synthesize the agent's greeting this long before a scheduled first dial, so the call opens on a cache hit. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { POOL_LIMITS } from './api-schemas/prewarming';
 import { NUMBER_TYPES } from './calling-policy';
 import { parsePayloadKeyring, PayloadKeyError } from './payload-keyring';
+import { PRIORITIES } from './priority';
 
 /**
  * Every port, URL, key and limit Ringline reads, in one place. The local stack runs on these defaults;
@@ -104,6 +105,22 @@ export const configShape = {
   DEEPGRAM_ENDPOINTING_MS: positiveInt.default(300),
   DEEPGRAM_UTTERANCE_END_MS: positiveInt.min(1000).default(1000),
   TTS_PROVIDER: z.enum(['deepgram-rest', 'deepgram-ws']).default('deepgram-rest'),
+  /** Premium voice (docs/premium-voice.md): off without a key. */
+  ELEVENLABS_API_KEY: z.string().min(1).optional(),
+  ELEVENLABS_BASE_URL: url.default('http://127.0.0.1:4040'),
+  ELEVENLABS_MODEL_ID: z.string().min(1).default('eleven_flash_v2_5'),
+  /** Rachel, one of ElevenLabs' premade voices: for agents that name no ElevenLabs voice. */
+  ELEVENLABS_DEFAULT_VOICE_ID: z.string().min(1).default('21m00Tcm4TlvDq8ikWAM'),
+  /** Synthesis requests in flight to ElevenLabs from one media server; past it, sentences go to Deepgram (plans allow 10–15). */
+  ELEVENLABS_MAX_CONCURRENT_REQUESTS: positiveInt.default(10),
+  /** Call priorities spoken by ElevenLabs whatever their agent says (comma-separated, or `none`). */
+  TTS_PREMIUM_PRIORITIES: z
+    .string()
+    .default('high')
+    .transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((item) => item.trim()).filter((item) => item !== '')))
+    .pipe(z.array(z.enum(PRIORITIES))),
+  /** Calls whose metadata has `vip: true` are spoken by ElevenLabs. */
+  TTS_PREMIUM_VIP: booleanFlag.default(true),
   OPENAI_BASE_URL: url.default('http://127.0.0.1:4030/v1'),
   OPENAI_API_KEY: z.string().min(1).default('sim-openai-key'),
   OPENAI_TIMEOUT_MS: positiveInt.default(8_000),
@@ -290,7 +307,10 @@ export const configShape = {
   /** Per call attempt that was dialled, connected or not (Exotel charges unanswered attempts nothing by default). */
   COST_PER_DIAL_ATTEMPT: z.coerce.number().min(0).default(0),
   COST_STT_PER_MINUTE: z.coerce.number().min(0).default(0.36),
+  /** Deepgram Aura, per 1,000 characters. */
   COST_TTS_PER_1K_CHARS: z.coerce.number().min(0).default(1.25),
+  /** ElevenLabs Flash/Turbo on an API plan, about $0.06 per 1,000 characters. */
+  COST_ELEVENLABS_TTS_PER_1K_CHARS: z.coerce.number().min(0).default(5),
   COST_LLM_PER_1K_TOKENS: z.coerce.number().min(0).default(0.05),
 } as const;
 
@@ -321,7 +341,15 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
 }
 
 /** URLs that outside parties are given or that carry calls and keys across the network. */
-const PUBLIC_URL_KEYS = ['PUBLIC_API_URL', 'PUBLIC_MEDIA_WS_URL', 'EXOTEL_FLOW_URL', 'EXOTEL_BASE_URL', 'DEEPGRAM_BASE_URL', 'OPENAI_BASE_URL'] as const satisfies readonly ConfigKey[];
+const PUBLIC_URL_KEYS = [
+  'PUBLIC_API_URL',
+  'PUBLIC_MEDIA_WS_URL',
+  'EXOTEL_FLOW_URL',
+  'EXOTEL_BASE_URL',
+  'DEEPGRAM_BASE_URL',
+  'OPENAI_BASE_URL',
+  'ELEVENLABS_BASE_URL',
+] as const satisfies readonly ConfigKey[];
 
 /** True for `http:`/`ws:` URLs that leave the machine; loopback hosts may stay plain. */
 export function isInsecurePublicUrl(text: string): boolean {

@@ -1,6 +1,7 @@
 import { defaultVoicemailTemplate } from '../domain/conversation/default-voicemail';
 import { renderTemplate, type TemplateValues } from '../domain/conversation/render-template';
 import { spokenPhoneNumber } from '../domain/phone-number';
+import type { TtsProvider } from '../domain/speech/tts-provider';
 
 /** What the media server needs of an agent (db/models/agent.ts), read once and cached. */
 export interface AgentProfile {
@@ -15,7 +16,12 @@ export interface AgentProfile {
   /** E.164, or null. */
   callbackNumber: string | null;
   companyName: string;
+  /** The agent's Deepgram voice. */
   voice: string;
+  /** Who speaks the agent's calls unless a call or a rule says otherwise (media-server/call-speech.ts). */
+  ttsProvider: TtsProvider;
+  /** Null: ELEVENLABS_DEFAULT_VOICE_ID. */
+  elevenLabsVoiceId: string | null;
   llmModel: string;
   maxCallDurationSec: number;
   noResponseTimeoutSec: number;

@@ -46,6 +46,8 @@ export async function loadAgentFromDatabase(agentId: string): Promise<AgentProfi
     callbackNumber: doc.callbackNumber ?? null,
     companyName: doc.companyName ?? '',
     voice: doc.voice,
+    ttsProvider: doc.ttsProvider ?? 'deepgram',
+    elevenLabsVoiceId: doc.elevenLabsVoiceId ?? null,
     llmModel: doc.llmModel,
     maxCallDurationSec: doc.maxCallDurationSec,
     noResponseTimeoutSec: doc.noResponseTimeoutSec,

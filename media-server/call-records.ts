@@ -1,6 +1,9 @@
 import { readCarrierAnsweredBy } from '../db/carrier-answered-by';
 import { CallLog } from '../db/models/call-log';
 import type { TurnLatency } from '../domain/call-workflow-types';
+import type { Priority } from '../domain/priority';
+import type { TtsProvider, TurnSpeech } from '../domain/speech/tts-provider';
+import type { TtsChoice } from '../domain/speech/tts-provider-choice';
 import type { CarrierAnsweredBy } from '../domain/voicemail/carrier-answered-by';
 import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-record';
 
@@ -8,6 +11,9 @@ import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-rec
 export interface AttemptRecord {
   agentId: string;
   metadata: Record<string, unknown>;
+  priority: Priority;
+  /** The call request's choice of text-to-speech provider, if it made one. */
+  ttsProvider?: TtsProvider;
   /** Exotel's CallSid for the attempt, once the workflow has recorded the dial's answer. */
   callSid?: string;
 }
@@ -21,6 +27,8 @@ export interface TranscriptTurn {
   interrupted: boolean;
   /** A bot reply made with a knowledge lookup: the passages quoted to the model (none may have scored high enough) and the lookup's time. */
   knowledge?: { chunkIds: string[]; retrievalMs: number };
+  /** Bot turns: who spoke it and, if it fell back from ElevenLabs, why. */
+  tts?: TurnSpeech;
 }
 
 /** How the call's greeting went out: from the cache (made by a prewarm or left by an earlier call) or synthesized. */
@@ -38,6 +46,8 @@ export interface CallRecords {
   appendTurn(callLogId: string, turn: TranscriptTurn): Promise<void>;
   saveLatency(callLogId: string, latency: TurnLatency[]): Promise<void>;
   saveGreeting(callLogId: string, greeting: GreetingPlayback): Promise<void>;
+  /** The provider the call was meant to speak with, and why (per-turn `tts` says who actually spoke). */
+  saveTtsChoice(callLogId: string, choice: TtsChoice): Promise<void>;
   saveVoicemailDetection(callLogId: string, detection: VoicemailDetectionRecord): Promise<void>;
   /** Exotel's AnsweredBy, once a status callback has brought it to the attempt. */
   loadCarrierAnsweredBy(callLogId: string): Promise<CarrierAnsweredBy | undefined>;
@@ -45,10 +55,16 @@ export interface CallRecords {
 
 export const databaseCallRecords: CallRecords = {
   async loadAttempt(callLogId) {
-    const doc = await CallLog.findById(callLogId, { agentId: 1, metadata: 1, exotelCallSid: 1 }).lean();
+    const doc = await CallLog.findById(callLogId, { agentId: 1, metadata: 1, exotelCallSid: 1, priority: 1, ttsProvider: 1 }).lean();
     if (!doc) return undefined;
     const metadata = doc.metadata !== null && typeof doc.metadata === 'object' ? (doc.metadata as Record<string, unknown>) : {};
-    return { agentId: doc.agentId, metadata, ...(doc.exotelCallSid ? { callSid: doc.exotelCallSid } : {}) };
+    return {
+      agentId: doc.agentId,
+      metadata,
+      priority: doc.priority,
+      ...(doc.ttsProvider ? { ttsProvider: doc.ttsProvider } : {}),
+      ...(doc.exotelCallSid ? { callSid: doc.exotelCallSid } : {}),
+    };
   },
   async appendTurn(callLogId, turn) {
     // The turn number in the filter makes a retried write (the first one timed out but landed) a no-op.
@@ -59,6 +75,9 @@ export const databaseCallRecords: CallRecords = {
   },
   async saveGreeting(callLogId, greeting) {
     await CallLog.updateOne({ _id: callLogId }, { $set: { greeting } });
+  },
+  async saveTtsChoice(callLogId, ttsChoice) {
+    await CallLog.updateOne({ _id: callLogId }, { $set: { ttsChoice } });
   },
   async saveVoicemailDetection(callLogId, voicemailDetection) {
     await CallLog.updateOne({ _id: callLogId }, { $set: { voicemailDetection } });

@@ -3,11 +3,14 @@ import type { MediaOutcome } from '../domain/call-outcome';
 import { attemptCallLogId } from '../domain/attempt-address';
 import type { BargeInThresholds } from '../domain/conversation/barge-in-rule';
 import type { EndReason } from '../domain/conversation/call-ending';
+import type { Priority } from '../domain/priority';
+import type { TtsProvider } from '../domain/speech/tts-provider';
 import type { Logger } from '../lib/logger';
 import type { AgentProfile } from './agent-profile';
 import type { AgentStore } from './agent-store';
 import type { CallRecords } from './call-records';
 import { pollCarrierHint } from './carrier-hint-poll';
+import { chooseCallVoice, openCallSpeech, type PremiumVoice } from './call-speech';
 import { Conversation } from './conversation';
 import { DEFAULT_SAMPLE_RATE, parseInbound, type ExotelInbound, type SampleRate, type StartMessage } from './exotel-protocol';
 import { ExotelStream } from './exotel-stream';
@@ -35,9 +38,12 @@ export interface SessionDeps {
   cache: GreetingCache;
   stt: SpeechToText;
   llm: LanguageModel;
+  /** Deepgram: every call's voice unless it speaks with ElevenLabs, and ElevenLabs' fallback. */
   tts: TextToSpeech;
   /** Agents' knowledge bases (docs/knowledge.md); absent: agents answer from their prompts only. */
   knowledge?: KnowledgeRetrieval;
+  /** ElevenLabs, when configured (ELEVENLABS_API_KEY). */
+  premium?: PremiumVoice;
   createVoicemailDetector: VoicemailDetectorFactory;
   metrics: MediaMetrics;
   /** This instance's control endpoint, sent to the workflow in the media-started signal. */
@@ -53,6 +59,8 @@ interface CallContext {
   metadata: Record<string, unknown>;
   /** Starts loading with the context, so the agent's passages are in memory by the caller's first question. */
   knowledge: CallKnowledge | undefined;
+  priority: Priority;
+  ttsProvider?: TtsProvider;
   /** The attempt's Exotel CallSid as the workflow recorded it after the dial (connect mode's binding). */
   callSid?: string;
 }
@@ -196,8 +204,11 @@ export class CallSession {
     }
     const { agent } = context;
     const logger = this.log.child({ callSid: start.callSid });
-    this.synthesizer = observedSynthesizer(this.deps.tts.open({ voice: agent.voice, sampleRate, logger }), () => this.deps.metrics.providerError('tts'));
+    const { choice, voice } = chooseCallVoice(agent, context, this.deps.premium);
+    const speech = openCallSpeech(this.deps.tts, this.deps.premium, voice, agent, { sampleRate, logger, onSpoken: (spokenBy) => this.deps.metrics.sentenceSpoken(spokenBy) });
+    this.synthesizer = observedSynthesizer(speech, () => this.deps.metrics.providerError('tts'));
     this.transcript = new TranscriptLog(this.deps.records, context.callLogId, logger);
+    this.transcript.recordTtsChoice(choice);
     this.conversation = new Conversation({
       agent,
       metadata: context.metadata,
@@ -207,6 +218,7 @@ export class CallSession {
       stt: this.deps.stt,
       llm: this.deps.llm,
       synthesizer: this.synthesizer,
+      callVoice: voice,
       cache: this.deps.cache,
       out: new PacedAudioOut(new ExotelStream(this.socket, start.streamSid, chunkMs(sampleRate)), sampleRate, this.now),
       transcript: this.transcript,
@@ -322,7 +334,15 @@ export class CallSession {
         return undefined;
       }
       const knowledge = this.deps.knowledge && new CallKnowledge(agent.id, this.deps.knowledge, this.log);
-      return { callLogId, agent, metadata: record.metadata, knowledge, ...(record.callSid ? { callSid: record.callSid } : {}) };
+      return {
+        callLogId,
+        agent,
+        metadata: record.metadata,
+        knowledge,
+        priority: record.priority,
+        ...(record.ttsProvider ? { ttsProvider: record.ttsProvider } : {}),
+        ...(record.callSid ? { callSid: record.callSid } : {}),
+      };
     } catch (err) {
       this.log.error({ err }, 'could not load the call and its agent');
       return undefined;

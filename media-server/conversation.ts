@@ -14,6 +14,7 @@ import { buildSystemPrompt, callDataMessage } from '../domain/conversation/syste
 import type { ChatMessage } from '../domain/conversation/chat-message';
 import type { Logger } from '../lib/logger';
 import type { AgentProfile, PhraseKind } from './agent-profile';
+import type { CallVoice } from './call-speech';
 import type { GreetingCache } from './greeting-cache';
 import { replyRequest, type CallKnowledge, type KnowledgeLookup } from './knowledge-lookup';
 import type { MediaMetrics } from './metrics';
@@ -44,6 +45,8 @@ export interface ConversationDeps {
   stt: SpeechToText;
   llm: LanguageModel;
   synthesizer: SpeechSynthesizer;
+  /** The bot's voice on this call (media-server/call-speech.ts), under which its phrases are cached. */
+  callVoice: CallVoice;
   cache: GreetingCache;
   out: PacedAudioOut;
   transcript: TranscriptLog;
@@ -174,6 +177,7 @@ export class Conversation {
       agent,
       metadata: deps.metadata,
       sampleRate: deps.sampleRate,
+      voice: deps.callVoice,
     });
     this.clock = new InboundAudioClock(deps.sampleRate);
     this.voice = new CallerVoice(deps.sampleRate);
@@ -495,6 +499,7 @@ export class Conversation {
           endedAt: new Date(result.endedAt),
           interrupted: result.interrupted,
           ...(lookup && { knowledge: { chunkIds: lookup.chunkIds, retrievalMs: lookup.retrievalMs } }),
+          ...(result.speech && { tts: result.speech }),
         })
       : undefined;
     if (text) this.history.addBot(text);

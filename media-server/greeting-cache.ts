@@ -1,14 +1,18 @@
 import { splitSentences } from '../domain/conversation/sentence-splitter';
+import type { SpokenBy } from '../domain/speech/tts-provider';
 import type { Logger } from '../lib/logger';
 import { renderPhrase, type AgentProfile, type PhraseKind } from './agent-profile';
 import { DEFAULT_SAMPLE_RATE } from './exotel-protocol';
 import type { MediaMetrics } from './metrics';
+import { deepgramVoice, openCallSpeech, type CallVoice, type PremiumVoice } from './call-speech';
 import type { TextToSpeech } from './pipeline/tts';
 
 /** One sentence of a synthesized phrase: sentences keep their own marks when played. */
 export interface SpokenSegment {
   text: string;
   pcm: Buffer;
+  /** Who made the audio, when known: a cache hit is recorded as that provider's speech. */
+  spokenBy?: SpokenBy;
 }
 
 /** A lookup's answer; `prewarmed` says the entry was made by `prewarm`, not kept after a call synthesized it. */
@@ -28,7 +32,10 @@ interface Entry {
 
 export interface GreetingCacheOptions {
   maxEntries: number;
+  /** Deepgram, the default voice. */
   tts: TextToSpeech;
+  /** ElevenLabs, when configured: phrases of calls that speak with it are made by it. */
+  premium?: PremiumVoice;
   metrics: MediaMetrics;
   logger: Logger;
 }
@@ -37,8 +44,10 @@ const PHRASES: PhraseKind[] = ['greeting', 'no_response', 'goodbye', 'voicemail'
 
 /**
  * Synthesized audio of the agents' fixed phrases (the greeting above all, also the no-response
- * prompt, goodbye and voicemail message), keyed by agent, voice, sample rate and the rendered text:
- * editing an agent's greeting or voice simply misses. A hit plays with no speech-synthesis request,
+ * prompt, goodbye and voicemail message), keyed by agent, provider, voice, sample rate and the rendered
+ * text: editing an agent's greeting or voice simply misses, and a call that speaks with ElevenLabs
+ * never plays a Deepgram greeting (nor the other way round). Only audio wholly made by the wanted
+ * provider is kept: a phrase that fell back to Deepgram is played, not cached as ElevenLabs'. A hit plays with no speech-synthesis request,
  * which is what lets the greeting start within milliseconds of the call's `start`. Least recently
  * used entries go first once `maxEntries` is reached.
  */
@@ -58,8 +67,8 @@ export class GreetingCache {
     return Object.fromEntries([...this.counts].map(([kind, counts]) => [kind, { ...counts }]));
   }
 
-  lookup(kind: PhraseKind, agent: AgentProfile, sampleRate: number, text: string): PhraseLookup {
-    const key = cacheKey(agent, sampleRate, text);
+  lookup(kind: PhraseKind, agent: AgentProfile, sampleRate: number, text: string, voice: CallVoice = deepgramVoice(agent)): PhraseLookup {
+    const key = cacheKey(agent, voice, sampleRate, text);
     const entry = this.entries.get(key);
     this.count(kind, entry);
     if (!entry) return { hit: false };
@@ -68,30 +77,34 @@ export class GreetingCache {
     return { hit: true, prewarmed: entry.prewarmed, segments: entry.segments };
   }
 
-  /** Keeps a phrase a call has just synthesized whole. */
-  store(agent: AgentProfile, sampleRate: number, text: string, segments: SpokenSegment[]): void {
-    this.put(cacheKey(agent, sampleRate, text), { segments, prewarmed: false });
+  /** Keeps a phrase a call has just synthesized whole, if every sentence came from `voice`'s provider. */
+  store(agent: AgentProfile, sampleRate: number, text: string, segments: SpokenSegment[], voice: CallVoice = deepgramVoice(agent)): void {
+    if (!madeBy(segments, voice)) return;
+    this.put(cacheKey(agent, voice, sampleRate, text), { segments, prewarmed: false });
   }
 
   /**
    * Synthesizes the agent's phrases that are not cached yet, rendered with `metadata` (a scheduler
    * can warm one call's personal greeting just before dialing). Resolves with how many it made.
    */
-  async prewarm(agent: AgentProfile, metadata: Record<string, unknown> = {}, sampleRate: number = DEFAULT_SAMPLE_RATE): Promise<number> {
+  async prewarm(agent: AgentProfile, metadata: Record<string, unknown> = {}, sampleRate: number = DEFAULT_SAMPLE_RATE, voice: CallVoice = deepgramVoice(agent)): Promise<number> {
     const texts = PHRASES.map((kind) => renderPhrase(agent, kind, metadata)).filter((text) => text !== '');
-    const results = await Promise.all(texts.map((text) => this.warm(agent, sampleRate, text)));
+    const results = await Promise.all(texts.map((text) => this.warm(agent, voice, sampleRate, text)));
     return results.filter(Boolean).length;
   }
 
-  private async warm(agent: AgentProfile, sampleRate: number, text: string): Promise<boolean> {
-    const key = cacheKey(agent, sampleRate, text);
+  private async warm(agent: AgentProfile, voice: CallVoice, sampleRate: number, text: string): Promise<boolean> {
+    const key = cacheKey(agent, voice, sampleRate, text);
     if (this.entries.has(key)) return false;
     const inFlight = this.warming.get(key);
     if (inFlight) {
       await inFlight;
       return false;
     }
-    const work = this.synthesize(agent, sampleRate, text).then((segments) => this.put(key, { segments, prewarmed: true }));
+    const work = this.synthesize(agent, voice, sampleRate, text).then((segments) => {
+      if (!madeBy(segments, voice)) throw new Error(`the phrase was not made by ${voice.provider}`);
+      this.put(key, { segments, prewarmed: true });
+    });
     this.warming.set(key, work);
     try {
       await work;
@@ -119,16 +132,17 @@ export class GreetingCache {
     this.options.metrics.phraseCache(kind, entry === undefined ? 'miss' : entry.prewarmed ? 'prewarmed_hit' : 'hit');
   }
 
-  private async synthesize(agent: AgentProfile, sampleRate: number, text: string): Promise<SpokenSegment[]> {
-    const synthesizer = this.options.tts.open({ voice: agent.voice, sampleRate, logger: this.options.logger });
+  private async synthesize(agent: AgentProfile, voice: CallVoice, sampleRate: number, text: string): Promise<SpokenSegment[]> {
+    const synthesizer = openCallSpeech(this.options.tts, this.options.premium, voice, agent, { sampleRate, logger: this.options.logger });
     const signal = new AbortController().signal;
     try {
       return await Promise.all(
         splitSentences(text).map(async (sentence) => {
           const parts: Buffer[] = [];
-          for await (const pcm of synthesizer.synthesize(sentence, signal)) parts.push(pcm);
+          const stream = synthesizer.synthesize(sentence, signal);
+          for await (const pcm of stream) parts.push(pcm);
           if (parts.length === 0) throw new Error('speech synthesis returned no audio');
-          return { text: sentence, pcm: Buffer.concat(parts) };
+          return { text: sentence, pcm: Buffer.concat(parts), ...(stream.spokenBy && { spokenBy: stream.spokenBy }) };
         }),
       );
     } finally {
@@ -137,6 +151,11 @@ export class GreetingCache {
   }
 }
 
-function cacheKey(agent: AgentProfile, sampleRate: number, text: string): string {
-  return JSON.stringify([agent.id, agent.voice, sampleRate, text]);
+function cacheKey(agent: AgentProfile, voice: CallVoice, sampleRate: number, text: string): string {
+  return JSON.stringify([agent.id, voice.provider, voice.voice, sampleRate, text]);
+}
+
+/** Every sentence spoken by the voice's provider, none fallen back. */
+function madeBy(segments: SpokenSegment[], voice: CallVoice): boolean {
+  return segments.every((segment) => (segment.spokenBy?.provider ?? 'deepgram') === voice.provider && segment.spokenBy?.fallbackReason === undefined);
 }

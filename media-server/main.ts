@@ -10,6 +10,7 @@ import { createOpenAiEmbedder } from '../lib/openai-embeddings';
 import { databaseKnowledgeSource, KnowledgeStore } from './knowledge-store';
 import { createMediaMetrics } from './metrics';
 import { createPrewarmedProviders } from './prewarm/prewarmed-providers';
+import { premiumVoiceFromConfig } from './premium-voice';
 import { createMediaServer } from './server';
 import { createVoicemailDetector } from './voicemail/create-voicemail-detector';
 import { CONTROL_END_PATH } from '../domain/media-control-url';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const metrics = createMediaMetrics(registry);
   const { stt, tts, llm, prewarmer } = createPrewarmedProviders(config, logger);
   const embedding = { model: config.KNOWLEDGE_EMBEDDING_MODEL, dimensions: config.KNOWLEDGE_EMBEDDING_DIMENSIONS };
+  const premium = premiumVoiceFromConfig(config);
 
   const server = createMediaServer({
     secret: config.MEDIA_TOKEN_SECRET,
@@ -43,10 +45,11 @@ async function main(): Promise<void> {
     records: databaseCallRecords,
     agents: new AgentStore(loadAgentFromDatabase),
     signals: temporalWorkflowSignals(temporal.client, logger),
-    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, metrics, logger }),
+    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, premium, metrics, logger }),
     stt,
     llm,
     tts,
+    premium,
     prewarmer,
     knowledge: {
       store: new KnowledgeStore(databaseKnowledgeSource, embedding, logger),
@@ -61,7 +64,10 @@ async function main(): Promise<void> {
     turnTimings: { maxSilenceMs: config.DEEPGRAM_UTTERANCE_END_MS + TURN_SILENCE_MARGIN_MS, finalizeWaitMs: FINALIZE_WAIT_MS },
   });
   const port = await server.listen(config.MEDIA_PORT, config.MEDIA_HOST);
-  logger.info({ url: `http://${config.MEDIA_HOST}:${port}`, tts: config.TTS_PROVIDER, prewarming: config.PREWARM_POOL_ENABLED }, 'media server listening');
+  logger.info(
+    { url: `http://${config.MEDIA_HOST}:${port}`, tts: config.TTS_PROVIDER, prewarming: config.PREWARM_POOL_ENABLED, premiumVoice: premium ? 'elevenlabs' : 'off' },
+    'media server listening',
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { MediaOutcome } from '../domain/call-outcome';
 import type { TurnLatency } from '../domain/call-workflow-types';
+import type { SpokenBy } from '../domain/speech/tts-provider';
 import type { PhraseKind } from './agent-profile';
 
 /** The media server's Prometheus figures, registered on the process registry (`GET /metrics`). */
@@ -13,6 +14,8 @@ export interface MediaMetrics {
   providerError(provider: 'stt' | 'llm' | 'tts'): void;
   turnLatency(latency: TurnLatency): void;
   phraseCache(kind: PhraseKind, result: PhraseCacheResult): void;
+  /** A sentence synthesized for a call, by who spoke it and why it fell back (`none`: it did not). */
+  sentenceSpoken(spokenBy: SpokenBy): void;
 }
 
 /** A prewarmed hit is a hit on an entry `POST /greetings/prewarm` made, not one a previous call left. */
@@ -28,6 +31,12 @@ export function createMediaMetrics(registry: Registry): MediaMetrics {
   const malformed = new Counter({ name: 'ringline_media_malformed_frames_total', help: 'Exotel frames that could not be used, by kind', labelNames: ['kind'], registers: [registry] });
   const bargeIns = new Counter({ name: 'ringline_media_barge_ins_total', help: 'Times the caller interrupted the bot', registers: [registry] });
   const providerErrors = new Counter({ name: 'ringline_media_provider_errors_total', help: 'Speech-to-text, model and speech synthesis failures', labelNames: ['provider'], registers: [registry] });
+  const sentences = new Counter({
+    name: 'ringline_media_tts_sentences_total',
+    help: 'Sentences synthesized for calls, by provider and fallback reason (none: the provider the call wanted)',
+    labelNames: ['provider', 'fallback_reason'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'ringline_media_turn_latency_seconds',
     help: 'Per-turn latency by stage: stt_final (speech end to final transcript), llm_first_token, tts_first_byte, voice_to_voice (speech end to first bot audio sent), ringline (time the media server itself spends on that path)',
@@ -67,6 +76,7 @@ export function createMediaMetrics(registry: Registry): MediaMetrics {
     malformedFrame: (kind) => malformed.inc({ kind }),
     bargeIn: () => bargeIns.inc(),
     providerError: (provider) => providerErrors.inc({ provider }),
+    sentenceSpoken: (spokenBy) => sentences.inc({ provider: spokenBy.provider, fallback_reason: spokenBy.fallbackReason ?? 'none' }),
     turnLatency: (turn) => {
       observe('stt_final', turn.sttFinalMs);
       observe('llm_first_token', turn.llmFirstTokenMs);

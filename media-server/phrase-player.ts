@@ -1,4 +1,5 @@
 import type { Logger } from '../lib/logger';
+import type { CallVoice } from './call-speech';
 import { renderPhrase, type AgentProfile, type PhraseKind } from './agent-profile';
 import type { GreetingCache } from './greeting-cache';
 import { splitSentences } from '../domain/conversation/sentence-splitter';
@@ -16,6 +17,8 @@ export interface PhrasePlayerDeps {
   agent: AgentProfile;
   metadata: Record<string, unknown>;
   sampleRate: number;
+  /** The call's voice: cached audio is looked up and kept under it. */
+  voice: CallVoice;
 }
 
 export interface SaidPhrase {
@@ -35,16 +38,16 @@ export class PhrasePlayer {
 
   /** Speaks the phrase in an utterance from `start`; undefined (nothing started) when the agent has no such phrase. */
   say(kind: PhraseKind, start: () => Utterance): SaidPhrase | undefined {
-    const { agent, cache, sampleRate } = this.deps;
+    const { agent, cache, sampleRate, voice } = this.deps;
     const text = renderPhrase(agent, kind, this.deps.metadata);
     if (text === '') return undefined;
-    const cached = cache.lookup(kind, agent, sampleRate, text);
+    const cached = cache.lookup(kind, agent, sampleRate, text, voice);
     const utterance = start();
     if (cached.hit) {
       for (const segment of cached.segments) {
         const writer = utterance.addSentence(segment.text);
         writer.write(segment.pcm);
-        writer.end();
+        writer.end(segment.spokenBy);
       }
       utterance.close();
       return { text, cacheHit: true, prewarmed: cached.prewarmed };
@@ -55,7 +58,7 @@ export class PhrasePlayer {
     queue.end();
     // Cached once synthesized, not once played: calls starting meanwhile (a campaign's burst) already hit.
     void playSynthesized(queue, utterance, (segments) => {
-      if (segments.length === sentences.length) cache.store(agent, sampleRate, text, segments);
+      if (segments.length === sentences.length) cache.store(agent, sampleRate, text, segments, voice);
     });
     return { text, cacheHit: false, prewarmed: false };
   }

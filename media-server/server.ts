@@ -5,6 +5,8 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { attemptKey, parseMediaStreamPath } from '../domain/attempt-address';
+import { PRIORITIES } from '../domain/priority';
+import { TTS_PROVIDERS } from '../domain/speech/tts-provider';
 import { carriesMetricsToken } from '../lib/metrics-token';
 import {
   CONTROL_MAX_SKEW_MS,
@@ -18,7 +20,8 @@ import {
 import { poolControlRequestSchema } from '../domain/api-schemas/prewarming';
 import { CallSession, type SessionDeps } from './call-session';
 import type { ConnectionPrewarmer } from './prewarm/connection-prewarmer';
-import { SAMPLE_RATES, type SampleRate } from './exotel-protocol';
+import { chooseCallVoice } from './call-speech';
+import { DEFAULT_SAMPLE_RATE, SAMPLE_RATES, type SampleRate } from './exotel-protocol';
 import type { TokenNonces } from './token-nonces';
 
 export interface MediaServerDeps extends SessionDeps {
@@ -57,6 +60,8 @@ const controlRequest = z.object({
 const prewarmRequest = z.object({
   agentId: z.string().min(1),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  ttsProvider: z.enum(TTS_PROVIDERS).optional(),
 });
 
 const STATUS_TEXT = { 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 503: 'Service Unavailable' } as const;
@@ -124,7 +129,9 @@ export function createMediaServer(deps: MediaServerDeps): MediaServer {
       return;
     }
     try {
-      const synthesized = await deps.cache.prewarm(agent, body.metadata ?? {});
+      const metadata = body.metadata ?? {};
+      const { voice } = chooseCallVoice(agent, { priority: body.priority ?? 'medium', metadata, ttsProvider: body.ttsProvider }, deps.premium);
+      const synthesized = await deps.cache.prewarm(agent, metadata, DEFAULT_SAMPLE_RATE, voice);
       res.status(200).json({ synthesized, cached: deps.cache.size });
     } catch (err) {
       log.warn({ err, agentId: agent.id }, 'greeting prewarm failed');

@@ -1,4 +1,5 @@
 import type { TurnLatency } from '../domain/call-workflow-types';
+import type { TtsChoice } from '../domain/speech/tts-provider-choice';
 import type { VoicemailDetectionRecord } from '../domain/voicemail/detection-record';
 import type { Logger } from '../lib/logger';
 import type { CallRecords, GreetingPlayback, TranscriptTurn } from './call-records';
@@ -15,6 +16,7 @@ const RETRY_DELAY_MS = 300;
 export class TranscriptLog {
   private count = 0;
   private readonly figures: TurnLatency[] = [];
+  private ttsChoice: TtsChoice | undefined;
   private writes: Promise<void> = Promise.resolve();
 
   constructor(
@@ -43,6 +45,14 @@ export class TranscriptLog {
     this.write('greeting playback', () => this.records.saveGreeting(this.callLogId, greeting));
   }
 
+  /**
+   * Kept until the call ends: written at its start, it met the workflow's own write of the answered
+   * attempt, and FerretDB (which rewrites the whole document) lost one of the two.
+   */
+  recordTtsChoice(choice: TtsChoice): void {
+    this.ttsChoice = choice;
+  }
+
   recordVoicemailDetection(detection: VoicemailDetectionRecord): void {
     this.write('voicemail detection', () => this.records.saveVoicemailDetection(this.callLogId, detection));
   }
@@ -51,8 +61,10 @@ export class TranscriptLog {
     this.figures.push(figures);
   }
 
-  /** Writes the latency figures and waits for every write to land (or be given up). */
+  /** Writes the latency figures and the speech provider choice, and waits for every write to land (or be given up). */
   async close(): Promise<void> {
+    const choice = this.ttsChoice;
+    if (choice) this.write('speech provider choice', () => this.records.saveTtsChoice(this.callLogId, choice));
     if (this.figures.length > 0) this.write('latency figures', () => this.records.saveLatency(this.callLogId, this.latency));
     await this.writes;
   }

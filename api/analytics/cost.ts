@@ -2,7 +2,7 @@ import { CallLog } from '../../db/models/call-log';
 import type { AnalyticsQuery } from '../../domain/api-schemas/analytics';
 import { billedMinutes, costPerCall, estimateCost, type CostPrices } from '../../domain/analytics/cost';
 import { roundTo } from '../../domain/analytics/ratios';
-import { transcriptUsage, type UsageTurn } from '../../domain/analytics/transcript-usage';
+import { botCharactersByProvider, transcriptUsage, type UsageTurn } from '../../domain/analytics/transcript-usage';
 import { attemptsMatch, firstAttemptsMatch } from './analytics-filter';
 import { connectedDurations } from './calls';
 
@@ -21,10 +21,11 @@ async function connectedTime(filter: AnalyticsQuery) {
 /** Only the words and the reply turn numbers are read: FerretDB cannot measure strings (`$strLenCP`). */
 async function speechUsage(filter: AnalyticsQuery) {
   let ttsCharacters = 0;
+  const byProvider = { deepgram: 0, elevenlabs: 0 };
   let llmTokens = 0;
   const rows = CallLog.find(
     { ...attemptsMatch(filter), 'transcript.speaker': 'bot' },
-    { _id: 0, 'transcript.turn': 1, 'transcript.speaker': 1, 'transcript.text': 1, 'latency.turn': 1 },
+    { _id: 0, 'transcript.turn': 1, 'transcript.speaker': 1, 'transcript.text': 1, 'transcript.tts.provider': 1, 'latency.turn': 1 },
   )
     .lean<{ transcript: UsageTurn[]; latency?: { turn: number }[] }>()
     .cursor({ batchSize: 200 });
@@ -32,8 +33,11 @@ async function speechUsage(filter: AnalyticsQuery) {
     const usage = transcriptUsage(row.transcript, (row.latency ?? []).map((entry) => entry.turn));
     ttsCharacters += usage.botCharacters;
     llmTokens += usage.llmTokens;
+    const spoken = botCharactersByProvider(row.transcript);
+    byProvider.deepgram += spoken.deepgram;
+    byProvider.elevenlabs += spoken.elevenlabs;
   }
-  return { ttsCharacters, llmTokens };
+  return { ttsCharacters, byProvider, llmTokens };
 }
 
 /** The estimate from unit prices and what the call logs record; docs/analytics.md gives the formula. */
@@ -45,7 +49,7 @@ export async function estimateCostFor(filter: AnalyticsQuery, prices: CostPrices
     speechUsage(filter),
   ]);
   const cost = estimateCost(
-    { dialAttempts, billedMinutes: connected.minutes, connectedSeconds: connected.seconds, ttsCharacters: speech.ttsCharacters, llmTokens: speech.llmTokens },
+    { dialAttempts, billedMinutes: connected.minutes, connectedSeconds: connected.seconds, ttsCharacters: speech.byProvider, llmTokens: speech.llmTokens },
     prices,
   );
   return {
@@ -57,6 +61,7 @@ export async function estimateCostFor(filter: AnalyticsQuery, prices: CostPrices
       connectedSeconds: roundTo(connected.seconds, 2),
       billedMinutes: connected.minutes,
       ttsCharacters: speech.ttsCharacters,
+      ttsCharactersByProvider: speech.byProvider,
       llmTokensEstimated: speech.llmTokens,
     },
     cost,

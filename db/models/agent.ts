@@ -1,5 +1,6 @@
 import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { TTS_PROVIDERS } from '../../domain/speech/tts-provider';
 
 /** The AI agent a call speaks as: what it says, how it listens, and how long it may talk. */
 const agentSchema = new Schema(
@@ -21,6 +22,10 @@ const agentSchema = new Schema(
     /** The company the agent speaks for, named in the default voicemail message. */
     companyName: { type: String, default: '' },
     voice: { type: String, default: 'aura-2-thalia-en' },
+    /** Who speaks its calls (a call's request or the premium rules may still choose ElevenLabs); docs/premium-voice.md. */
+    ttsProvider: { type: String, enum: TTS_PROVIDERS, default: 'deepgram' },
+    /** Its ElevenLabs voice; null: ELEVENLABS_DEFAULT_VOICE_ID. */
+    elevenLabsVoiceId: { type: String, default: null },
     llmModel: { type: String, default: 'gpt-4o-mini' },
     maxCallDurationSec: { type: Number, default: 600, min: 10, max: 14400 },
     noResponseTimeoutSec: { type: Number, default: 10, min: 1 },

@@ -3,6 +3,17 @@ import { Schema, model, type InferSchemaType, type UpdateQuery } from 'mongoose'
 import { CALL_STATUSES } from '../../domain/call-status';
 import { createdDayOf } from '../../domain/created-day';
 import { PRIORITIES } from '../../domain/priority';
+import { TTS_FALLBACK_REASONS, TTS_PROVIDERS } from '../../domain/speech/tts-provider';
+import { TTS_CHOICE_REASONS } from '../../domain/speech/tts-provider-choice';
+
+/** Who spoke a bot turn, and why it fell back from ElevenLabs if it did (domain/speech/tts-provider). */
+const turnSpeechSchema = new Schema(
+  {
+    provider: { type: String, enum: TTS_PROVIDERS, required: true },
+    fallbackReason: { type: String, enum: TTS_FALLBACK_REASONS },
+  },
+  { _id: false },
+);
 
 /**
  * One document per attempt. The first attempt's id is the call's public `callLogId`; retries point
@@ -18,6 +29,7 @@ const transcriptTurnSchema = new Schema(
     interrupted: { type: Boolean, default: false },
     /** A bot reply made with a knowledge lookup: the chunk ids quoted to the model, and the lookup's milliseconds. */
     knowledge: { type: new Schema({ chunkIds: { type: [String], default: [] }, retrievalMs: { type: Number } }, { _id: false }), default: undefined },
+    tts: { type: turnSpeechSchema, default: undefined },
   },
   { _id: false },
 );
@@ -97,6 +109,13 @@ const callLogSchema = new Schema(
     transcript: { type: [transcriptTurnSchema], default: [] },
     latency: { type: [turnLatencySchema], default: [] },
     greeting: { type: greetingPlaybackSchema, default: undefined },
+    /** The call request's choice of text-to-speech provider; absent: the agent's and the premium rules'. */
+    ttsProvider: { type: String, enum: [...TTS_PROVIDERS, null], default: null },
+    /** Written by the media server at the start: the provider the call was meant to speak with, and why. */
+    ttsChoice: {
+      type: new Schema({ provider: { type: String, enum: TTS_PROVIDERS, required: true }, reason: { type: String, enum: TTS_CHOICE_REASONS, required: true } }, { _id: false }),
+      default: undefined,
+    },
     voicemailDetection: { type: voicemailDetectionSchema, default: undefined },
     /** Exotel's AnsweredBy for the attempt, as a status callback brought it (db/carrier-answered-by.ts). */
     carrierAnsweredBy: { type: String, enum: ['human', 'machine'], default: undefined },

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import type { TtsProvider } from '../speech/tts-provider';
 import { roundTo } from './ratios';
 
 export interface CostPrices {
@@ -6,19 +7,23 @@ export interface CostPrices {
   telephonyPerMinute: number;
   perDialAttempt: number;
   sttPerMinute: number;
-  ttsPer1kChars: number;
+  /** Per 1,000 characters spoken, by provider. */
+  ttsPer1kChars: Record<TtsProvider, number>;
   llmPer1kTokens: number;
 }
 
 export function costPricesOf(
-  config: Pick<Config, 'COST_CURRENCY' | 'COST_TELEPHONY_PER_MINUTE' | 'COST_PER_DIAL_ATTEMPT' | 'COST_STT_PER_MINUTE' | 'COST_TTS_PER_1K_CHARS' | 'COST_LLM_PER_1K_TOKENS'>,
+  config: Pick<
+    Config,
+    'COST_CURRENCY' | 'COST_TELEPHONY_PER_MINUTE' | 'COST_PER_DIAL_ATTEMPT' | 'COST_STT_PER_MINUTE' | 'COST_TTS_PER_1K_CHARS' | 'COST_ELEVENLABS_TTS_PER_1K_CHARS' | 'COST_LLM_PER_1K_TOKENS'
+  >,
 ): CostPrices {
   return {
     currency: config.COST_CURRENCY,
     telephonyPerMinute: config.COST_TELEPHONY_PER_MINUTE,
     perDialAttempt: config.COST_PER_DIAL_ATTEMPT,
     sttPerMinute: config.COST_STT_PER_MINUTE,
-    ttsPer1kChars: config.COST_TTS_PER_1K_CHARS,
+    ttsPer1kChars: { deepgram: config.COST_TTS_PER_1K_CHARS, elevenlabs: config.COST_ELEVENLABS_TTS_PER_1K_CHARS },
     llmPer1kTokens: config.COST_LLM_PER_1K_TOKENS,
   };
 }
@@ -28,7 +33,8 @@ export interface CostUsage {
   /** Sum over connected attempts of their started minutes: telephony bills a begun minute whole. */
   billedMinutes: number;
   connectedSeconds: number;
-  ttsCharacters: number;
+  /** Characters of bot turns, by the provider that spoke each turn. */
+  ttsCharacters: Record<TtsProvider, number>;
   llmTokens: number;
 }
 
@@ -37,6 +43,8 @@ export interface CostBreakdown {
   dialAttempts: number;
   stt: number;
   tts: number;
+  /** `tts` split by provider. */
+  ttsByProvider: Record<TtsProvider, number>;
   llm: number;
   total: number;
 }
@@ -51,22 +59,26 @@ export function billedMinutes(durationSec: number): number {
 
 /**
  * Telephony bills each started minute, speech-to-text listens for the whole connected time and bills
- * by the second, text-to-speech and the model by volume; the parts are summed before rounding.
+ * by the second, text-to-speech (at each provider's price) and the model by volume; the parts are
+ * summed before rounding.
  */
 export function estimateCost(usage: CostUsage, prices: CostPrices): CostBreakdown {
   const parts = {
     telephony: usage.billedMinutes * prices.telephonyPerMinute,
     dialAttempts: usage.dialAttempts * prices.perDialAttempt,
     stt: (usage.connectedSeconds / 60) * prices.sttPerMinute,
-    tts: (usage.ttsCharacters / 1000) * prices.ttsPer1kChars,
+    deepgram: (usage.ttsCharacters.deepgram / 1000) * prices.ttsPer1kChars.deepgram,
+    elevenlabs: (usage.ttsCharacters.elevenlabs / 1000) * prices.ttsPer1kChars.elevenlabs,
     llm: (usage.llmTokens / 1000) * prices.llmPer1kTokens,
   };
-  const total = parts.telephony + parts.dialAttempts + parts.stt + parts.tts + parts.llm;
+  const tts = parts.deepgram + parts.elevenlabs;
+  const total = parts.telephony + parts.dialAttempts + parts.stt + tts + parts.llm;
   return {
     telephony: roundTo(parts.telephony, MONEY_DIGITS),
     dialAttempts: roundTo(parts.dialAttempts, MONEY_DIGITS),
     stt: roundTo(parts.stt, MONEY_DIGITS),
-    tts: roundTo(parts.tts, MONEY_DIGITS),
+    tts: roundTo(tts, MONEY_DIGITS),
+    ttsByProvider: { deepgram: roundTo(parts.deepgram, MONEY_DIGITS), elevenlabs: roundTo(parts.elevenlabs, MONEY_DIGITS) },
     llm: roundTo(parts.llm, MONEY_DIGITS),
     total: roundTo(total, MONEY_DIGITS),
   };

@@ -1,7 +1,11 @@
+import type { TtsProvider } from '../speech/tts-provider';
+
 export interface UsageTurn {
   turn: number;
   speaker: 'bot' | 'caller';
   text: string;
+  /** Bot turns: who spoke it; absent on turns recorded before ElevenLabs, all Deepgram's. */
+  tts?: { provider: TtsProvider } | null;
 }
 
 export interface TranscriptUsage {
@@ -34,4 +38,14 @@ export function transcriptUsage(turns: readonly UsageTurn[], replyTurns: readonl
     if (replies.has(turn.turn)) llmTokens += Math.ceil(conversationCharacters / CHARACTERS_PER_TOKEN);
   }
   return { botCharacters, llmTokens };
+}
+
+/**
+ * The bot's characters by the provider that spoke each turn (a turn's provider is the one that spoke
+ * most of it, domain/speech/tts-provider): what each text-to-speech bill is estimated from.
+ */
+export function botCharactersByProvider(turns: readonly UsageTurn[]): Record<TtsProvider, number> {
+  const characters: Record<TtsProvider, number> = { deepgram: 0, elevenlabs: 0 };
+  for (const turn of turns) if (turn.speaker === 'bot') characters[turn.tts?.provider ?? 'deepgram'] += turn.text.length;
+  return characters;
 }

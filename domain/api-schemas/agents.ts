@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TTS_PROVIDERS } from '../speech/tts-provider';
 import { instantSchema, pageAnswerSchema, paginationQueryShape, resourceIdSchema, booleanQuerySchema } from './common';
 
 const sentence = (max: number) => z.string().trim().min(1).max(max);
@@ -17,7 +18,12 @@ const agentFields = {
   /** A phone number, stored in E.164 (read with DEFAULT_COUNTRY when it has no country code); null: none. */
   callbackNumber: z.string().trim().min(1).max(40).nullable(),
   companyName: z.string().trim().max(200),
+  /** The Deepgram Aura voice. */
   voice: sentence(100),
+  /** Who speaks its calls; a call request, a high priority or a VIP call may still choose ElevenLabs (docs/premium-voice.md). */
+  ttsProvider: z.enum(TTS_PROVIDERS),
+  /** Its ElevenLabs voice id; null: ELEVENLABS_DEFAULT_VOICE_ID. */
+  elevenLabsVoiceId: z.string().trim().regex(/^[A-Za-z0-9]{1,64}$/, 'must be an ElevenLabs voice id').nullable(),
   llmModel: sentence(100),
   /** Exotel's TimeLimit ceiling is 14400 s. */
   maxCallDurationSec: z.int().min(10).max(14_400),
@@ -44,6 +50,8 @@ export const createAgentSchema = z.strictObject({
   callbackNumber: agentFields.callbackNumber.optional(),
   companyName: agentFields.companyName.optional(),
   voice: agentFields.voice.optional(),
+  ttsProvider: agentFields.ttsProvider.optional(),
+  elevenLabsVoiceId: agentFields.elevenLabsVoiceId.optional(),
   llmModel: agentFields.llmModel.optional(),
   maxCallDurationSec: agentFields.maxCallDurationSec.optional(),
   noResponseTimeoutSec: agentFields.noResponseTimeoutSec.optional(),

@@ -126,9 +126,20 @@ export const costReportAnswerSchema = reportAnswerSchema({
     connectedSeconds: z.number().min(0),
     billedMinutes: count,
     ttsCharacters: count,
+    /** Bot turn characters by the provider that spoke each turn. */
+    ttsCharactersByProvider: z.object({ deepgram: count, elevenlabs: count }),
     llmTokensEstimated: count,
   }),
-  cost: z.object({ telephony: z.number(), dialAttempts: z.number(), stt: z.number(), tts: z.number(), llm: z.number(), total: z.number() }),
+  cost: z.object({
+    telephony: z.number(),
+    dialAttempts: z.number(),
+    stt: z.number(),
+    tts: z.number(),
+    /** `tts` at each provider's price (COST_TTS_PER_1K_CHARS for Deepgram, COST_ELEVENLABS_TTS_PER_1K_CHARS). */
+    ttsByProvider: z.object({ deepgram: z.number(), elevenlabs: z.number() }),
+    llm: z.number(),
+    total: z.number(),
+  }),
   perCallAverage: z.number(),
 });
 

@@ -4,6 +4,7 @@ import { CALL_STATUSES, TERMINAL_CALL_STATUSES } from '../call-status';
 import { WAIT_REASONS } from '../call-workflow-types';
 import { exhausted, FAILURE_REASONS } from '../failure-reason';
 import { PRIORITIES } from '../priority';
+import { TTS_PROVIDERS } from '../speech/tts-provider';
 import { reportBoundary } from '../report-boundary';
 import { greetingCacheSchema } from './analytics';
 import { callLogIdSchema, instantSchema, isoDateTimeSchema, reportBoundarySchema, resourceIdSchema } from './common';
@@ -38,6 +39,8 @@ export const outboundCallSchema = z.strictObject({
   ringTimeoutSec: z.int().min(5).max(120).optional(),
   /** Record the conversation; absent: the agent's `record` setting. */
   record: z.boolean().optional(),
+  /** The text-to-speech provider for this call; absent: the agent's, or ElevenLabs by the premium rules (docs/premium-voice.md). */
+  ttsProvider: z.enum(TTS_PROVIDERS).optional(),
   /** Where the call's outcome webhooks go, signed with the organization's secret (docs/webhooks.md). */
   callbackUrl: callbackUrlSchema.optional(),
 });

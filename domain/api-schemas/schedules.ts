@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../daily-window';
 import { PRIORITIES } from '../priority';
+import { TTS_PROVIDERS } from '../speech/tts-provider';
 import { callMetadataSchema } from './calls';
 import { callLogIdSchema, instantSchema, isoDateTimeSchema, pageAnswerSchema, paginationQueryShape, resourceIdSchema } from './common';
 import { retryPolicyOverrideSchema } from './retry-policy';
@@ -42,6 +43,8 @@ export const scheduleCallSchema = z.strictObject({
   ringTimeoutSec: z.int().min(5).max(120).optional(),
   /** Record the conversation; absent: the agent's `record` setting. */
   record: z.boolean().optional(),
+  /** As on POST /calls/outbound: this call's text-to-speech provider (docs/premium-voice.md). */
+  ttsProvider: z.enum(TTS_PROVIDERS).optional(),
 });
 export type ScheduleCallRequest = z.infer<typeof scheduleCallSchema>;
 

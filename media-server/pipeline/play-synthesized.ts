@@ -26,8 +26,8 @@ export async function playSynthesized(
       writer.write(pcm);
       parts.push(pcm);
     }
-    writer.end();
-    if (sentence.complete) segments.push({ text: sentence.text, pcm: Buffer.concat(parts) });
+    writer.end(sentence.spokenBy);
+    if (sentence.complete) segments.push({ text: sentence.text, pcm: Buffer.concat(parts), ...(sentence.spokenBy && { spokenBy: sentence.spokenBy }) });
   }
   onSynthesized?.(segments);
   utterance.close();

@@ -1,3 +1,4 @@
+import { turnSpeech, type SpokenBy, type TurnSpeech } from '../../domain/speech/tts-provider';
 import { PcmChunker } from './pcm-frames';
 import type { PacedAudioOut } from './paced-audio-out';
 
@@ -8,17 +9,21 @@ export interface UtteranceResult {
   /** Wall time its first chunk left for Exotel; undefined if none did. */
   firstChunkAt: number | undefined;
   endedAt: number;
+  /** Who spoke the played sentences, when their synthesizer said. */
+  speech?: TurnSpeech;
 }
 
 export interface SentenceWriter {
   write(pcm: Buffer): void;
-  end(): void;
+  /** The sentence's audio is all written; `spokenBy` names who made it. */
+  end(spokenBy?: SpokenBy): void;
 }
 
 interface Sentence {
   text: string;
   markName: string;
   state: 'writing' | 'queued' | 'played' | 'silent';
+  spokenBy?: SpokenBy;
 }
 
 /**
@@ -61,8 +66,9 @@ export class Utterance {
         bytes += pcm.length;
         for (const chunk of chunker.push(pcm)) this.enqueue(chunk);
       },
-      end: () => {
+      end: (spokenBy) => {
         if (this.state === 'finished' || sentence.state !== 'writing') return;
+        if (spokenBy) sentence.spokenBy = spokenBy;
         const last = chunker.flush();
         if (last) this.enqueue(last);
         if (bytes === 0) {
@@ -122,11 +128,14 @@ export class Utterance {
 
   private finish(interrupted: boolean): UtteranceResult {
     this.state = 'finished';
+    const played = this.sentences.filter((s) => s.state === 'played');
+    const speech = turnSpeech(played);
     const result: UtteranceResult = {
-      spokenText: this.sentences.filter((s) => s.state === 'played').map((s) => s.text).join(' '),
+      spokenText: played.map((s) => s.text).join(' '),
       interrupted,
       firstChunkAt: this.firstChunkAt,
       endedAt: this.now(),
+      ...(speech && { speech }),
     };
     this.onFinished(this, result);
     this.resolveDone(result);

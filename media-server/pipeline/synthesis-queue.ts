@@ -1,3 +1,4 @@
+import type { SpokenBy } from '../../domain/speech/tts-provider';
 import type { Logger } from '../../lib/logger';
 import { AsyncChannel } from './async-channel';
 import { CHUNK_BYTES } from './pcm-frames';
@@ -10,6 +11,8 @@ export interface SynthesizedSentence {
   audio: AsyncIterable<Buffer>;
   /** Set once `audio` has ended: whether it ended with the whole sentence (not failed, not aborted). */
   complete: boolean;
+  /** Set once `audio` has ended, when the synthesizer says who spoke it. */
+  spokenBy?: SpokenBy;
 }
 
 /**
@@ -85,8 +88,9 @@ export class SynthesisQueue implements AsyncIterable<SynthesizedSentence> {
     const timeline = job.first ? this.timeline : undefined;
     timeline?.mark('synthesisRequested');
     let bytes = 0;
+    const stream = this.synthesizer.synthesize(job.sentence.text, this.signal);
     try {
-      for await (const pcm of this.synthesizer.synthesize(job.sentence.text, this.signal)) {
+      for await (const pcm of stream) {
         if (pcm.length === 0) continue;
         if (bytes === 0 && job.first) this.firstByteDelay = this.now() - requestedAt;
         bytes += pcm.length;
@@ -99,6 +103,7 @@ export class SynthesisQueue implements AsyncIterable<SynthesizedSentence> {
     } catch (err) {
       if (!this.signal.aborted) this.logger.warn({ err, chars: job.sentence.text.length }, 'speech synthesis failed; sentence skipped');
     } finally {
+      if (stream.spokenBy) job.sentence.spokenBy = stream.spokenBy;
       job.audio.end();
     }
   }

@@ -14,7 +14,7 @@ import type { StackPort } from './port-check';
  * server": the stack then runs no dev server, FerretDB or simulator for it.
  */
 export interface SimulatorLayout {
-  name: 'exotel' | 'deepgram' | 'openai';
+  name: 'exotel' | 'deepgram' | 'openai' | 'elevenlabs';
   entry: string;
   port: number;
   url: string;
@@ -46,6 +46,9 @@ export interface WorkerMetricsLayout {
 }
 
 type Env = NodeJS.ProcessEnv;
+
+/** The key the stack's ElevenLabs simulator and media server share when the user names none. */
+const LOCAL_ELEVENLABS_KEY = 'sim-elevenlabs-key';
 
 function portFrom(env: Env, name: string, fallback: number): number {
   const raw = env[name]?.trim();
@@ -103,6 +106,7 @@ export function stackLayout(env: Env, config: Config): StackLayout {
       simulator('exotel', 'EXOTEL_SIM_PORT', 4010, 'EXOTEL_BASE_URL'),
       simulator('deepgram', 'DEEPGRAM_SIM_PORT', 4020, 'DEEPGRAM_BASE_URL'),
       simulator('openai', 'OPENAI_SIM_PORT', 4030, 'OPENAI_BASE_URL', '/v1'),
+      simulator('elevenlabs', 'ELEVENLABS_SIM_PORT', 4040, 'ELEVENLABS_BASE_URL'),
     ],
     api: {
       port: apiPort,
@@ -173,6 +177,8 @@ export function processEnvironment(env: Env, layout: StackLayout, secrets: Reado
     derived[`${sim.name.toUpperCase()}_SIM_PORT`] = String(sim.port);
     if (sim.used) derived[`${sim.name.toUpperCase()}_BASE_URL`] = sim.url;
   }
+  // ElevenLabs is off without a key: the local stack gives its simulator one, so premium calls speak with it.
+  if (layout.simulators.some((sim) => sim.name === 'elevenlabs' && sim.used) && !set(env, 'ELEVENLABS_API_KEY')) derived.ELEVENLABS_API_KEY = LOCAL_ELEVENLABS_KEY;
   const exotelSim = layout.simulators.find((sim) => sim.name === 'exotel' && sim.used);
   if (exotelSim) {
     // The simulator serves its recordings itself: the API stores their URLs only under an allowed prefix.

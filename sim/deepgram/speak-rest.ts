@@ -9,8 +9,8 @@ import { modelUuid } from './listen-messages';
 import { parseSpeakParams, type SpeakParams } from './speak-params';
 import type { DeepgramSimulatorTuning } from './simulator-options';
 import type { DeepgramStats } from './stats';
-import { SyntheticVoice } from './synthetic-voice';
-import { streamVoice } from './voice-streamer';
+import { SyntheticVoice } from '../shared/synthetic-voice';
+import { streamVoice } from '../shared/voice-streamer';
 import { wavHeader } from '../shared/wav-header';
 
 /** Aura's REST limit on one request's text. */

@@ -6,8 +6,8 @@ import { modelUuid } from './listen-messages';
 import type { SpeakParams } from './speak-params';
 import type { DeepgramSimulatorTuning } from './simulator-options';
 import type { DeepgramStats } from './stats';
-import { SyntheticVoice } from './synthetic-voice';
-import { streamVoice } from './voice-streamer';
+import { SyntheticVoice } from '../shared/synthetic-voice';
+import { streamVoice } from '../shared/voice-streamer';
 
 /** Deepgram allows 20 Flush messages per 60 seconds on one socket. */
 const FLUSH_LIMIT = 20;

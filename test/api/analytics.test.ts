@@ -62,7 +62,8 @@ interface Seed {
   dialedAt?: Date;
   answeredAt?: Date;
   durationSec?: number;
-  transcript?: [speaker: 'bot' | 'caller', characters: number][];
+  /** A bot turn may name who spoke it; without, it is Deepgram's, as turns recorded before ElevenLabs are. */
+  transcript?: [speaker: 'bot' | 'caller', characters: number, provider?: 'deepgram' | 'elevenlabs'][];
   latency?: { turn: number; sttFinalMs?: number; llmFirstTokenMs?: number; ttsFirstByteMs?: number; voiceToVoiceMs?: number }[];
   greeting?: { cacheHit: boolean; prewarmed: boolean; firstFrameMs?: number };
 }
@@ -90,11 +91,12 @@ function callLogRow(seed: Seed) {
       ...(seed.answeredAt && { answeredAt: seed.answeredAt }),
       ...(seed.durationSec !== undefined && { durationSec: seed.durationSec }),
     },
-    transcript: (seed.transcript ?? []).map(([speaker, characters], index) => ({
+    transcript: (seed.transcript ?? []).map(([speaker, characters, provider], index) => ({
       turn: index + 1,
       speaker,
       text: (speaker === 'bot' ? 'b' : 'c').repeat(characters),
       startedAt: seed.createdAt,
+      ...(provider && { tts: { provider } }),
     })),
     latency: seed.latency ?? [],
     ...(seed.greeting && { greeting: seed.greeting }),
@@ -139,8 +141,8 @@ const seeds: Seed[] = [
   {
     id: 'D', agentId: 'agent_b', createdAt: at('11-03T11:00:00'), status: 'failed', failureReason: 'connection_lost', finalStatus: 'failed',
     finalFailureReason: 'connection_lost_max_retries', retryCount: 1, dialedAt: at('11-03T11:00:45'), answeredAt: at('11-03T11:00:50'), durationSec: 5,
-    // Bot 30 + 10 = 40 characters; the reply at turn 3 sees 52 → 13 tokens. The line dropped before its audio: two stages only.
-    transcript: [['bot', 30], ['caller', 12], ['bot', 10]],
+    // Bot 30 + 10 = 40 characters, the reply's 10 spoken by ElevenLabs; the reply at turn 3 sees 52 → 13 tokens. The line dropped before its audio: two stages only.
+    transcript: [['bot', 30], ['caller', 12], ['bot', 10, 'elevenlabs']],
     latency: [{ turn: 3, sttFinalMs: 150, llmFirstTokenMs: 350 }],
     greeting: { cacheHit: true, prewarmed: false, firstFrameMs: 6 },
   },
@@ -188,6 +190,7 @@ const config = parseConfig({
   COST_PER_DIAL_ATTEMPT: '0.1',
   COST_STT_PER_MINUTE: '0.36',
   COST_TTS_PER_1K_CHARS: '1.25',
+  COST_ELEVENLABS_TTS_PER_1K_CHARS: '5',
   COST_LLM_PER_1K_TOKENS: '0.04',
 });
 let temporal: Client;
@@ -477,26 +480,34 @@ describe('GET /analytics/cost', () => {
   it('estimates the cost of P from the unit prices', async () => {
     const body = await get('cost', P);
     // Dialled: A, A-2, A-3, B, C, D, D-2, E, F. Started minutes: 125 s → 3, 60 → 1, 20 → 1, 5 → 1, 3 → 1.
-    // Bot characters 124 + 80 + 80 + 40 = 324; tokens 70 + 23 + 0 + 13 = 106.
+    // Bot characters 124 + 80 + 80 + 40 = 324, of which D's 10 by ElevenLabs; tokens 70 + 23 + 0 + 13 = 106.
     expect(body).toMatchObject({
       currency: 'INR',
       logicalCalls: 8,
-      usage: { dialAttempts: 9, connectedAttempts: 5, connectedSeconds: 213, billedMinutes: 7, ttsCharacters: 324, llmTokensEstimated: 106 },
-      // 7 × 0.6; 9 × 0.1; 213 / 60 × 0.36; 0.324 × 1.25; 0.106 × 0.04 = 0.00424.
-      cost: { telephony: 4.2, dialAttempts: 0.9, stt: 1.278, tts: 0.405, llm: 0.0042, total: 6.7872 },
-      // 6.7872 / 8 = 0.8484
-      perCallAverage: 0.8484,
+      usage: {
+        dialAttempts: 9,
+        connectedAttempts: 5,
+        connectedSeconds: 213,
+        billedMinutes: 7,
+        ttsCharacters: 324,
+        ttsCharactersByProvider: { deepgram: 314, elevenlabs: 10 },
+        llmTokensEstimated: 106,
+      },
+      // 7 × 0.6; 9 × 0.1; 213 / 60 × 0.36; 0.314 × 1.25 + 0.010 × 5 = 0.3925 + 0.05; 0.106 × 0.04 = 0.00424.
+      cost: { telephony: 4.2, dialAttempts: 0.9, stt: 1.278, tts: 0.4425, ttsByProvider: { deepgram: 0.3925, elevenlabs: 0.05 }, llm: 0.0042, total: 6.8247 },
+      // 6.8247 / 8 = 0.8530875
+      perCallAverage: 0.8531,
     });
   });
 
   it('narrows by agent', async () => {
-    // D, D-2, E, F dialled; 5 s and 3 s → 2 minutes, 8 s; D: 40 characters, 13 tokens.
+    // D, D-2, E, F dialled; 5 s and 3 s → 2 minutes, 8 s; D: 40 characters (10 by ElevenLabs), 13 tokens.
     expect(await get('cost', { ...P, agentId: 'agent_b' })).toMatchObject({
       logicalCalls: 4,
-      usage: { dialAttempts: 4, connectedAttempts: 2, connectedSeconds: 8, billedMinutes: 2, ttsCharacters: 40, llmTokensEstimated: 13 },
-      // 0.4 + 1.2 + 0.048 + 0.05 + 0.00052 = 1.69852; / 4 → 0.4246.
-      cost: { telephony: 1.2, dialAttempts: 0.4, stt: 0.048, tts: 0.05, llm: 0.0005, total: 1.6985 },
-      perCallAverage: 0.4246,
+      usage: { dialAttempts: 4, connectedAttempts: 2, connectedSeconds: 8, billedMinutes: 2, ttsCharacters: 40, ttsCharactersByProvider: { deepgram: 30, elevenlabs: 10 }, llmTokensEstimated: 13 },
+      // 0.4 + 1.2 + 0.048 + (0.0375 + 0.05) + 0.00052 = 1.73602; / 4 → 0.434.
+      cost: { telephony: 1.2, dialAttempts: 0.4, stt: 0.048, tts: 0.0875, ttsByProvider: { deepgram: 0.0375, elevenlabs: 0.05 }, llm: 0.0005, total: 1.736 },
+      perCallAverage: 0.434,
     });
   });
 
@@ -581,7 +592,7 @@ describe('GET /analytics/dashboard', () => {
       // F, H, Y and T2, whatever their period.
       live: 4,
       voiceToVoiceMs: { samples: 3, p50: 900, p95: 1100 },
-      cost: { currency: 'INR', total: 6.7872, perCallAverage: 0.8484 },
+      cost: { currency: 'INR', total: 6.8247, perCallAverage: 0.8531 },
     });
   });
 
@@ -591,7 +602,7 @@ describe('GET /analytics/dashboard', () => {
       period: { calls: 4, finished: 1, completed: 0, successRate: 0, attempts: 5 },
       live: 3,
       voiceToVoiceMs: { samples: 0, p50: null, p95: null },
-      cost: { currency: 'INR', total: 1.6985, perCallAverage: 0.4246 },
+      cost: { currency: 'INR', total: 1.736, perCallAverage: 0.434 },
     });
     expect(await get('dashboard', { ...P, agentId: 'agent_a' })).toMatchObject({ today: { calls: 1, completed: 1, attempts: 1 }, live: 1 });
   });

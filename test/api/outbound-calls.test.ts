@@ -107,6 +107,19 @@ describe('POST /api/v1/calls/outbound', () => {
     expect(await CallLog.findById(res.body.callLogId).lean()).toMatchObject({ priority: 'medium' });
   });
 
+  it("takes the call's own text-to-speech provider into the workflow and the CallLog, and refuses an unknown one", async () => {
+    const res = await post(body({ ttsProvider: 'elevenlabs' }));
+    expect(res.status).toBe(202);
+    expect((await harness.recorded(res.body.callLogId)).input.ttsProvider).toBe('elevenlabs');
+    expect(await CallLog.findById(res.body.callLogId).lean()).toMatchObject({ ttsProvider: 'elevenlabs' });
+    const plain = await post(body());
+    expect((await harness.recorded(plain.body.callLogId)).input.ttsProvider).toBeUndefined();
+    expect((await CallLog.findById(plain.body.callLogId).lean())?.ttsProvider ?? null).toBeNull();
+    const refused = await post(body({ ttsProvider: 'polly' }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('VALIDATION_ERROR');
+  });
+
   it('accepts a call scheduled for later as scheduled', async () => {
     const scheduledFor = new Date(Date.now() + 3_600_000).toISOString();
     const res = await post(body({ scheduledFor }));

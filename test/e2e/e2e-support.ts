@@ -203,4 +203,5 @@ export function resetSimulators(stack: E2eStack): void {
   stack.sim.reset();
   stack.media.deepgram.reset();
   stack.media.openai.reset();
+  stack.media.elevenlabs.reset();
 }

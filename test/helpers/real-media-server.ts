@@ -12,12 +12,14 @@ import { createOpenAiEmbedder } from '../../lib/openai-embeddings';
 import { createMediaMetrics } from '../../media-server/metrics';
 import type { ConnectionPrewarmer } from '../../media-server/prewarm/connection-prewarmer';
 import { createPrewarmedProviders } from '../../media-server/prewarm/prewarmed-providers';
+import { premiumVoiceFromConfig } from '../../media-server/premium-voice';
 import { createMediaServer, type MediaServer } from '../../media-server/server';
 import { databaseTokenNonces } from '../../media-server/token-nonces';
 import { createVoicemailDetector } from '../../media-server/voicemail/create-voicemail-detector';
 import { temporalWorkflowSignals } from '../../media-server/workflow-signals';
 import { freePort } from '../../scripts/infra/free-port';
 import { createDeepgramSimulator, type DeepgramSimulator, type DeepgramSimulatorOptions } from '../../sim/deepgram/simulator';
+import { createElevenLabsSimulator, type ElevenLabsSimulator } from '../../sim/elevenlabs/simulator';
 import { createOpenAiSimulator, type OpenAiSimulator, type OpenAiSimulatorOptions } from '../../sim/openai/simulator';
 import { startMediaRelay, type MediaRelay } from './media-relay';
 
@@ -29,6 +31,7 @@ import { startMediaRelay, type MediaRelay } from './media-relay';
 const FAST_PROVIDERS = {
   deepgram: { finalLatencyMs: 80, ttsFirstByteMs: 30, ttsMsPerChar: 45 },
   openai: { ttftMs: 60, tokensPerSecond: 300 },
+  elevenlabs: { ttsFirstByteMs: 40, ttsMsPerChar: 45 },
 };
 
 /** As media-server/main.ts: Deepgram's utterance-end gap plus this closes a turn on our own timer. */
@@ -46,6 +49,8 @@ export interface RealMediaServer {
   relay: MediaRelay;
   deepgram: DeepgramSimulator;
   openai: OpenAiSimulator;
+  /** Always running; the media server speaks with it only when the config has ELEVENLABS_API_KEY. */
+  elevenlabs: ElevenLabsSimulator;
   /** The signed `POST /greetings/prewarm`. */
   prewarm(agentId: string, metadata?: Record<string, unknown>): Promise<{ status: number; body: { synthesized?: number; cached?: number } }>;
   /** A counter or gauge of the media server's registry, summed over the series whose labels include `labels`. */
@@ -54,10 +59,11 @@ export interface RealMediaServer {
 }
 
 /**
- * The media server as media-server/main.ts wires it (greeting cache, the real `@deepgram/sdk` and
- * `openai` providers behind the connection pool, voicemail detection, Temporal signals, CallLog writes), in this process on a
- * free port, with the Deepgram simulator (reading callee scripts from the Exotel simulator) and the
- * OpenAI simulator beside it. The database connection is the caller's.
+ * The media server as media-server/main.ts wires it (greeting cache, the real `@deepgram/sdk`,
+ * `@elevenlabs/elevenlabs-js` and `openai` providers behind the connection pool, voicemail detection,
+ * Temporal signals, CallLog writes), in this process on a free port, with the Deepgram simulator
+ * (reading callee scripts from the Exotel simulator), the ElevenLabs and the OpenAI simulators beside
+ * it. The database connection is the caller's.
  */
 export async function startRealMediaServer(
   config: Config,
@@ -68,12 +74,14 @@ export async function startRealMediaServer(
   const quiet = createLogger('sim', { level: 'silent' });
   const deepgram = createDeepgramSimulator({ logger: quiet, exotelSimUrl, ...FAST_PROVIDERS.deepgram, ...tuning.deepgram });
   const openai = createOpenAiSimulator({ logger: quiet, ...FAST_PROVIDERS.openai, ...tuning.openai });
-  await Promise.all([deepgram.start(0), openai.start(0)]);
+  const elevenlabs = createElevenLabsSimulator({ logger: quiet, apiKey: config.ELEVENLABS_API_KEY, ...FAST_PROVIDERS.elevenlabs });
+  await Promise.all([deepgram.start(0), openai.start(0), elevenlabs.start(0)]);
 
   const logger = createLogger('media-server', { level: process.env.RINGLINE_TEST_VERBOSE ? 'debug' : 'silent' });
   const registry = createMetricsRegistry('media-server-test');
   const metrics = createMediaMetrics(registry);
   const { stt, tts, llm, prewarmer } = createPrewarmedProviders({ ...config, DEEPGRAM_BASE_URL: deepgram.baseUrl, OPENAI_BASE_URL: `${openai.baseUrl}/v1` }, logger);
+  const premium = premiumVoiceFromConfig(config, elevenlabs.baseUrl);
   const port = await freePort();
   const embedding = { model: config.KNOWLEDGE_EMBEDDING_MODEL, dimensions: config.KNOWLEDGE_EMBEDDING_DIMENSIONS };
   const server = createMediaServer({
@@ -85,10 +93,11 @@ export async function startRealMediaServer(
     records: databaseCallRecords,
     agents: new AgentStore(loadAgentFromDatabase),
     signals: temporalWorkflowSignals(temporal, logger),
-    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, metrics, logger }),
+    cache: new GreetingCache({ maxEntries: config.GREETING_CACHE_ENTRIES, tts, premium, metrics, logger }),
     stt,
     llm,
     tts,
+    premium,
     prewarmer,
     knowledge: {
       store: new KnowledgeStore(databaseKnowledgeSource, embedding, logger),
@@ -113,6 +122,7 @@ export async function startRealMediaServer(
     relay,
     deepgram,
     openai,
+    elevenlabs,
     prewarm: async (agentId, metadata) => {
       const body = JSON.stringify({ agentId, metadata });
       const res = await fetch(`${baseUrl}/greetings/prewarm`, {
@@ -131,7 +141,7 @@ export async function startRealMediaServer(
     stop: async () => {
       await relay.stop();
       await server.close({ drainMs: 2_000, goodbyeMs: 1_000 });
-      await Promise.all([deepgram.stop(), openai.stop()]);
+      await Promise.all([deepgram.stop(), openai.stop(), elevenlabs.stop()]);
     },
   };
 }

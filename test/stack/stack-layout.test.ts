@@ -10,7 +10,7 @@ const layoutOf = (env: NodeJS.ProcessEnv) => stackLayout(env, parseConfig({ ...g
 describe('the local stack layout', () => {
   it('runs everything on the documented defaults', () => {
     const layout = layoutOf({});
-    expect(portsToClaim(layout).map((p) => p.port)).toEqual([7233, 8233, 27017, 18088, 4010, 4020, 4030, 3000, 3001, 8234, 9464, 9465, 9466, 9467]);
+    expect(portsToClaim(layout).map((p) => p.port)).toEqual([7233, 8233, 27017, 18088, 4010, 4020, 4030, 4040, 3000, 3001, 8234, 9464, 9465, 9466, 9467]);
     const env = processEnvironment({}, layout, { WEBHOOK_SECRET: 'w'.repeat(43) });
     expect(env).toMatchObject({
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
@@ -20,6 +20,9 @@ describe('the local stack layout', () => {
       EXOTEL_BASE_URL: 'http://127.0.0.1:4010',
       EXOTEL_RECORDING_URL_PREFIXES: 'http://127.0.0.1:4010/recordings/',
       OPENAI_BASE_URL: 'http://127.0.0.1:4030/v1',
+      // The premium voice is on locally: the ElevenLabs simulator and the media server share a key.
+      ELEVENLABS_BASE_URL: 'http://127.0.0.1:4040',
+      ELEVENLABS_API_KEY: 'sim-elevenlabs-key',
       WEBHOOK_SECRET: 'w'.repeat(43),
       CODEC_SERVER_PORT: '8234',
       CODEC_SERVER_CORS_ORIGINS: 'http://127.0.0.1:8233,http://localhost:8233',
@@ -51,7 +54,7 @@ describe('the local stack layout', () => {
     expect(layout.temporal.external).toBe(true);
     expect(layout.database.external).toBe(true);
     expect(layout.simulators.find((s) => s.name === 'exotel')?.used).toBe(false);
-    expect(portsToClaim(layout).map((p) => p.port)).toEqual([4020, 4030, 3000, 3001, 8234, 9464, 9465, 9466, 9467]);
+    expect(portsToClaim(layout).map((p) => p.port)).toEqual([4020, 4030, 4040, 3000, 3001, 8234, 9464, 9465, 9466, 9467]);
     const env = processEnvironment(userEnv, layout, { WEBHOOK_SECRET: 'generated-generated-generated' });
     expect(env).toMatchObject({
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
@@ -59,6 +62,14 @@ describe('the local stack layout', () => {
       EXOTEL_BASE_URL: 'https://api.in.exotel.com',
       WEBHOOK_SECRET: 'mine------------------------------------',
     });
+  });
+
+  it('leaves ElevenLabs to a real account when its base URL is given, with the user\'s key', () => {
+    const userEnv = { ELEVENLABS_BASE_URL: 'https://api.elevenlabs.io', ELEVENLABS_API_KEY: 'real-key' };
+    const layout = layoutOf(userEnv);
+    expect(layout.simulators.find((s) => s.name === 'elevenlabs')?.used).toBe(false);
+    expect(portsToClaim(layout).map((p) => p.port)).not.toContain(4040);
+    expect(processEnvironment(userEnv, layout, {})).toMatchObject(userEnv);
   });
 
   it("points the dev server's Web UI at the stack's codec server, and a headless one at none", () => {

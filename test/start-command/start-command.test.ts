@@ -19,7 +19,7 @@ import { isProcessAlive, type ProcessStatus } from '../../scripts/stack/stack-st
  */
 jest.setTimeout(8 * 60_000);
 
-const PORT_VARIABLES = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'FERRETDB_PORT', 'FERRETDB_DEBUG_PORT', 'EXOTEL_SIM_PORT', 'DEEPGRAM_SIM_PORT', 'OPENAI_SIM_PORT', 'API_PORT', 'MEDIA_PORT', 'CODEC_SERVER_PORT', 'WORKER_METRICS_PORT', 'WORKER_SDK_METRICS_PORT', 'EXOTEL_WORKER_METRICS_PORT', 'EXOTEL_WORKER_SDK_METRICS_PORT'] as const;
+const PORT_VARIABLES = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'FERRETDB_PORT', 'FERRETDB_DEBUG_PORT', 'EXOTEL_SIM_PORT', 'DEEPGRAM_SIM_PORT', 'OPENAI_SIM_PORT', 'ELEVENLABS_SIM_PORT', 'API_PORT', 'MEDIA_PORT', 'CODEC_SERVER_PORT', 'WORKER_METRICS_PORT', 'WORKER_SDK_METRICS_PORT', 'EXOTEL_WORKER_METRICS_PORT', 'EXOTEL_WORKER_SDK_METRICS_PORT'] as const;
 /** Variables that would point the stack at other servers; a new user has none of them. */
 const FOREIGN_VARIABLES = /^(TEMPORAL_ADDRESS|TEMPORAL_UI_URL|MONGODB_URI|EXOTEL_BASE_URL|DEEPGRAM_BASE_URL|OPENAI_BASE_URL|PUBLIC_API_URL|PUBLIC_MEDIA_WS_URL|MEDIA_CONTROL_URL|RINGLINE_DATA_DIR|LOG_LEVEL.*|NODE_ENV)$/;
 
@@ -160,7 +160,7 @@ describe('./ringline start, as a new user runs it', () => {
   it('lists every process in `./ringline status --json`', () => {
     const { code, processes } = status(env);
     expect(code).toBe(0);
-    expect(processes.map((p) => p.name)).toEqual(['temporal', 'database', 'sim-exotel', 'sim-deepgram', 'sim-openai', 'api', 'worker', 'worker-exotel', 'media', 'codec-server']);
+    expect(processes.map((p) => p.name)).toEqual(['temporal', 'database', 'sim-exotel', 'sim-deepgram', 'sim-openai', 'sim-elevenlabs', 'api', 'worker', 'worker-exotel', 'media', 'codec-server']);
     for (const p of processes) {
       expect(p).toMatchObject({ state: 'running', restarts: 0, pid: expect.any(Number), startedAt: expect.any(String) });
       expect(isProcessAlive(p.pid!)).toBe(true);

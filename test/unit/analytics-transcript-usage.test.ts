@@ -1,4 +1,4 @@
-import { transcriptUsage, type UsageTurn } from '../../domain/analytics/transcript-usage';
+import { botCharactersByProvider, transcriptUsage, type UsageTurn } from '../../domain/analytics/transcript-usage';
 
 const bot = (turn: number, text: string): UsageTurn => ({ turn, speaker: 'bot', text });
 const caller = (turn: number, text: string): UsageTurn => ({ turn, speaker: 'caller', text });
@@ -22,5 +22,24 @@ describe('transcriptUsage', () => {
     ['a latency entry for a caller turn counts nothing', [caller(1, 'hello')], [1], 0, 0],
   ])('%s', (_name, turns, replies, botCharacters, llmTokens) => {
     expect(transcriptUsage(turns, replies)).toEqual({ botCharacters, llmTokens });
+  });
+});
+
+describe('botCharactersByProvider', () => {
+  it.each<[string, UsageTurn[], { deepgram: number; elevenlabs: number }]>([
+    ['no turns', [], { deepgram: 0, elevenlabs: 0 }],
+    ['turns without a provider were Deepgram\'s', [bot(1, 'Hello.'), caller(2, 'Hi there.')], { deepgram: 6, elevenlabs: 0 }],
+    [
+      'each bot turn counts for its provider, caller turns for none',
+      [
+        { ...bot(1, 'Hello.'), tts: { provider: 'elevenlabs' } },
+        caller(2, 'Who is this?'),
+        { ...bot(3, 'Asha here.'), tts: { provider: 'deepgram' } },
+        { ...bot(5, 'Bye.'), tts: null },
+      ],
+      { deepgram: 14, elevenlabs: 6 },
+    ],
+  ])('%s', (_name, turns, expected) => {
+    expect(botCharactersByProvider(turns)).toEqual(expected);
   });
 });

@@ -12,6 +12,8 @@ const agent: AgentProfile = {
   callbackNumber: '+919876543210',
   companyName: 'Acme Finance',
   voice: 'aura-2-thalia-en',
+  ttsProvider: 'deepgram',
+  elevenLabsVoiceId: null,
   llmModel: 'gpt-4o-mini',
   maxCallDurationSec: 60,
   noResponseTimeoutSec: 10,

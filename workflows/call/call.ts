@@ -112,6 +112,7 @@ export class Call {
       seriesId: input.seriesId,
       scheduledCallId: input.scheduledCallId,
       metadata: input.metadata,
+      ttsProvider: input.ttsProvider,
       status: this.phase,
       ...fields,
     });

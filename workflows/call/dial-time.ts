@@ -105,7 +105,7 @@ async function rescheduled(call: Call, forRetry: boolean): Promise<void> {
 async function prewarmGreeting(call: Call): Promise<void> {
   const { input } = call;
   try {
-    await prewarming.prewarmGreeting({ agentId: input.agentId, metadata: input.metadata ?? {} });
+    await prewarming.prewarmGreeting({ agentId: input.agentId, metadata: input.metadata ?? {}, priority: input.priority, ...(input.ttsProvider && { ttsProvider: input.ttsProvider }) });
     if (input.scheduledCallId) await scheduleRecords.recordScheduleStatus({ scheduledCallId: input.scheduledCallId, prewarmedAt: nowIso() });
   } catch (err) {
     log.warn('greeting prewarm failed; the call will synthesize it live', { error: String(err) });

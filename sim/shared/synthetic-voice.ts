@@ -1,5 +1,5 @@
 /**
- * Deterministic stand-in for Aura's voice: a vowel-like harmonic tone (a gliding 120–160 Hz
+ * Deterministic stand-in for a vendor's synthesized voice (the Deepgram and ElevenLabs simulators): a vowel-like harmonic tone (a gliding 120–160 Hz
  * fundamental, harmonics shaped by two formants) under a syllable envelope. Each character of the
  * text gets `msPerChar` of audio: letters and digits are voiced, spaces dip, punctuation is silent,
  * so a sentence is as long as it would be spoken and a voice activity detector hears words and pauses.

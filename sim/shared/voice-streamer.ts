@@ -1,4 +1,4 @@
-import type { TimerSet } from '../shared/timer-set';
+import type { TimerSet } from './timer-set';
 import type { SyntheticVoice } from './synthetic-voice';
 
 export interface VoicePace {
@@ -15,7 +15,7 @@ export interface VoiceSink {
 
 /**
  * Sends a synthesized voice in chunks, the first at `firstChunkAt` (epoch ms), the rest faster than
- * real time, as Aura streams. `cancel` stops it between two chunks; `end` is then never called.
+ * real time, as streaming text-to-speech vendors do. `cancel` stops it between two chunks; `end` is then never called.
  */
 export function streamVoice(voice: SyntheticVoice, sampleRate: number, pace: VoicePace, firstChunkAt: number, timers: TimerSet, sink: VoiceSink): { cancel(): void } {
   const samplesPerChunk = Math.max(1, Math.round((sampleRate * pace.chunkMs) / 1000));
