@@ -64,7 +64,8 @@ describe('GreetingCache by provider and voice', () => {
   });
 
   it('keeps a prewarmed greeting under its provider and voice only', async () => {
-    expect(await cache.prewarm(agent, {}, rate, rachel)).toBe(1);
+    // The greeting and the default voicemail message (docs/voicemail.md) the agent leaves without one of its own.
+    expect(await cache.prewarm(agent, {}, rate, rachel)).toBe(2);
     const hit = cache.lookup('greeting', agent, rate, 'Hello there.', rachel);
     expect(hit.hit && hit.segments.map((segment) => [segment.pcm.toString(), segment.spokenBy])).toEqual([['elevenlabs/rachel', { provider: 'elevenlabs' }]]);
     expect(cache.lookup('greeting', agent, rate, 'Hello there.', adam)).toEqual({ hit: false });
@@ -83,7 +84,7 @@ describe('GreetingCache by provider and voice', () => {
   });
 
   it('keeps Deepgram audio under the agent\'s Aura voice by default, as before', async () => {
-    expect(await cache.prewarm(agent, {}, rate)).toBe(1);
+    expect(await cache.prewarm(agent, {}, rate)).toBe(2);
     expect(cache.lookup('greeting', agent, rate, 'Hello there.', deepgramVoice)).toMatchObject({ hit: true });
     expect(cache.lookup('greeting', agent, rate, 'Hello there.', rachel)).toEqual({ hit: false });
   });
