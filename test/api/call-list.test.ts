@@ -1,3 +1,4 @@
+import { createdDayOf } from '../../domain/created-day';
 import { CallLog } from '../../db/models/call-log';
 import { DEFAULT_ORG_ID } from '../../domain/access-control';
 import { callListAnswerSchema, type CallListAnswer } from '../../domain/api-schemas/calls';
@@ -23,6 +24,8 @@ interface Row {
   failureReason?: string;
   finalStatus?: string;
   finalFailureReason?: string;
+  /** On an ended call's first row: its attempts less one, as the workflow writes it with the outcome. */
+  retryCount?: number;
   campaignId?: string;
   seriesId?: string;
   outboundStatus?: string;
@@ -44,6 +47,8 @@ function row(fields: Row) {
     metadata: {},
     timings: { queuedAt: fields.createdAt },
     updatedAt: fields.createdAt,
+    // As the model's hooks write it with every new row.
+    createdDay: createdDayOf(fields.createdAt),
     ...fields,
     phoneNumber,
     ...(fields.attempt > 1 && { retryOf: fields.callId }),
@@ -60,7 +65,7 @@ beforeAll(async () => {
   // Straight to the collection: mongoose would stamp `createdAt` with the time of the insert.
   await CallLog.collection.insertMany(([
     row({ _id: 'done', callId: 'done', attempt: 1, status: 'completed', finalStatus: 'completed', createdAt: at(10), campaignId: 'camp_1', phoneNumber: '+919876543210', outboundStatus: 'completed', exotelCallSid: 'sid_done' }),
-    row({ _id: 'busy', callId: 'busy', attempt: 1, status: 'failed', failureReason: 'busy', finalStatus: 'failed', finalFailureReason: 'busy_max_retries', createdAt: at(20), agentId: 'agent_b', seriesId: 'series_1' }),
+    row({ _id: 'busy', callId: 'busy', attempt: 1, status: 'failed', failureReason: 'busy', finalStatus: 'failed', finalFailureReason: 'busy_max_retries', retryCount: 1, createdAt: at(20), agentId: 'agent_b', seriesId: 'series_1' }),
     row({ _id: 'busy-2', callId: 'busy', attempt: 2, status: 'failed', failureReason: 'busy', createdAt: at(25), agentId: 'agent_b', seriesId: 'series_1' }),
     row({ _id: 'retry', callId: 'retry', attempt: 1, status: 'failed', failureReason: 'no_answer', createdAt: at(30) }),
     row({ _id: 'retry-2', callId: 'retry', attempt: 2, status: 'ringing', createdAt: at(35) }),
