@@ -1,4 +1,3 @@
-import type { AgentProfile } from '../media-server/agent-profile';
 import { openCallSpeech, type CallVoice } from '../media-server/call-speech';
 import { premiumVoiceFromConfig } from '../media-server/premium-voice';
 import { createDeepgramRestTts } from '../media-server/providers/deepgram-tts-rest';
@@ -9,6 +8,7 @@ import { createLogger } from '../lib/logger';
 import { createDeepgramSimulator } from '../sim/deepgram/simulator';
 import { createElevenLabsSimulator } from '../sim/elevenlabs/simulator';
 import { percentile, printFigure, round } from './figures';
+import { agentProfile } from '../test/helpers/agent-profile';
 
 /**
  * Time to a sentence's first audio byte through the media server's speech routing (the real SDKs
@@ -21,28 +21,10 @@ import { percentile, printFigure, round } from './figures';
 const SENTENCES = Number(process.env.BENCH_SENTENCES ?? 40);
 const TEXT = 'Thank you for taking my call today.';
 
-const agent: AgentProfile = {
+const agent = agentProfile({
   id: 'bench_agent',
-  name: 'Asha',
-  prompt: 'p',
-  greeting: 'Hello.',
-  noResponsePrompt: '',
-  goodbyeMessage: '',
-  voicemailMessage: '',
-  callbackNumber: null,
-  companyName: '',
-  voice: 'aura-2-thalia-en',
   ttsProvider: 'elevenlabs',
-  elevenLabsVoiceId: null,
-  llmModel: 'gpt-4o-mini',
-  maxCallDurationSec: 60,
-  noResponseTimeoutSec: 10,
-  noResponseHangupSec: 5,
-  voicemailDetection: false,
-  voicemailThreshold: null,
-  voicemailTimeoutSec: null,
-  endPhrases: [],
-};
+});
 
 async function firstByteMs(open: () => SpeechSynthesizer): Promise<{ ms: number; provider: string }> {
   const synthesizer = open();

@@ -1,33 +1,20 @@
 import { Registry } from 'prom-client';
-import type { AgentProfile } from '../../media-server/agent-profile';
 import { GreetingCache } from '../../media-server/greeting-cache';
 import { createMediaMetrics } from '../../media-server/metrics';
 import { createLogger } from '../../lib/logger';
 import { FakeTts } from './fake-providers';
 import { METRICS_TOKEN, startMediaHarness, type MediaHarness } from './media-harness';
+import { agentProfile } from '../helpers/agent-profile';
 
-const agent: AgentProfile = {
+const agent = agentProfile({
   id: 'agent_prewarm_unit',
-  name: 'Asha',
   prompt: 'You remind customers of appointments.',
   greeting: 'Hello {customerName}.',
   noResponsePrompt: 'Are you there?',
   goodbyeMessage: 'Goodbye now.',
-  voicemailMessage: '',
   callbackNumber: '+919876543210',
   companyName: 'Acme Finance',
-  voice: 'aura-2-thalia-en',
-  ttsProvider: 'deepgram',
-  elevenLabsVoiceId: null,
-  llmModel: 'gpt-4o-mini',
-  maxCallDurationSec: 60,
-  noResponseTimeoutSec: 10,
-  noResponseHangupSec: 5,
-  voicemailDetection: false,
-  voicemailThreshold: null,
-  voicemailTimeoutSec: null,
-  endPhrases: [],
-};
+});
 
 async function counterValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
   const metric = await registry.getSingleMetric(name)?.get();

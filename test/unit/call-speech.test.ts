@@ -1,32 +1,15 @@
 import { chooseCallVoice, openCallSpeech, type PremiumVoice } from '../../media-server/call-speech';
-import type { AgentProfile } from '../../media-server/agent-profile';
 import { ConcurrencyLimiter } from '../../media-server/pipeline/concurrency-limiter';
 import type { SpeechSynthesizer, SynthesizerOptions, TextToSpeech } from '../../media-server/pipeline/tts';
 import type { SpokenBy, TtsFallbackReason } from '../../domain/speech/tts-provider';
 import { createLogger } from '../../lib/logger';
+import { agentProfile } from '../helpers/agent-profile';
 
-const agent: AgentProfile = {
+const agent = agentProfile({
   id: 'agent_speech',
-  name: 'Asha',
-  prompt: 'p',
-  greeting: 'Hello.',
-  noResponsePrompt: '',
-  goodbyeMessage: '',
-  voicemailMessage: '',
-  callbackNumber: null,
-  companyName: '',
-  voice: 'aura-2-thalia-en',
   ttsProvider: 'elevenlabs',
   elevenLabsVoiceId: 'voice-of-asha',
-  llmModel: 'gpt-4o-mini',
-  maxCallDurationSec: 60,
-  noResponseTimeoutSec: 10,
-  noResponseHangupSec: 5,
-  voicemailDetection: false,
-  voicemailThreshold: null,
-  voicemailTimeoutSec: null,
-  endPhrases: [],
-};
+});
 
 type Behaviour = 'ok' | 'limit' | 'error' | 'cut';
 

@@ -1,28 +1,17 @@
 import { defaultVoicemailTemplate } from '../../domain/conversation/default-voicemail';
 import { renderPhrase, type AgentProfile } from '../../media-server/agent-profile';
+import { agentProfile } from '../helpers/agent-profile';
 
-const agent: AgentProfile = {
+const agent = agentProfile({
   id: 'agent_vm',
-  name: 'Asha',
   prompt: 'You remind customers of payments.',
   greeting: 'Hello {customerName}.',
   noResponsePrompt: 'Are you there?',
   goodbyeMessage: 'Goodbye.',
-  voicemailMessage: '',
   callbackNumber: '+919876543210',
   companyName: 'Acme Finance',
-  voice: 'aura-2-thalia-en',
-  ttsProvider: 'deepgram',
-  elevenLabsVoiceId: null,
-  llmModel: 'gpt-4o-mini',
-  maxCallDurationSec: 60,
-  noResponseTimeoutSec: 10,
-  noResponseHangupSec: 5,
   voicemailDetection: true,
-  voicemailThreshold: null,
-  voicemailTimeoutSec: null,
-  endPhrases: [],
-};
+});
 
 describe('defaultVoicemailTemplate', () => {
   it.each([

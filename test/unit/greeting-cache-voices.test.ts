@@ -1,34 +1,16 @@
 import { Registry } from 'prom-client';
-import type { AgentProfile } from '../../media-server/agent-profile';
 import type { PremiumVoice } from '../../media-server/call-speech';
 import { GreetingCache } from '../../media-server/greeting-cache';
 import { createMediaMetrics } from '../../media-server/metrics';
 import { ConcurrencyLimiter } from '../../media-server/pipeline/concurrency-limiter';
 import type { SpeechSynthesizer, SynthesizerOptions, TextToSpeech } from '../../media-server/pipeline/tts';
 import { createLogger } from '../../lib/logger';
+import { agentProfile } from '../helpers/agent-profile';
 
-const agent: AgentProfile = {
+const agent = agentProfile({
   id: 'agent_cache_voices',
-  name: 'Asha',
-  prompt: 'p',
   greeting: 'Hello there.',
-  noResponsePrompt: '',
-  goodbyeMessage: '',
-  voicemailMessage: '',
-  callbackNumber: null,
-  companyName: '',
-  voice: 'aura-2-thalia-en',
-  ttsProvider: 'deepgram',
-  elevenLabsVoiceId: null,
-  llmModel: 'gpt-4o-mini',
-  maxCallDurationSec: 60,
-  noResponseTimeoutSec: 10,
-  noResponseHangupSec: 5,
-  voicemailDetection: false,
-  voicemailThreshold: null,
-  voicemailTimeoutSec: null,
-  endPhrases: [],
-};
+});
 
 /** Answers every sentence with one byte naming the provider and voice, or fails while `failing`. */
 class NamedTts implements TextToSpeech {
