@@ -1,5 +1,6 @@
 import { DeepgramClient } from '@deepgram/sdk';
 import type { SpeechSynthesizer, SynthesizerOptions, TextToSpeech } from '../pipeline/tts';
+import { streamedBody } from './streamed-body';
 
 export interface DeepgramTtsConfig {
   apiKey: string;
@@ -28,20 +29,7 @@ export function createDeepgramRestTts(config: DeepgramTtsConfig): TextToSpeech {
           );
           const body = response.stream();
           if (!body) return;
-          const reader = body.getReader();
-          let complete = false;
-          try {
-            for (;;) {
-              const { done, value } = await reader.read();
-              if (done) break;
-              yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-            }
-            complete = true;
-          } finally {
-            // A reader that stopped early (barge-in) frees the connection instead of draining it.
-            if (!complete) await reader.cancel().catch(() => undefined);
-            reader.releaseLock();
-          }
+          yield* streamedBody(body);
         },
         close: () => undefined,
       };

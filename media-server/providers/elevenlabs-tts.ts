@@ -1,6 +1,7 @@
 import { ElevenLabsClient, ElevenLabsError } from '@elevenlabs/elevenlabs-js';
 import type { TtsFallbackReason } from '../../domain/speech/tts-provider';
 import type { SpeechSynthesizer, SynthesizerOptions, TextToSpeech } from '../pipeline/tts';
+import { streamedBody } from './streamed-body';
 
 export interface ElevenLabsTtsConfig {
   apiKey: string;
@@ -39,20 +40,7 @@ export function createElevenLabsTts(config: ElevenLabsTtsConfig): TextToSpeech {
             { text, modelId: config.modelId, outputFormat },
             { abortSignal: signal, timeoutInSeconds: REQUEST_TIMEOUT_S, maxRetries: 0 },
           );
-          const reader = body.getReader();
-          let complete = false;
-          try {
-            for (;;) {
-              const { done, value } = await reader.read();
-              if (done) break;
-              yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-            }
-            complete = true;
-          } finally {
-            // A reader that stopped early (barge-in) frees the connection, and ElevenLabs' concurrency place.
-            if (!complete) await reader.cancel().catch(() => undefined);
-            reader.releaseLock();
-          }
+          yield* streamedBody(body);
         },
         close: () => undefined,
       };
