@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { API_OPERATIONS, UNDOCUMENTED_OPERATIONS, type Answer, type ApiOperation } from '../../api/openapi/api-operations';
 import { openApiDocument, operationKey } from '../../api/openapi/openapi-document';
 import { listRoutes } from '../../api/route-table';
@@ -92,6 +92,11 @@ function schemaFor(tag: string): z.ZodType | string {
   if (answer === undefined && Number(what) >= 400) return errorAnswerSchema;
   if (answer === undefined || answer === 'no content') return `${key} answers no JSON with ${what}`;
   if ('csv' in answer && answer.csv === true) return answer.json ?? `${key} answers CSV with ${what}`;
+  // A stream's example is its events in order, each as the OpenAPI document describes one (openapi-document.ts).
+  if ('events' in answer) {
+    const events: z.ZodType[] = Object.entries(answer.events).map(([name, data]) => z.object({ event: z.literal(name), id: z.string().optional(), data }));
+    return z.array(z.union(events));
+  }
   return answer as z.ZodType;
 }
 
