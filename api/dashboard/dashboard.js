@@ -631,7 +631,7 @@
     byTestId('call-heading').textContent = `Call ${callLogId}`;
     byTestId('call-transcript').replaceChildren();
     byTestId('call-transcript-empty').hidden = false;
-    for (const id of ['call-status', 'call-attempt', 'call-note']) byTestId(id).textContent = '';
+    for (const id of ['call-panel-status', 'call-attempt', 'call-note']) byTestId(id).textContent = '';
     setCallLiveState('connecting');
     const source = new EventSource(`/api/v1/calls/${encodeURIComponent(callLogId)}/events`);
     state.openCall = { callLogId, source };
@@ -670,7 +670,7 @@
   }
 
   function showCallStatus(status, failureReason) {
-    const badge = byTestId('call-status');
+    const badge = byTestId('call-panel-status');
     badge.textContent = status.replace(/_/g, ' ') + (failureReason ? ` (${failureReason.replace(/_/g, ' ')})` : '');
     badge.className = `badge status-${status}`;
     badge.dataset.status = status;

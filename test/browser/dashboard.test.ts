@@ -312,7 +312,7 @@ suite('ops dashboard (/dashboard) in chromium', () => {
 
     const view = await getJson(`/api/v1/calls/${placed.callLogId}`);
     expect(view.status).toBe('completed');
-    expect(await page.locator('[data-testid="call-status"]').getAttribute('data-status')).toBe(view.status);
+    expect(await page.locator('[data-testid="call-panel-status"]').getAttribute('data-status')).toBe(view.status);
     const turns = page.locator('[data-testid="call-turn"]');
     expect(await turns.evaluateAll((items) => items.map((li) => li.getAttribute('data-speaker')))).toEqual(view.transcript.map((t: { speaker: string }) => t.speaker));
     expect(await page.locator('[data-testid="call-turn-text"]').allTextContents()).toEqual(view.transcript.map((t: { text: string }) => t.text));
