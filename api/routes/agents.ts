@@ -10,9 +10,21 @@ import { randomAgentId } from '../identifiers';
 
 type StoredAgent = { _id: string; __v?: number; orgId?: string } & Record<string, unknown>;
 
-/** Upserts store no nulls on FerretDB (docs/database.md), so the nullable settings may be absent: they are null. */
+/**
+ * Upserts store no nulls on FerretDB (docs/database.md), so the nullable settings may be absent: they
+ * are null; agents stored before a field existed answer its default, as the media server reads them.
+ */
 function toAgentResponse({ _id, __v: _version, orgId: _orgId, ...fields }: StoredAgent) {
-  return { id: _id, ...fields, voicemailThreshold: fields.voicemailThreshold ?? null, voicemailTimeoutSec: fields.voicemailTimeoutSec ?? null };
+  return {
+    id: _id,
+    ...fields,
+    voicemailThreshold: fields.voicemailThreshold ?? null,
+    voicemailTimeoutSec: fields.voicemailTimeoutSec ?? null,
+    callbackNumber: fields.callbackNumber ?? null,
+    companyName: fields.companyName ?? '',
+    ttsProvider: fields.ttsProvider ?? 'deepgram',
+    elevenLabsVoiceId: fields.elevenLabsVoiceId ?? null,
+  };
 }
 
 const notFound = (agentId: string) => new ApiError(404, 'AGENT_NOT_FOUND', `Agent ${agentId} does not exist`);
