@@ -31,6 +31,11 @@ let casesRun = 0;
 let senderKeys: string[] = [];
 /** POST routes that only check an upload and store nothing: a 200 with the findings is their answer. */
 const CHECK_ONLY = new Set(['/api/v1/bulk/import/validate', '/api/v1/bulk/import/parse']);
+/**
+ * Routes that act on the media servers' connection pool, which this harness does not run: a request
+ * that gets past validation meets their documented 502 (the pool is not a business record either way).
+ */
+const MEDIA_SERVER_ROUTES = new Set(['/api/v1/analytics/prewarming/start', '/api/v1/analytics/prewarming/stop', '/api/v1/analytics/prewarming/measure']);
 
 beforeAll(async () => {
   harness = await startApiHarness('fuzz');
@@ -156,10 +161,11 @@ function send(route: RouteEntry, path: string, payload: Body | undefined, queryV
 function checkAnswer(route: RouteEntry, res: request.Response, allowed: (status: number) => boolean): void {
   casesRun += 1;
   const where = `${route.method} ${route.path} → ${res.status} ${res.text.slice(0, 200)}`;
+  const code = (res.body as { error?: { code?: unknown } }).error?.code;
+  if (MEDIA_SERVER_ROUTES.has(route.path) && res.status === 502 && typeof code === 'string' && /^MEDIA_SERVERS?_UNREACHABLE$/.test(code)) return;
   if (res.status >= 500) throw new Error(`server error: ${where}`);
   if (!allowed(res.status)) throw new Error(`unexpected status: ${where}`);
   if (res.status >= 400) {
-    const code = (res.body as { error?: { code?: unknown } }).error?.code;
     if (typeof code !== 'string' || !/^[A-Z_]+$/.test(code)) throw new Error(`no machine-readable code: ${where}`);
   }
 }
